@@ -1,0 +1,341 @@
+//! The one configuration struct: TOML file, then `PORCHLIGHT_*` environment variables, then
+//! command-line flags. Loaded once at start and passed down; unknown keys are errors.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use ipnet::IpNet;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::names::DomainName;
+
+/// Every setting of the appliance. `config/porchlight.toml` documents each key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Directory holding the SQLite database (created if missing).
+    #[serde(default = "defaults::data_dir")]
+    pub data_dir: PathBuf,
+    /// HTTP listener for every API and the UI.
+    #[serde(default = "defaults::http")]
+    pub http: SocketAddr,
+    /// DNS listeners, each on UDP and TCP.
+    #[serde(default = "defaults::dns")]
+    pub dns: Vec<SocketAddr>,
+    /// Log filter: error, warn, info, debug or trace.
+    #[serde(default = "defaults::log")]
+    pub log: String,
+    /// TTL given to addresses set by updates.
+    #[serde(default = "defaults::ttl")]
+    pub default_ttl: u32,
+    /// Proxies whose `X-Forwarded-For` / `X-Real-IP` headers are believed.
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Most simultaneous HTTP connections; more are answered 503 at once.
+    #[serde(default = "defaults::max_connections")]
+    pub max_connections: usize,
+    /// Limits on the update endpoints.
+    #[serde(default)]
+    pub rate_limit: RateLimitConfig,
+    /// The built-in zones this appliance is authoritative for.
+    #[serde(default)]
+    pub zone: Vec<ZoneConfig>,
+}
+
+/// A built-in zone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneConfig {
+    /// The zone's name, e.g. `dyn.example.com`.
+    pub name: String,
+    /// Names of the zone's nameservers (the NS set at the apex). Default: `ns1.<zone>`.
+    #[serde(default)]
+    pub nameservers: Vec<String>,
+    /// Mailbox of the zone's administrator in SOA form. Default: `hostmaster.<zone>`.
+    #[serde(default)]
+    pub hostmaster: Option<String>,
+}
+
+/// Rate limits; generous enough that dual-stack pairs and forced `nochg` refreshes never
+/// trip them, tight enough to stop token guessing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitConfig {
+    /// Update requests per token per minute.
+    #[serde(default = "defaults::per_token")]
+    pub updates_per_minute: u32,
+    /// Update requests per source address per minute (covers many routers behind one NAT).
+    #[serde(default = "defaults::per_address")]
+    pub requests_per_address_per_minute: u32,
+    /// Requests with wrong credentials per source address per minute.
+    #[serde(default = "defaults::failed_auth")]
+    pub failed_auth_per_minute: u32,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            updates_per_minute: defaults::per_token(),
+            requests_per_address_per_minute: defaults::per_address(),
+            failed_auth_per_minute: defaults::failed_auth(),
+        }
+    }
+}
+
+mod defaults {
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
+
+    pub fn data_dir() -> PathBuf {
+        PathBuf::from("/var/lib/porchlight")
+    }
+    pub fn http() -> SocketAddr {
+        SocketAddr::from(([0, 0, 0, 0], 8080))
+    }
+    pub fn dns() -> Vec<SocketAddr> {
+        vec![SocketAddr::from(([0, 0, 0, 0], 53))]
+    }
+    pub fn log() -> String {
+        "info".into()
+    }
+    pub fn ttl() -> u32 {
+        60
+    }
+    pub fn max_connections() -> usize {
+        256
+    }
+    pub fn per_token() -> u32 {
+        120
+    }
+    pub fn per_address() -> u32 {
+        600
+    }
+    pub fn failed_auth() -> u32 {
+        20
+    }
+}
+
+/// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
+const ENV_KEYS: [&str; 8] =
+    ["data_dir", "http", "dns", "log", "default_ttl", "trusted_proxies", "max_connections", "zone"];
+const LIST_KEYS: [&str; 3] = ["dns", "trusted_proxies", "zone"];
+/// Environment variables that name the config file rather than a key.
+const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
+
+/// What command-line flags override.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub http: Option<SocketAddr>,
+    pub dns: Vec<SocketAddr>,
+    pub zones: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::from_table(toml::Table::new(), "defaults").unwrap_or_else(|_| unreachable!("defaults are valid"))
+    }
+}
+
+impl Config {
+    /// Loads the file (if any), then the environment, then the flags, and validates.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+        overrides: Overrides,
+    ) -> Result<Self> {
+        let (mut table, source) = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+                let table: toml::Table = toml::from_str(&text)
+                    .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+                (table, path.display().to_string())
+            }
+            None => (toml::Table::new(), "defaults".to_string()),
+        };
+        apply_env(&mut table, env)?;
+        let mut config = Self::from_table(table, &source)?;
+        config.apply(overrides);
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses a TOML text (used for shipped files and tests).
+    pub fn from_toml(text: &str, source: &str) -> Result<Self> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| Error::Config(format!("{source}: {e}")))?;
+        let config = Self::from_table(table, source)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn from_table(table: toml::Table, source: &str) -> Result<Self> {
+        Self::deserialize(toml::Value::Table(table))
+            .map_err(|e| Error::Config(format!("{source}: {}", e.to_string().trim_end())))
+    }
+
+    fn apply(&mut self, o: Overrides) {
+        if let Some(dir) = o.data_dir {
+            self.data_dir = dir;
+        }
+        if let Some(http) = o.http {
+            self.http = http;
+        }
+        if !o.dns.is_empty() {
+            self.dns = o.dns;
+        }
+        for name in o.zones {
+            if !self.zone.iter().any(|z| z.name.eq_ignore_ascii_case(&name)) {
+                self.zone.push(ZoneConfig { name, nameservers: Vec::new(), hostmaster: None });
+            }
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        crate::records::check_ttl(self.default_ttl).map_err(|e| Error::Config(format!("default_ttl: {e}")))?;
+        if self.max_connections == 0 {
+            return Err(Error::Config("max_connections must be at least 1".into()));
+        }
+        if let Err(e) = self.log.parse::<tracing::Level>() {
+            return Err(Error::Config(format!("log: {e} (use error, warn, info, debug or trace)")));
+        }
+        self.zones().map(drop)
+    }
+
+    /// The built-in zones with defaults filled in, validated.
+    pub fn zones(&self) -> Result<Vec<ZoneSettings>> {
+        let mut zones: Vec<ZoneSettings> = Vec::new();
+        for z in &self.zone {
+            let name = DomainName::parse(&z.name).map_err(|e| Error::Config(format!("zone {:?}: {e}", z.name)))?;
+            if zones.iter().any(|other| other.name == name) {
+                return Err(Error::Config(format!("zone {name} is configured twice")));
+            }
+            let nameservers = if z.nameservers.is_empty() {
+                vec![name.child("ns1")?]
+            } else {
+                z.nameservers
+                    .iter()
+                    .map(|n| DomainName::parse_fqdn(n).map_err(|e| Error::Config(format!("zone {name} nameserver: {e}"))))
+                    .collect::<Result<_>>()?
+            };
+            let hostmaster = match &z.hostmaster {
+                Some(h) => DomainName::parse_fqdn(&h.replacen('@', ".", 1))
+                    .map_err(|e| Error::Config(format!("zone {name} hostmaster: {e}")))?,
+                None => name.child("hostmaster")?,
+            };
+            zones.push(ZoneSettings { name, nameservers, hostmaster });
+        }
+        Ok(zones)
+    }
+}
+
+/// A built-in zone after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneSettings {
+    pub name: DomainName,
+    pub nameservers: Vec<DomainName>,
+    pub hostmaster: DomainName,
+}
+
+fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<()> {
+    for (var, value) in env {
+        let Some(key) = var.strip_prefix("PORCHLIGHT_") else { continue };
+        if ENV_NOT_KEYS.contains(&var.as_str()) {
+            continue;
+        }
+        let key = key.to_ascii_lowercase();
+        if !ENV_KEYS.contains(&key.as_str()) {
+            return Err(Error::Config(format!(
+                "environment variable {var}: unknown setting (known: {})",
+                ENV_KEYS.map(|k| format!("PORCHLIGHT_{}", k.to_ascii_uppercase())).join(", ")
+            )));
+        }
+        let parsed = if key == "zone" {
+            let zones = split_list(&value).map(|name| {
+                let mut t = toml::Table::new();
+                t.insert("name".into(), toml::Value::String(name));
+                toml::Value::Table(t)
+            });
+            toml::Value::Array(zones.collect())
+        } else if LIST_KEYS.contains(&key.as_str()) {
+            toml::Value::Array(split_list(&value).map(toml::Value::String).collect())
+        } else if let Ok(n) = value.trim().parse::<i64>() {
+            toml::Value::Integer(n)
+        } else {
+            toml::Value::String(value)
+        };
+        table.insert(key, parsed);
+    }
+    Ok(())
+}
+
+fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_source() {
+        let err = Config::from_toml("data_dirr = \"/tmp\"\n", "my.toml").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("my.toml") && err.contains("data_dirr"), "{err}");
+        let err = Config::from_toml("[[zone]]\nname = \"a.example\"\nttl = 5\n", "z.toml").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("ttl"), "{err}");
+    }
+
+    #[test]
+    fn layers_file_then_env_then_flags() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("porchlight-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("p.toml");
+        std::fs::write(&file, "http = \"127.0.0.1:1\"\nlog = \"warn\"\n[[zone]]\nname = \"dyn.example.com\"\n")?;
+        let config = Config::load(
+            Some(&file),
+            env(&[("PORCHLIGHT_HTTP", "127.0.0.1:2"), ("PORCHLIGHT_DNS", "127.0.0.1:5300, 127.0.0.1:5301"), ("HOME", "/x")]),
+            Overrides { http: Some(SocketAddr::from(([127, 0, 0, 1], 3))), zones: vec!["b.example.net".into()], ..Default::default() },
+        )?;
+        assert_eq!(config.http.port(), 3);
+        assert_eq!(config.dns.len(), 2);
+        assert_eq!(config.log, "warn");
+        let zones = config.zones()?;
+        assert_eq!(zones.len(), 2);
+        assert_eq!(zones[0].nameservers[0].as_str(), "ns1.dyn.example.com");
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_environment_setting_is_an_error() {
+        let err = Config::load(None, env(&[("PORCHLIGHT_DATADIR", "/x")]), Overrides::default());
+        assert!(err.err().map(|e| e.to_string()).unwrap_or_default().contains("PORCHLIGHT_DATADIR"));
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        assert!(Config::from_toml("default_ttl = 1\n", "t").is_err());
+        assert!(Config::from_toml("log = \"loud\"\n", "t").is_err());
+        assert!(Config::from_toml("[[zone]]\nname = \"bad zone\"\n", "t").is_err());
+    }
+
+    #[test]
+    fn every_shipped_config_parses() -> Result<()> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path)?;
+                Config::from_toml(&text, &path.display().to_string())?;
+                seen += 1;
+            }
+        }
+        assert!(seen >= 2, "expected the shipped and the local config in {}", dir.display());
+        Ok(())
+    }
+}

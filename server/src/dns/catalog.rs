@@ -1,0 +1,463 @@
+//! The in-memory view of every served zone that the query path answers from.
+//!
+//! Readers take an `Arc` snapshot (one atomic load, no lock, no SQLite). Writers are
+//! serialised, copy the affected zone's node map — a persistent hash map, so the copy shares
+//! structure and costs O(1) — change only the names they touch, and publish atomically.
+//! An update therefore costs O(log n) whatever the zone's size, and NXDOMAIN versus NODATA
+//! is decided by lookups, never by scanning.
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::rdata::{self, CAA, MX, NS, SOA, SRV, TXT};
+use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
+
+use crate::names::DomainName;
+use crate::records::{Record as DomainRecord, RecordData, RecordKind};
+
+/// SOA timers (seconds): refresh, retry, expire, and the negative-caching TTL.
+const SOA_TIMERS: (i32, i32, i32, u32) = (3600, 600, 1_209_600, 60);
+/// Longest CNAME chain followed inside a zone.
+const MAX_CNAME_CHAIN: usize = 8;
+
+/// Everything needed to build one zone's view.
+#[derive(Debug, Clone)]
+pub struct ZoneContents {
+    pub name: DomainName,
+    pub serial: u32,
+    pub nameservers: Vec<DomainName>,
+    pub hostmaster: DomainName,
+    pub records: Vec<DomainRecord>,
+}
+
+/// A changed record set: the new records of `kind` at `name` (empty: the set is gone).
+#[derive(Debug, Clone)]
+pub struct RrsetChange {
+    pub name: DomainName,
+    pub kind: RecordKind,
+    pub records: Vec<DomainRecord>,
+}
+
+/// The published view of all zones.
+pub struct Catalog {
+    current: ArcSwap<Snapshot>,
+    writer: Mutex<()>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Self { current: ArcSwap::from_pointee(Snapshot { zones: Vec::new() }), writer: Mutex::new(()) }
+    }
+}
+
+impl Catalog {
+    /// Replaces every zone (start-up, and reloads after another process wrote).
+    pub fn replace_all(&self, zones: Vec<ZoneContents>) {
+        let _guard = self.lock();
+        let mut built: Vec<Arc<ZoneIndex>> = zones.into_iter().map(|z| Arc::new(ZoneIndex::build(z))).collect();
+        // Most specific first, so that a child zone wins over its parent.
+        built.sort_by_key(|z| std::cmp::Reverse(z.origin.num_labels()));
+        self.current.store(Arc::new(Snapshot { zones: built }));
+    }
+
+    /// Applies record-set changes to one zone and sets its serial. Returns false when the
+    /// zone is not served.
+    pub fn apply(&self, zone: &DomainName, serial: u32, changes: &[RrsetChange]) -> bool {
+        let _guard = self.lock();
+        let snapshot = self.current.load_full();
+        let origin = lower(zone);
+        let Some(position) = snapshot.zones.iter().position(|z| z.origin == origin) else {
+            return false;
+        };
+        let mut index = (*snapshot.zones[position]).clone();
+        for change in changes {
+            let records: Vec<Record> = change.records.iter().map(to_wire).collect();
+            index.set_rrset(lower(&change.name), wire_type(change.kind), records);
+        }
+        index.set_serial(serial);
+        let mut zones = snapshot.zones.clone();
+        zones[position] = Arc::new(index);
+        self.current.store(Arc::new(Snapshot { zones }));
+        true
+    }
+
+    /// The serial currently served for a zone.
+    pub fn serial(&self, zone: &DomainName) -> Option<u32> {
+        let origin = lower(zone);
+        self.current.load().zones.iter().find(|z| z.origin == origin).map(|z| z.serial)
+    }
+
+    /// Whether a zone is served.
+    pub fn serves(&self, zone: &DomainName) -> bool {
+        self.serial(zone).is_some()
+    }
+
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// An immutable view of all zones at one moment.
+pub(crate) struct Snapshot {
+    zones: Vec<Arc<ZoneIndex>>,
+}
+
+/// The answer to one question, before it is put on the wire.
+#[derive(Debug, Default)]
+pub(crate) struct Resolution {
+    pub rcode: ResponseCode,
+    pub authoritative: bool,
+    pub answers: Vec<Record>,
+    pub authority: Vec<Record>,
+}
+
+impl Snapshot {
+    pub(crate) fn resolve(&self, qname: &LowerName, qtype: RecordType, _client: IpAddr) -> Resolution {
+        let Some(zone) = self.zones.iter().find(|z| z.origin.zone_of(qname)) else {
+            return Resolution { rcode: ResponseCode::Refused, ..Default::default() };
+        };
+        let mut resolution = Resolution { authoritative: true, ..Default::default() };
+        let mut name = qname.clone();
+        let mut owner: Name = qname.into();
+        for _ in 0..MAX_CNAME_CHAIN {
+            let Some((node, wildcard)) = zone.find(&name) else {
+                resolution.rcode = ResponseCode::NXDomain;
+                resolution.authority.push(zone.negative_soa());
+                return resolution;
+            };
+            let rename = |r: &Record| {
+                let mut r = r.clone();
+                if wildcard {
+                    r.name = owner.clone();
+                }
+                r
+            };
+            if qtype == RecordType::ANY && !node.rrsets.is_empty() {
+                resolution.answers.extend(node.rrsets.iter().flat_map(|(_, set)| set.iter()).map(rename));
+                return resolution;
+            }
+            if let Some(set) = node.get(qtype) {
+                resolution.answers.extend(set.iter().map(rename));
+                return resolution;
+            }
+            if let Some(cname) = node.get(RecordType::CNAME).and_then(|s| s.first()) {
+                resolution.answers.push(rename(cname));
+                match &cname.data {
+                    RData::CNAME(target) if zone.origin.zone_of(&LowerName::from(&target.0)) => {
+                        owner = target.0.clone();
+                        name = LowerName::from(&target.0);
+                        continue;
+                    }
+                    _ => return resolution,
+                }
+            }
+            // NODATA: the name exists but has nothing of this type.
+            resolution.authority.push(zone.negative_soa());
+            return resolution;
+        }
+        resolution.rcode = ResponseCode::ServFail;
+        resolution
+    }
+}
+
+/// One zone's names.
+#[derive(Clone)]
+struct ZoneIndex {
+    origin: LowerName,
+    serial: u32,
+    soa: Record,
+    nodes: imbl::HashMap<LowerName, Arc<Node>>,
+}
+
+/// The record sets at one name; `children` counts names directly below it, so that an
+/// empty non-terminal (no records, but names below) answers NODATA rather than NXDOMAIN.
+#[derive(Clone, Default)]
+struct Node {
+    rrsets: Vec<(RecordType, Arc<[Record]>)>,
+    children: u32,
+}
+
+impl Node {
+    fn get(&self, rtype: RecordType) -> Option<&Arc<[Record]>> {
+        self.rrsets.iter().find(|(t, _)| *t == rtype).map(|(_, s)| s)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rrsets.is_empty() && self.children == 0
+    }
+}
+
+impl ZoneIndex {
+    fn build(contents: ZoneContents) -> Self {
+        let origin = lower(&contents.name);
+        let apex = fqdn(&contents.name);
+        let (refresh, retry, expire, minimum) = SOA_TIMERS;
+        let soa = Record::from_rdata(
+            apex.clone(),
+            minimum,
+            RData::SOA(SOA::new(
+                contents.nameservers.first().map_or_else(|| apex.clone(), fqdn),
+                fqdn(&contents.hostmaster),
+                contents.serial,
+                refresh,
+                retry,
+                expire,
+                minimum,
+            )),
+        );
+        let mut index = Self { origin: origin.clone(), serial: contents.serial, soa: soa.clone(), nodes: imbl::HashMap::new() };
+        index.nodes.insert(origin.clone(), Arc::new(Node::default()));
+        index.set_rrset(origin.clone(), RecordType::SOA, vec![soa]);
+        let ns = contents
+            .nameservers
+            .iter()
+            .map(|n| Record::from_rdata(apex.clone(), 3600, RData::NS(NS(fqdn(n)))))
+            .collect();
+        index.set_rrset(origin, RecordType::NS, ns);
+
+        let mut sets: std::collections::BTreeMap<(String, RecordKind), Vec<Record>> = Default::default();
+        for record in &contents.records {
+            sets.entry((record.name.to_string(), record.data.kind())).or_default().push(to_wire(record));
+        }
+        for ((name, kind), records) in sets {
+            if let Ok(name) = DomainName::parse(&name) {
+                index.set_rrset(lower(&name), wire_type(kind), records);
+            }
+        }
+        index
+    }
+
+    /// The node at `name`, or the wildcard node that covers it (second value true).
+    fn find(&self, name: &LowerName) -> Option<(&Node, bool)> {
+        if let Some(node) = self.nodes.get(name) {
+            return Some((node, false));
+        }
+        // Closest encloser: the nearest existing ancestor. Only `*` directly below it may
+        // synthesise an answer (RFC 4592).
+        let mut ancestor = name.base_name();
+        while self.origin.zone_of(&ancestor) {
+            if self.nodes.contains_key(&ancestor) {
+                let wildcard = Name::from(&ancestor).prepend_label("*").ok()?;
+                return self.nodes.get(&LowerName::from(&wildcard)).map(|n| (n.as_ref(), true));
+            }
+            ancestor = ancestor.base_name();
+        }
+        None
+    }
+
+    fn set_rrset(&mut self, name: LowerName, rtype: RecordType, records: Vec<Record>) {
+        if !self.origin.zone_of(&name) {
+            return;
+        }
+        let existing = self.nodes.get(&name).cloned();
+        let mut node = existing.as_deref().cloned().unwrap_or_default();
+        node.rrsets.retain(|(t, _)| *t != rtype);
+        if !records.is_empty() {
+            node.rrsets.push((rtype, records.into()));
+            node.rrsets.sort_by_key(|(t, _)| u16::from(*t));
+        }
+        match (existing.is_some(), node.is_empty() && name != self.origin) {
+            (true, true) => {
+                self.nodes.remove(&name);
+                self.release_parent(&name);
+            }
+            (false, true) => {}
+            (existed, false) => {
+                self.nodes.insert(name.clone(), Arc::new(node));
+                if !existed {
+                    self.claim_parent(&name);
+                }
+            }
+        }
+    }
+
+    /// A new name appeared: count it in its parent, creating empty non-terminals as needed.
+    fn claim_parent(&mut self, name: &LowerName) {
+        let mut child = name.clone();
+        while child != self.origin {
+            let parent = child.base_name();
+            let existed = self.nodes.contains_key(&parent);
+            let mut node = self.nodes.get(&parent).map(|n| (**n).clone()).unwrap_or_default();
+            node.children += 1;
+            self.nodes.insert(parent.clone(), Arc::new(node));
+            if existed {
+                return;
+            }
+            child = parent;
+        }
+    }
+
+    /// A name went away: uncount it, removing empty non-terminals that are left with nothing.
+    fn release_parent(&mut self, name: &LowerName) {
+        let mut child = name.clone();
+        while child != self.origin {
+            let parent = child.base_name();
+            let Some(mut node) = self.nodes.get(&parent).map(|n| (**n).clone()) else { return };
+            node.children = node.children.saturating_sub(1);
+            if node.is_empty() && parent != self.origin {
+                self.nodes.remove(&parent);
+                child = parent;
+            } else {
+                self.nodes.insert(parent, Arc::new(node));
+                return;
+            }
+        }
+    }
+
+    fn set_serial(&mut self, serial: u32) {
+        self.serial = serial;
+        if let RData::SOA(soa) = &mut self.soa.data {
+            soa.serial = serial;
+            self.set_rrset(self.origin.clone(), RecordType::SOA, vec![self.soa.clone()]);
+        }
+    }
+
+    fn negative_soa(&self) -> Record {
+        self.soa.clone()
+    }
+}
+
+fn fqdn(name: &DomainName) -> Name {
+    let mut n = Name::from_ascii(name.as_str()).unwrap_or_else(|_| Name::root());
+    n.set_fqdn(true);
+    n
+}
+
+fn lower(name: &DomainName) -> LowerName {
+    LowerName::from(fqdn(name))
+}
+
+fn wire_type(kind: RecordKind) -> RecordType {
+    match kind {
+        RecordKind::A => RecordType::A,
+        RecordKind::Aaaa => RecordType::AAAA,
+        RecordKind::Cname => RecordType::CNAME,
+        RecordKind::Txt => RecordType::TXT,
+        RecordKind::Mx => RecordType::MX,
+        RecordKind::Srv => RecordType::SRV,
+        RecordKind::Caa => RecordType::CAA,
+        RecordKind::Ns => RecordType::NS,
+    }
+}
+
+fn to_wire(record: &DomainRecord) -> Record {
+    let rdata = match &record.data {
+        RecordData::A(a) => RData::A(rdata::A(*a)),
+        RecordData::Aaaa(a) => RData::AAAA(rdata::AAAA(*a)),
+        RecordData::Cname(n) => RData::CNAME(rdata::CNAME(fqdn(n))),
+        RecordData::Ns(n) => RData::NS(NS(fqdn(n))),
+        RecordData::Txt(text) => RData::TXT(TXT::new(split_txt(text))),
+        RecordData::Mx { preference, exchange } => RData::MX(MX::new(*preference, fqdn(exchange))),
+        RecordData::Srv { priority, weight, port, target } => RData::SRV(SRV::new(*priority, *weight, *port, fqdn(target))),
+        RecordData::Caa { critical, tag, value } => {
+            let mut caa = CAA::new_issue(*critical, None, Vec::new());
+            caa.tag = tag.clone();
+            caa.value = value.as_bytes().to_vec();
+            RData::CAA(caa)
+        }
+    };
+    Record::from_rdata(fqdn(&record.name), record.ttl, rdata)
+}
+
+/// TXT data travels as strings of at most 255 bytes (RFC 1035 §3.3.14); long texts such as
+/// DKIM keys are split, never truncated, and never inside a UTF-8 character.
+fn split_txt(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while rest.len() > 255 {
+        let mut cut = 255;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        parts.push(rest[..cut].to_string());
+        rest = &rest[cut..];
+    }
+    parts.push(rest.to_string());
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Result;
+
+    fn name(s: &str) -> Result<DomainName> {
+        DomainName::parse(s)
+    }
+
+    fn record(n: &str, data: RecordData) -> Result<DomainRecord> {
+        Ok(DomainRecord { name: name(n)?, ttl: 60, data })
+    }
+
+    fn catalog() -> Result<Catalog> {
+        let catalog = Catalog::default();
+        catalog.replace_all(vec![ZoneContents {
+            name: name("dyn.example.com")?,
+            serial: 7,
+            nameservers: vec![name("ns1.dyn.example.com")?],
+            hostmaster: name("hostmaster.dyn.example.com")?,
+            records: vec![
+                record("a.b.dyn.example.com", RecordData::A([192, 0, 2, 1].into()))?,
+                record("*.wild.dyn.example.com", RecordData::A([192, 0, 2, 2].into()))?,
+                record("alias.dyn.example.com", RecordData::Cname(name("a.b.dyn.example.com")?))?,
+            ],
+        }]);
+        Ok(catalog)
+    }
+
+    fn ask(c: &Catalog, q: &str, t: RecordType) -> Result<Resolution> {
+        let qname = LowerName::from(Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?);
+        Ok(c.snapshot().resolve(&qname, t, IpAddr::from([127, 0, 0, 1])))
+    }
+
+    #[test]
+    fn nxdomain_nodata_ent_wildcard_cname_and_refused() -> Result<()> {
+        let c = catalog()?;
+        let r = ask(&c, "A.B.dyn.example.com.", RecordType::A)?;
+        assert_eq!((r.rcode, r.answers.len()), (ResponseCode::NoError, 1));
+        let r = ask(&c, "a.b.dyn.example.com.", RecordType::AAAA)?;
+        assert_eq!((r.rcode, r.answers.len(), r.authority.len()), (ResponseCode::NoError, 0, 1));
+        let r = ask(&c, "b.dyn.example.com.", RecordType::A)?;
+        assert_eq!((r.rcode, r.answers.len()), (ResponseCode::NoError, 0), "empty non-terminal");
+        let r = ask(&c, "nope.dyn.example.com.", RecordType::A)?;
+        assert_eq!((r.rcode, r.authority.len()), (ResponseCode::NXDomain, 1));
+        let r = ask(&c, "x.wild.dyn.example.com.", RecordType::A)?;
+        assert_eq!(r.answers.first().map(|a| a.name.to_string()), Some("x.wild.dyn.example.com.".into()));
+        let r = ask(&c, "alias.dyn.example.com.", RecordType::A)?;
+        assert_eq!(r.answers.len(), 2);
+        let r = ask(&c, "example.org.", RecordType::A)?;
+        assert_eq!(r.rcode, ResponseCode::Refused);
+        Ok(())
+    }
+
+    #[test]
+    fn updates_add_and_remove_names_and_empty_non_terminals() -> Result<()> {
+        let c = catalog()?;
+        let change = |n: &str, recs: Vec<DomainRecord>| -> Result<RrsetChange> {
+            Ok(RrsetChange { name: name(n)?, kind: RecordKind::A, records: recs })
+        };
+        assert!(c.apply(&name("dyn.example.com")?, 8, &[change("x.y.dyn.example.com", vec![record("x.y.dyn.example.com", RecordData::A([192, 0, 2, 9].into()))?])?]));
+        assert_eq!(c.serial(&name("dyn.example.com")?), Some(8));
+        assert_eq!(ask(&c, "y.dyn.example.com.", RecordType::A)?.rcode, ResponseCode::NoError);
+        c.apply(&name("dyn.example.com")?, 9, &[change("x.y.dyn.example.com", vec![])?]);
+        assert_eq!(ask(&c, "x.y.dyn.example.com.", RecordType::A)?.rcode, ResponseCode::NXDomain);
+        assert_eq!(ask(&c, "y.dyn.example.com.", RecordType::A)?.rcode, ResponseCode::NXDomain, "ENT removed with its last child");
+        let soa = ask(&c, "dyn.example.com.", RecordType::SOA)?;
+        assert!(matches!(soa.answers.first().map(|r| &r.data), Some(RData::SOA(s)) if s.serial == 9));
+        assert!(!c.apply(&name("other.example")?, 1, &[]));
+        Ok(())
+    }
+
+    #[test]
+    fn long_txt_is_split_at_255_bytes() {
+        let parts = split_txt(&"é".repeat(200));
+        assert!(parts.iter().all(|p| p.len() <= 255));
+        assert_eq!(parts.concat(), "é".repeat(200));
+    }
+}

@@ -1,0 +1,45 @@
+//! The one domain error type. Each wire format (DynDNS2 text, ipdock JSON, DuckDNS, DNS
+//! RCODE) maps it in exactly one function of its own module.
+
+use std::time::Duration;
+
+/// Everything that can go wrong in a domain operation, phrased for the person who caused it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request carried no credentials at all (distinct from wrong ones: HTTP clients
+    /// such as wget only send Basic credentials after a challenge).
+    #[error("no credentials were given")]
+    NoCredentials,
+    /// The credentials did not match any token or account.
+    #[error("invalid credentials")]
+    BadAuth,
+    /// Input that failed validation; the message says what was wrong and why.
+    #[error("{0}")]
+    Invalid(String),
+    /// A malformed IP address in an update.
+    #[error("not a valid IP address: {0}")]
+    BadAddress(String),
+    /// More hostnames than one request may update.
+    #[error("too many hostnames in one request (at most {max})")]
+    TooManyHosts { max: usize },
+    /// The referenced thing does not exist (or is not visible to the caller).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The thing already exists or clashes with an existing one.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many requests; the caller may retry after the given time.
+    #[error("too many requests, retry in {} s", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: Duration },
+    /// The configuration is unusable.
+    #[error("{0}")]
+    Config(String),
+    /// The database refused or failed.
+    #[error("storage error: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// An I/O failure (sockets, files).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

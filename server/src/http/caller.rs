@@ -1,0 +1,108 @@
+//! Who is calling: the client's address (believing forwarded headers only from trusted
+//! proxies), the credentials it presented in any of the accepted forms, and request
+//! parameters from the query string or a form body.
+
+use std::net::IpAddr;
+
+use base64::Engine as _;
+use ipnet::IpNet;
+use rouille::Request;
+
+use crate::address::canonical;
+use crate::update::Credentials;
+
+/// Query parameters that may carry a token.
+const SECRET_PARAMS: [&str; 6] = ["token", "key", "apikey", "password", "pass", "pwd"];
+/// Query parameters that may carry a user name.
+const USER_PARAMS: [&str; 2] = ["username", "user"];
+
+/// The client's address. `X-Forwarded-For` (its right-most untrusted entry) and `X-Real-IP`
+/// count only when the connection comes from a trusted proxy.
+pub fn client_ip(request: &Request, trusted: &[IpNet]) -> IpAddr {
+    let peer = canonical(request.remote_addr().ip());
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    if let Some(forwarded) = request.header("X-Forwarded-For") {
+        let hops: Vec<IpAddr> = forwarded.split(',').filter_map(|h| h.trim().parse().ok()).map(canonical).collect();
+        if let Some(client) = hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()) {
+            return *client;
+        }
+    }
+    request.header("X-Real-IP").and_then(|v| v.trim().parse().ok()).map_or(peer, canonical)
+}
+
+/// Every secret the request carries, most specific first, and the Basic (or query) user.
+pub fn credentials(request: &Request) -> Credentials {
+    let mut credentials = Credentials::default();
+    if let Some(auth) = request.header("Authorization") {
+        let (scheme, value) = auth.trim().split_once(' ').unwrap_or((auth, ""));
+        let value = value.trim();
+        if scheme.eq_ignore_ascii_case("basic") {
+            if let Some((user, password)) = decode_basic(value) {
+                credentials.secrets.push(password);
+                // Some clients (IPv64's) put the token in the user name instead.
+                credentials.secrets.push(user.clone());
+                credentials.username = Some(user);
+            }
+        } else if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token") {
+            credentials.secrets.push(value.to_string());
+        }
+    }
+    for name in SECRET_PARAMS {
+        if let Some(value) = param(request, name) {
+            credentials.secrets.push(value);
+        }
+    }
+    if credentials.username.is_none() {
+        credentials.username = USER_PARAMS.iter().find_map(|n| param(request, n));
+    }
+    credentials.secrets.retain(|s| !s.is_empty());
+    credentials
+}
+
+fn decode_basic(value: &str) -> Option<(String, String)> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(value).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+/// A query parameter (first occurrence), percent-decoded.
+pub fn param(request: &Request, name: &str) -> Option<String> {
+    request.get_param(name)
+}
+
+pub fn user_agent(request: &Request) -> Option<&str> {
+    request.header("User-Agent")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(headers: Vec<(&str, &str)>, url: &str) -> Request {
+        let from = std::net::SocketAddr::from(([10, 0, 0, 1], 5555));
+        Request::fake_http_from(from, "GET", url, headers.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), Vec::new())
+    }
+
+    #[test]
+    fn forwarded_headers_count_only_from_trusted_proxies() {
+        let r = request(vec![("X-Forwarded-For", "203.0.113.5, 10.0.0.9")], "/");
+        assert_eq!(client_ip(&r, &[]).to_string(), "10.0.0.1");
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap_or_else(|_| unreachable!())];
+        assert_eq!(client_ip(&r, &trusted).to_string(), "203.0.113.5");
+    }
+
+    #[test]
+    fn credentials_from_basic_bearer_and_query() {
+        let basic = base64::engine::general_purpose::STANDARD.encode("h.example.com:pth_secret");
+        let c = credentials(&request(vec![("Authorization", &format!("Basic {basic}"))], "/nic/update"));
+        assert_eq!(c.secrets.first().map(String::as_str), Some("pth_secret"));
+        assert_eq!(c.username.as_deref(), Some("h.example.com"));
+        let c = credentials(&request(vec![("Authorization", "Bearer pth_b")], "/x?key=pth_q"));
+        assert_eq!(c.secrets, vec!["pth_b".to_string(), "pth_q".to_string()]);
+        assert!(credentials(&request(vec![], "/nic/update?hostname=a.b")).secrets.is_empty());
+    }
+}

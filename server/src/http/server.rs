@@ -1,0 +1,259 @@
+//! The HTTP/1.x connection loop. rouille supplies request and response types and routing;
+//! this loop owns the sockets because rouille's own server (tiny_http) accepts only CRLF line
+//! ends — ddclient 3.9.1 and inadyn send bare LF — and bounds neither the size of a request
+//! head nor its number of headers. httparse accepts both line ends and parses into a
+//! fixed-size header array. Every answer carries Content-Length; nothing is chunked.
+
+use std::io::{self, Read as _, Write as _};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rouille::{Request, Response};
+
+use crate::error::{Error, Result};
+
+/// Largest request head (request line and headers).
+pub const MAX_HEAD: usize = 8 * 1024;
+/// Most headers in one request.
+pub const MAX_HEADERS: usize = 64;
+/// Largest request body.
+pub const MAX_BODY: usize = 64 * 1024;
+/// A client that sends nothing for this long is disconnected (slow-loris bound).
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Requests served on one kept-alive connection before it is closed.
+const MAX_REQUESTS_PER_CONNECTION: usize = 100;
+
+pub type Handler = dyn Fn(&Request) -> Response + Send + Sync;
+
+/// A running HTTP listener.
+pub struct HttpServer {
+    addr: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl HttpServer {
+    pub fn start(addr: SocketAddr, max_connections: usize, handler: Arc<Handler>) -> Result<Self> {
+        let listener = TcpListener::bind(addr).map_err(|e| {
+            let hint = if e.kind() == io::ErrorKind::PermissionDenied { " (use a port above 1024, e.g. --http 127.0.0.1:8080)" } else { "" };
+            Error::Config(format!("cannot listen for HTTP on {addr}: {e}{hint}"))
+        })?;
+        let addr = listener.local_addr()?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let open = Arc::new(AtomicUsize::new(0));
+        let stop = stopping.clone();
+        let acceptor = std::thread::Builder::new().name("http-accept".into()).spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::Acquire) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let Ok(peer) = stream.peer_addr() else { continue };
+                if open.fetch_add(1, Ordering::AcqRel) >= max_connections {
+                    open.fetch_sub(1, Ordering::AcqRel);
+                    let _ = reject_busy(stream);
+                    continue;
+                }
+                let (handler, counter) = (handler.clone(), open.clone());
+                let spawned = std::thread::Builder::new().name("http-conn".into()).stack_size(256 * 1024).spawn(move || {
+                    if let Err(error) = serve_connection(stream, peer, handler.as_ref()) {
+                        tracing::trace!(%peer, %error, "connection ended");
+                    }
+                    counter.fetch_sub(1, Ordering::AcqRel);
+                });
+                if spawned.is_err() {
+                    open.fetch_sub(1, Ordering::AcqRel);
+                }
+            }
+        })?;
+        Ok(Self { addr, stopping, acceptor: Some(acceptor) })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting; connections in progress finish on their own.
+    pub fn stop(&mut self) {
+        self.stopping.store(true, Ordering::Release);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn reject_busy(mut stream: TcpStream) -> io::Result<()> {
+    stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+    stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
+}
+
+/// One request head, owned.
+struct Head {
+    method: String,
+    target: String,
+    minor_version: u8,
+    headers: Vec<(String, String)>,
+}
+
+impl Head {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn wants_close(&self) -> bool {
+        let connection = self.header("connection").unwrap_or("").to_ascii_lowercase();
+        connection.contains("close") || (self.minor_version == 0 && !connection.contains("keep-alive"))
+    }
+}
+
+fn serve_connection(mut stream: TcpStream, peer: SocketAddr, handler: &Handler) -> io::Result<()> {
+    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
+    stream.set_nodelay(true)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(2048);
+    for _ in 0..MAX_REQUESTS_PER_CONNECTION {
+        let (head, head_len) = match read_head(&mut stream, &mut buf)? {
+            Parsed::Head(head, len) => (head, len),
+            Parsed::Closed => return Ok(()),
+            Parsed::Reject(status, reason) => return write_plain(&mut stream, status, reason),
+        };
+        buf.drain(..head_len);
+        if head.header("transfer-encoding").is_some() {
+            return write_plain(&mut stream, 411, "a request body needs Content-Length");
+        }
+        let length = match head.header("content-length").map(|v| v.trim().parse::<usize>()) {
+            None => 0,
+            Some(Ok(n)) if n <= MAX_BODY => n,
+            Some(Ok(_)) => return write_plain(&mut stream, 413, "request body too large"),
+            Some(Err(_)) => return write_plain(&mut stream, 400, "bad Content-Length"),
+        };
+        if length > buf.len() && head.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
+            stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        }
+        while buf.len() < length {
+            let mut chunk = [0u8; 4096];
+            let n = stream.read(&mut chunk)?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let body: Vec<u8> = buf.drain(..length).collect();
+        let close = head.wants_close();
+        let is_head = head.method == "HEAD";
+        let method = if is_head { "GET".to_string() } else { head.method.clone() };
+        let request = Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body);
+        let response = handler(&request);
+        write_response(&mut stream, response, is_head, close)?;
+        if close {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+enum Parsed {
+    Head(Head, usize),
+    Closed,
+    Reject(u16, &'static str),
+}
+
+fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Parsed> {
+    loop {
+        // Tolerate blank lines before a request (RFC 9112 §2.2).
+        while buf.first().is_some_and(|b| *b == b'\r' || *b == b'\n') {
+            buf.remove(0);
+        }
+        if !buf.is_empty() {
+            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut request = httparse::Request::new(&mut headers);
+            match request.parse(buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let head = Head {
+                        method: request.method.unwrap_or("GET").to_string(),
+                        target: request.path.unwrap_or("/").to_string(),
+                        minor_version: request.version.unwrap_or(1),
+                        headers: request
+                            .headers
+                            .iter()
+                            .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).trim().to_string()))
+                            .collect(),
+                    };
+                    return Ok(Parsed::Head(head, len));
+                }
+                Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => {
+                    return Ok(Parsed::Reject(431, "request head too large"));
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(httparse::Error::TooManyHeaders) => return Ok(Parsed::Reject(431, "too many headers")),
+                Err(_) => return Ok(Parsed::Reject(400, "malformed request")),
+            }
+        }
+        let mut chunk = [0u8; 2048];
+        let n = match stream.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Ok(Parsed::Closed),
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(Parsed::Closed);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn write_plain(stream: &mut TcpStream, status: u16, reason: &'static str) -> io::Result<()> {
+    let response = Response::text(reason).with_status_code(status);
+    write_response(stream, response, false, true)
+}
+
+fn write_response(stream: &mut TcpStream, response: Response, is_head: bool, close: bool) -> io::Result<()> {
+    let (mut reader, _) = response.data.into_reader_and_size();
+    let mut body = Vec::new();
+    reader.read_to_end(&mut body)?;
+    let mut out = Vec::with_capacity(256 + body.len());
+    write!(out, "HTTP/1.1 {} {}\r\n", response.status_code, reason(response.status_code))?;
+    for (name, value) in &response.headers {
+        let skip = ["content-length", "connection", "transfer-encoding"].iter().any(|h| name.eq_ignore_ascii_case(h));
+        if !skip {
+            write!(out, "{name}: {value}\r\n")?;
+        }
+    }
+    write!(out, "Content-Length: {}\r\nConnection: {}\r\n\r\n", body.len(), if close { "close" } else { "keep-alive" })?;
+    if !is_head {
+        out.extend_from_slice(&body);
+    }
+    stream.write_all(&out)?;
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}

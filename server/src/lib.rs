@@ -1,0 +1,168 @@
+//! porchlight: a self-hosted dynamic-DNS appliance. DDNS clients of every common dialect
+//! update hosts over HTTP; the appliance's own authoritative DNS answers the new address
+//! the moment the update is accepted.
+//!
+//! [`Appliance::start`] runs everything; [`Context`] is what the parts share.
+
+pub mod accounts;
+pub mod address;
+pub mod config;
+pub mod dns;
+pub mod error;
+pub mod hostnames;
+pub mod http;
+pub mod names;
+pub mod password;
+pub mod ratelimit;
+pub mod records;
+pub mod store;
+pub mod token;
+pub mod update;
+pub mod zones;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use config::Config;
+pub use error::{Error, Result};
+
+/// How often the appliance looks for changes written by another process (the CLI).
+const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
+/// How often idle rate-limit state is dropped.
+const FORGET_INTERVAL: Duration = Duration::from_secs(60);
+
+/// What every part of the running appliance shares. Built once from the configuration.
+pub struct Context {
+    pub config: Config,
+    pub zones: Vec<config::ZoneSettings>,
+    pub store: store::Store,
+    pub catalog: Arc<dns::Catalog>,
+    pub limits: ratelimit::RateLimits,
+}
+
+impl Context {
+    /// Opens the database in the configured data directory, registers the configured zones
+    /// and builds the DNS view.
+    pub fn open(config: Config) -> Result<Self> {
+        let zones = config.zones()?;
+        let store = store::Store::open(&config.data_dir)?;
+        zones::sync_builtin(&store, &zones)?;
+        let ctx = Self {
+            limits: ratelimit::RateLimits::new(&config.rate_limit),
+            config,
+            zones,
+            store,
+            catalog: Arc::new(dns::Catalog::default()),
+        };
+        zones::load_catalog(&ctx)?;
+        Ok(ctx)
+    }
+}
+
+/// The running appliance: DNS and HTTP listeners plus housekeeping. Dropping it stops them.
+pub struct Appliance {
+    ctx: Arc<Context>,
+    http: http::HttpServer,
+    dns_addrs: Vec<SocketAddr>,
+    dns_stop: Option<tokio::sync::oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    stopping: Arc<AtomicBool>,
+    housekeeping: Option<JoinHandle<()>>,
+}
+
+impl Appliance {
+    pub fn start(config: Config) -> Result<Self> {
+        let ctx = Arc::new(Context::open(config)?);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("dns")
+            .enable_all()
+            .build()?;
+        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), &ctx.config.dns))?;
+        let dns_addrs = dns.addrs().to_vec();
+        let (dns_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(dns.run(async move {
+            let _ = stopped.await;
+        }));
+        let http = http::start(ctx.clone())?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let housekeeping = spawn_housekeeping(ctx.clone(), stopping.clone())?;
+        Ok(Self {
+            ctx,
+            http,
+            dns_addrs,
+            dns_stop: Some(dns_stop),
+            runtime: Some(runtime),
+            stopping,
+            housekeeping: Some(housekeeping),
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http.addr()
+    }
+
+    pub fn dns_addrs(&self) -> &[SocketAddr] {
+        &self.dns_addrs
+    }
+
+    pub fn context(&self) -> &Arc<Context> {
+        &self.ctx
+    }
+
+    /// Stops every listener and waits for the background threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.http.stop();
+        if let Some(stop) = self.dns_stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+        self.stopping.store(true, Ordering::Release);
+        if let Some(thread) = self.housekeeping.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Appliance {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Picks up changes other processes (the CLI) wrote, and forgets idle rate-limit state.
+fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<JoinHandle<()>> {
+    Ok(std::thread::Builder::new().name("housekeeping".into()).spawn(move || {
+        let mut seen = ctx.store.foreign_changes().unwrap_or(0);
+        let mut last_forget = Instant::now();
+        while !stopping.load(Ordering::Acquire) {
+            std::thread::park_timeout(RELOAD_INTERVAL);
+            match ctx.store.foreign_changes() {
+                Ok(version) if version != seen => {
+                    seen = version;
+                    if let Err(error) = zones::load_catalog(&ctx) {
+                        tracing::error!(%error, "reloading zones after an outside change failed");
+                    } else {
+                        tracing::info!("reloaded zones after a change made by another process");
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "cannot check the database for outside changes"),
+            }
+            if last_forget.elapsed() >= FORGET_INTERVAL {
+                ctx.limits.forget_idle();
+                last_forget = Instant::now();
+            }
+        }
+    })?)
+}

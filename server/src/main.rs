@@ -1,0 +1,216 @@
+//! The `porchlight` command: run the appliance and administer it.
+
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use porchlight::config::{Config, Overrides};
+use porchlight::{Appliance, Context, accounts, hostnames, store};
+
+#[derive(Parser)]
+#[command(name = "porchlight", version, about = "Self-hosted dynamic DNS: DDNS update APIs and an authoritative DNS server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the appliance.
+    Serve(Common),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage hostnames.
+    #[command(subcommand)]
+    Hostname(HostnameCommand),
+    /// Check a configuration and print the settings in effect.
+    CheckConfig(Common),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        email: String,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum HostnameCommand {
+    /// Create a hostname and print its update token (shown only this once).
+    Add {
+        /// Fully qualified name inside a served zone, e.g. home.dyn.example.com
+        fqdn: String,
+        /// E-mail of the owning account.
+        #[arg(long)]
+        user: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List hostnames with their current addresses.
+    List(Common),
+}
+
+/// Settings every command takes; each overrides the configuration file and environment.
+#[derive(Args, Clone)]
+struct Common {
+    /// Configuration file (TOML). Also PORCHLIGHT_CONFIG.
+    #[arg(long, env = "PORCHLIGHT_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory for the database.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// HTTP listen address.
+    #[arg(long)]
+    http: Option<SocketAddr>,
+    /// DNS listen address, UDP and TCP (repeatable).
+    #[arg(long)]
+    dns: Vec<SocketAddr>,
+    /// A zone to serve (repeatable), in addition to those in the configuration file.
+    #[arg(long)]
+    zone: Vec<String>,
+}
+
+impl Common {
+    fn load(&self) -> anyhow::Result<Config> {
+        let overrides = Overrides { data_dir: self.data_dir.clone(), http: self.http, dns: self.dns.clone(), zones: self.zone.clone() };
+        Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
+    }
+}
+
+fn main() {
+    if let Err(error) = run(Cli::parse()) {
+        eprintln!("porchlight: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(common) => serve(common.load()?),
+        Command::CheckConfig(common) => {
+            let config = common.load()?;
+            println!("configuration is valid");
+            println!("data_dir = {}", config.data_dir.display());
+            println!("http = {}", config.http);
+            for dns in &config.dns {
+                println!("dns = {dns}");
+            }
+            for zone in config.zones()? {
+                let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
+                println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Add { common, email, admin, password_stdin: _ }) => {
+            let config = common.load()?;
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                bail!("no password on standard input (e.g. echo 'secret' | porchlight user add ...)");
+            }
+            let ctx = Context::open(config)?;
+            accounts::create(&ctx.store, &email, password, admin)?;
+            println!("created {} {email}", if admin { "administrator" } else { "user" });
+            Ok(())
+        }
+        Command::Hostname(HostnameCommand::Add { fqdn, user, common }) => {
+            let ctx = Context::open(common.load()?)?;
+            let created = hostnames::create(&ctx, &user, &fqdn)?;
+            println!("created {}", created.name);
+            println!("update token (shown only now, store it in your router): {}", created.token);
+            Ok(())
+        }
+        Command::Hostname(HostnameCommand::List(common)) => {
+            let ctx = Context::open(common.load()?)?;
+            let hosts = ctx.store.read(store::hostnames::listing)?;
+            if hosts.is_empty() {
+                println!("no hostnames yet (add one with: porchlight hostname add NAME --user EMAIL)");
+            }
+            for h in hosts {
+                let updated = h.updated_at.map_or_else(|| "never updated".to_string(), |t| format!("updated {}", format_time(t)));
+                println!(
+                    "{}\t{}\tA={}\tAAAA={}\t{updated}",
+                    h.name,
+                    h.owner,
+                    h.v4.as_deref().unwrap_or("-"),
+                    h.v6.as_deref().unwrap_or("-")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn format_time(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    let level: tracing::Level = config.log.parse().unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt().with_max_level(level).with_target(false).init();
+    let data_dir = config.data_dir.clone();
+    let config_hint = std::env::args().skip_while(|a| a != "--config").nth(1).map(|c| format!(" --config {c}")).unwrap_or_default();
+    let appliance = Appliance::start(config)?;
+    let ctx = appliance.context();
+    println!("porchlight {} is running", env!("CARGO_PKG_VERSION"));
+    println!("  data:  {}", data_dir.display());
+    println!("  HTTP:  http://{}/", appliance.http_addr());
+    for dns in appliance.dns_addrs() {
+        println!("  DNS:   {dns} (UDP and TCP)");
+    }
+    for zone in &ctx.zones {
+        println!("  zone:  {}", zone.name);
+    }
+    if ctx.zones.is_empty() {
+        println!("  no zones configured: add [[zone]] to the configuration or pass --zone NAME");
+    }
+    if ctx.store.read(store::users::count_admins)? == 0 {
+        let example = ctx.zones.first().map_or("home.dyn.example.com".to_string(), |z| format!("home.{}", z.name));
+        println!();
+        println!("No administrator yet. In another terminal, create one and a first hostname:");
+        println!("  echo 'a long password' | porchlight user add{config_hint} --email you@example.com --admin --password-stdin");
+        println!("  porchlight hostname add{config_hint} {example} --user you@example.com");
+        println!("then update it:  curl -u {example}:TOKEN 'http://{}/nic/update?myip=203.0.113.7'", appliance.http_addr());
+    }
+    wait_for_signal();
+    println!("stopping");
+    appliance.shutdown();
+    Ok(())
+}
+
+/// Blocks until SIGINT or SIGTERM.
+fn wait_for_signal() {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        loop {
+            std::thread::park();
+        }
+    };
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            if let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+                tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                return;
+            }
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    });
+}

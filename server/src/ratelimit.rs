@@ -1,0 +1,115 @@
+//! Rate limits on the update endpoints. Requests are limited per token and per source
+//! address with quotas that legitimate clients (a v4 + v6 pair, forced `nochg` refreshes
+//! every few minutes, many routers behind one NAT) stay far below; wrong credentials are
+//! limited much more tightly per address, and an address over that limit is refused before
+//! its credentials are even checked, so guessing gains nothing.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::RateLimitConfig;
+use crate::error::{Error, Result};
+
+const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+/// Addresses remembered for failed logins at most; beyond that the oldest windows go.
+const MAX_TRACKED_FAILURES: usize = 10_000;
+
+pub struct RateLimits {
+    per_token: DefaultKeyedRateLimiter<String>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    failure_limit: u32,
+}
+
+impl RateLimits {
+    pub fn new(config: &RateLimitConfig) -> Self {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+        Self {
+            per_token: RateLimiter::keyed(quota(config.updates_per_minute)),
+            per_address: RateLimiter::keyed(quota(config.requests_per_address_per_minute)),
+            failures: Mutex::new(HashMap::new()),
+            failure_limit: config.failed_auth_per_minute.max(1),
+        }
+    }
+
+    /// Counts a request from `addr`; refuses it when the address is over its quota or has
+    /// sent too many wrong credentials lately.
+    pub fn check_address(&self, addr: IpAddr) -> Result<()> {
+        if let Some((start, count)) = self.failures_lock().get(&addr).copied() {
+            let elapsed = start.elapsed();
+            if elapsed < FAILURE_WINDOW && count >= self.failure_limit {
+                return Err(Error::RateLimited { retry_after: FAILURE_WINDOW - elapsed });
+            }
+        }
+        self.per_address.check_key(&addr).map_err(|not_until| Error::RateLimited {
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
+    }
+
+    /// Counts an update authorised by token `id`.
+    pub fn check_token(&self, id: &str) -> Result<()> {
+        self.per_token.check_key(&id.to_string()).map_err(|not_until| Error::RateLimited {
+            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
+        })
+    }
+
+    /// Remembers a request with wrong credentials.
+    pub fn note_failure(&self, addr: IpAddr) {
+        let mut failures = self.failures_lock();
+        if failures.len() >= MAX_TRACKED_FAILURES {
+            failures.retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
+        }
+        let entry = failures.entry(addr).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= FAILURE_WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 += 1;
+    }
+
+    /// Forgets state that no longer limits anyone (called periodically).
+    pub fn forget_idle(&self) {
+        self.per_token.retain_recent();
+        self.per_address.retain_recent();
+        self.failures_lock().retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
+    }
+
+    fn failures_lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
+        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_lock_out_an_address_but_not_others() {
+        let limits = RateLimits::new(&RateLimitConfig { failed_auth_per_minute: 3, ..Default::default() });
+        let bad = IpAddr::from([192, 0, 2, 1]);
+        for _ in 0..3 {
+            assert!(limits.check_address(bad).is_ok());
+            limits.note_failure(bad);
+        }
+        assert!(matches!(limits.check_address(bad), Err(Error::RateLimited { .. })));
+        assert!(limits.check_address(IpAddr::from([192, 0, 2, 2])).is_ok());
+    }
+
+    #[test]
+    fn token_quota_allows_bursts_up_to_the_limit() {
+        let limits = RateLimits::new(&RateLimitConfig { updates_per_minute: 5, ..Default::default() });
+        for _ in 0..5 {
+            assert!(limits.check_token("t").is_ok());
+        }
+        let Err(Error::RateLimited { retry_after }) = limits.check_token("t") else {
+            panic!("sixth request should be limited");
+        };
+        assert!(retry_after > Duration::ZERO && retry_after <= Duration::from_secs(12));
+        assert!(limits.check_token("other").is_ok());
+    }
+}

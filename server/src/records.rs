@@ -1,0 +1,206 @@
+//! DNS record data as the domain sees it: the supported types, their validated contents,
+//! and how they are written to and read from storage.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::error::{Error, Result};
+use crate::names::DomainName;
+
+/// Lowest and highest TTL accepted for any record.
+pub const MIN_TTL: u32 = 30;
+pub const MAX_TTL: u32 = 86_400;
+
+/// The record types the appliance serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    A,
+    Aaaa,
+    Cname,
+    Txt,
+    Mx,
+    Srv,
+    Caa,
+    Ns,
+}
+
+impl RecordKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::A => "A",
+            Self::Aaaa => "AAAA",
+            Self::Cname => "CNAME",
+            Self::Txt => "TXT",
+            Self::Mx => "MX",
+            Self::Srv => "SRV",
+            Self::Caa => "CAA",
+            Self::Ns => "NS",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self> {
+        Ok(match input.to_ascii_uppercase().as_str() {
+            "A" => Self::A,
+            "AAAA" => Self::Aaaa,
+            "CNAME" => Self::Cname,
+            "TXT" => Self::Txt,
+            "MX" => Self::Mx,
+            "SRV" => Self::Srv,
+            "CAA" => Self::Caa,
+            "NS" => Self::Ns,
+            other => return Err(Error::Invalid(format!("record type {other} is not supported"))),
+        })
+    }
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A record's data, valid by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordData {
+    A(Ipv4Addr),
+    Aaaa(Ipv6Addr),
+    Cname(DomainName),
+    /// The whole text; it is split into 255-byte strings only on the wire.
+    Txt(String),
+    Mx { preference: u16, exchange: DomainName },
+    Srv { priority: u16, weight: u16, port: u16, target: DomainName },
+    Caa { critical: bool, tag: String, value: String },
+    Ns(DomainName),
+}
+
+impl RecordData {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Self::A(_) => RecordKind::A,
+            Self::Aaaa(_) => RecordKind::Aaaa,
+            Self::Cname(_) => RecordKind::Cname,
+            Self::Txt(_) => RecordKind::Txt,
+            Self::Mx { .. } => RecordKind::Mx,
+            Self::Srv { .. } => RecordKind::Srv,
+            Self::Caa { .. } => RecordKind::Caa,
+            Self::Ns(_) => RecordKind::Ns,
+        }
+    }
+
+    /// The storage form: (content, priority, weight, port).
+    pub fn to_columns(&self) -> (String, Option<u16>, Option<u16>, Option<u16>) {
+        match self {
+            Self::A(a) => (a.to_string(), None, None, None),
+            Self::Aaaa(a) => (a.to_string(), None, None, None),
+            Self::Cname(n) | Self::Ns(n) => (n.to_string(), None, None, None),
+            Self::Txt(t) => (t.clone(), None, None, None),
+            Self::Mx { preference, exchange } => (exchange.to_string(), Some(*preference), None, None),
+            Self::Srv { priority, weight, port, target } => {
+                (target.to_string(), Some(*priority), Some(*weight), Some(*port))
+            }
+            Self::Caa { critical, tag, value } => {
+                (format!("{} {tag} \"{value}\"", u8::from(*critical) * 128), None, None, None)
+            }
+        }
+    }
+
+    /// Rebuilds (and validates) record data from its storage or API form.
+    pub fn from_columns(
+        kind: RecordKind,
+        content: &str,
+        priority: Option<u16>,
+        weight: Option<u16>,
+        port: Option<u16>,
+    ) -> Result<Self> {
+        let need = |v: Option<u16>, what: &str| {
+            v.ok_or_else(|| Error::Invalid(format!("{kind} record needs a {what}")))
+        };
+        Ok(match kind {
+            RecordKind::A => Self::A(content.trim().parse().map_err(|_| {
+                Error::Invalid("A record content must be a valid IPv4 address".into())
+            })?),
+            RecordKind::Aaaa => Self::Aaaa(content.trim().parse().map_err(|_| {
+                Error::Invalid("AAAA record content must be a valid IPv6 address".into())
+            })?),
+            RecordKind::Cname => Self::Cname(DomainName::parse_fqdn(content)?),
+            RecordKind::Ns => Self::Ns(DomainName::parse_fqdn(content)?),
+            RecordKind::Txt => {
+                if content.len() > 4000 {
+                    return Err(Error::Invalid("TXT record content may have at most 4000 bytes".into()));
+                }
+                Self::Txt(content.to_string())
+            }
+            RecordKind::Mx => Self::Mx { preference: need(priority, "priority")?, exchange: DomainName::parse_fqdn(content)? },
+            RecordKind::Srv => Self::Srv {
+                priority: need(priority, "priority")?,
+                weight: need(weight, "weight")?,
+                port: need(port, "port")?,
+                target: DomainName::parse_fqdn(content)?,
+            },
+            RecordKind::Caa => parse_caa(content)?,
+        })
+    }
+}
+
+/// `flags tag "value"`, as in zone files.
+fn parse_caa(content: &str) -> Result<RecordData> {
+    let bad = || Error::Invalid("CAA record content must look like: 0 issue \"letsencrypt.org\"".into());
+    let mut parts = content.trim().splitn(3, ' ');
+    let flags: u8 = parts.next().and_then(|f| f.parse().ok()).ok_or_else(bad)?;
+    let tag = parts.next().ok_or_else(bad)?.to_ascii_lowercase();
+    let value = parts.next().ok_or_else(bad)?.trim().trim_matches('"').to_string();
+    if !matches!(tag.as_str(), "issue" | "issuewild" | "iodef") {
+        return Err(Error::Invalid("CAA tag must be issue, issuewild or iodef".into()));
+    }
+    Ok(RecordData::Caa { critical: flags & 128 != 0, tag, value })
+}
+
+/// One record of a zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub name: DomainName,
+    pub ttl: u32,
+    pub data: RecordData,
+}
+
+/// Checks a TTL against the bounds.
+pub fn check_ttl(ttl: u32) -> Result<u32> {
+    if (MIN_TTL..=MAX_TTL).contains(&ttl) {
+        Ok(ttl)
+    } else {
+        Err(Error::Invalid(format!("TTL must be between {MIN_TTL} and {MAX_TTL} seconds")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_round_trip_for_every_kind() -> Result<()> {
+        let name = DomainName::parse("t.example.com")?;
+        let all = [
+            RecordData::A("192.0.2.1".parse().map_err(|_| Error::Invalid("ip".into()))?),
+            RecordData::Aaaa("2001:db8::1".parse().map_err(|_| Error::Invalid("ip".into()))?),
+            RecordData::Cname(name.clone()),
+            RecordData::Txt("v=spf1 -all".into()),
+            RecordData::Mx { preference: 10, exchange: name.clone() },
+            RecordData::Srv { priority: 1, weight: 2, port: 443, target: name.clone() },
+            RecordData::Caa { critical: false, tag: "issue".into(), value: "letsencrypt.org".into() },
+            RecordData::Ns(name),
+        ];
+        for data in all {
+            let (content, p, w, port) = data.to_columns();
+            assert_eq!(RecordData::from_columns(data.kind(), &content, p, w, port)?, data);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_contents_say_why() {
+        let err = RecordData::from_columns(RecordKind::A, "2001:db8::1", None, None, None);
+        assert_eq!(err.err().map(|e| e.to_string()).as_deref(), Some("A record content must be a valid IPv4 address"));
+        assert!(RecordData::from_columns(RecordKind::Mx, "mail.example.com", None, None, None).is_err());
+        assert!(check_ttl(5).is_err());
+    }
+}

@@ -1,0 +1,173 @@
+//! SQLite storage: one connection behind a mutex (writes are serialised by SQLite anyway),
+//! WAL journaling, and append-only migrations whose count is the schema version, kept in
+//! `PRAGMA user_version`.
+
+pub mod history;
+pub mod hostnames;
+pub mod records;
+pub mod tokens;
+pub mod users;
+pub mod zones;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, Transaction};
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order. The schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "porchlight.db";
+
+/// The database.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            Error::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
+        })?;
+        let path = data_dir.join(DB_FILE);
+        let conn = Connection::open(&path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode is durable against process crashes; flash wears less.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::prepare(conn, Some(path))
+    }
+
+    /// A private in-memory database (unit tests).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::prepare(Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self { conn: Mutex::new(conn), path })
+    }
+
+    /// Where the database lives, if on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` with the connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.lock())
+    }
+
+    /// Runs `f` in a transaction, committed when `f` succeeds.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Like `write`, and then runs `after` with the result once the commit is done but before
+    /// any other writer can start, so that effects of commits (publishing to DNS) happen in
+    /// commit order.
+    pub fn write_then<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+        after: impl FnOnce(&T),
+    ) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        after(&value);
+        Ok(value)
+    }
+
+    /// SQLite's count of commits made by *other* connections (other processes, such as the
+    /// CLI) — it changes only when someone else wrote.
+    pub fn foreign_changes(&self) -> Result<i64> {
+        Ok(self.lock().pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Applies the migrations the database lacks, each in its own transaction.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(Error::Config(format!(
+            "the database has schema version {version}, but this porchlight knows only up to {known}: \
+             it was written by a newer porchlight. Run that version, or restore a backup made for this one."
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A fresh random id.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_reach_the_current_version_and_are_idempotent() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("porchlight-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = Store::open(&dir)?;
+        let version: i64 = store.read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))?;
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        drop(store);
+        Store::open(&dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn every_migration_applies_on_the_database_of_the_one_before() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        for (index, sql) in MIGRATIONS.iter().enumerate() {
+            conn.execute_batch(sql)?;
+            conn.pragma_update(None, "user_version", index as i64 + 1)?;
+        }
+        migrate(&mut conn)?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_with_a_clear_message() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("porchlight-newer-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
+        conn.pragma_update(None, "user_version", 999)?;
+        drop(conn);
+        let err = Store::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("schema version 999") && err.contains("newer porchlight"), "{err}");
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+//! SQL for records.
+
+use rusqlite::{Connection, OptionalExtension as _, params};
+
+use super::{new_id, now};
+use crate::error::{Error, Result};
+use crate::names::DomainName;
+use crate::records::{Record, RecordData, RecordKind};
+
+/// Every record of a zone, for building the DNS view.
+pub fn for_zone(conn: &Connection, zone_id: &str) -> Result<Vec<Record>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, type, content, ttl, priority, weight, port FROM records WHERE zone_id = ?1",
+    )?;
+    let mut rows = stmt.query([zone_id])?;
+    let mut records = Vec::new();
+    while let Some(r) = rows.next()? {
+        let name: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let content: String = r.get(2)?;
+        let parsed = RecordKind::parse(&kind).and_then(|kind| {
+            RecordData::from_columns(kind, &content, r.get(4)?, r.get(5)?, r.get(6)?)
+        });
+        match (DomainName::parse(&name), parsed) {
+            (Ok(name), Ok(data)) => records.push(Record { name, ttl: r.get(3)?, data }),
+            // One bad row must not take the whole zone down; it is reported and skipped.
+            (n, d) => tracing::warn!(name, kind, content, error = ?n.err().or(d.err()), "skipping unreadable record"),
+        }
+    }
+    Ok(records)
+}
+
+/// The content of a hostname's single record of `kind`, if any.
+pub fn host_value(conn: &Connection, hostname_id: &str, kind: RecordKind) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2")?
+        .query_row(params![hostname_id, kind.as_str()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Replaces the records of `kind` that a hostname owns at `name` by `values` (none = delete).
+pub fn replace_host_rrset(
+    conn: &Connection,
+    zone_id: &str,
+    hostname_id: &str,
+    name: &DomainName,
+    kind: RecordKind,
+    values: &[RecordData],
+    ttl: u32,
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM records WHERE hostname_id = ?1 AND name = ?2 AND type = ?3")?
+        .execute(params![hostname_id, name.as_str(), kind.as_str()])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO records (id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    )?;
+    for value in values {
+        if value.kind() != kind {
+            return Err(Error::Invalid(format!("{} data given for a {kind} record", value.kind())));
+        }
+        let (content, priority, weight, port) = value.to_columns();
+        insert.execute(params![new_id(), zone_id, hostname_id, name.as_str(), kind.as_str(), content, ttl, priority, weight, port, now()])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! The update use case every dialect shares: authenticate the token, work out which hosts
+//! the request names, change what differs in one transaction, then publish the changed
+//! record sets to DNS before the answer is sent. A request that changes nothing writes
+//! nothing (flash and SD cards wear out).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use crate::Context;
+use crate::address::{AddressRequest, Want};
+use crate::dns::RrsetChange;
+use crate::error::{Error, Result};
+use crate::names::DomainName;
+use crate::records::{Record, RecordData, RecordKind};
+use crate::store::{self, hostnames::HostRow, tokens::TokenRow};
+use crate::token;
+
+/// Most hostnames one request may name (the DynDNS2 rule).
+pub const MAX_HOSTS: usize = 20;
+/// Label under which ACME DNS-01 challenges live.
+const ACME_LABEL: &str = "_acme-challenge";
+
+/// What the caller presented: candidate secrets (Basic password and user name, bearer or
+/// query token, in that order) and the Basic user name, which may be a hostname.
+#[derive(Debug, Default, Clone)]
+pub struct Credentials {
+    pub secrets: Vec<String>,
+    pub username: Option<String>,
+}
+
+/// What to change on each host.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Addresses(AddressRequest),
+    /// Set (Some) or clear (None) the ACME TXT value, served at the host and at
+    /// `_acme-challenge.<host>`.
+    Txt(Option<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct UpdateRequest<'a> {
+    pub credentials: Credentials,
+    /// Hostnames as given (each may be a comma list); empty when none were given.
+    pub hostnames: Vec<String>,
+    pub change: Change,
+    pub source: IpAddr,
+    pub user_agent: Option<&'a str>,
+    pub dialect: &'static str,
+}
+
+/// The result for one requested host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Good,
+    NoChange,
+    NoHost,
+    NotFqdn,
+    Abuse,
+    DnsErr,
+}
+
+#[derive(Debug, Clone)]
+pub struct HostResult {
+    /// The hostname as the client wrote it.
+    pub requested: String,
+    pub outcome: Outcome,
+    /// Addresses before the update (for answers that report them).
+    pub previous_v4: Option<String>,
+    pub previous_v6: Option<String>,
+}
+
+/// Runs one update request. Account-level failures are errors; per-host ones are outcomes.
+pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
+    ctx.limits.check_address(req.source)?;
+    if req.credentials.secrets.is_empty() {
+        return Err(Error::NoCredentials);
+    }
+    let token = authenticate(ctx, &req.credentials).inspect_err(|e| {
+        if matches!(e, Error::BadAuth) {
+            ctx.limits.note_failure(req.source);
+        }
+    })?;
+    ctx.limits.check_token(&token.id)?;
+    let names = requested_names(ctx, req, &token)?;
+
+    let results = ctx.store.write_then(
+        |tx| {
+            let mut results = Vec::with_capacity(names.len());
+            let mut per_zone: BTreeMap<String, (DomainName, Vec<RrsetChange>)> = BTreeMap::new();
+            for requested in &names {
+                let (result, changes) = update_host(ctx, tx, req, &token, requested)?;
+                if let Some((zone_id, zone, changes)) = changes {
+                    per_zone.entry(zone_id).or_insert_with(|| (zone, Vec::new())).1.extend(changes);
+                }
+                results.push(result);
+            }
+            let mut publish = Vec::new();
+            for (zone_id, (zone, changes)) in per_zone {
+                let serial = store::zones::bump_serial(tx, &zone_id)?;
+                publish.push((zone, serial, changes));
+            }
+            Ok((results, publish))
+        },
+        |(_, publish)| {
+            for (zone, serial, changes) in publish {
+                if !ctx.catalog.apply(zone, *serial, changes) {
+                    tracing::warn!(%zone, "update committed for a zone that is not served");
+                }
+            }
+        },
+    )?;
+    Ok(results.0)
+}
+
+type ZoneChanges = (String, DomainName, Vec<RrsetChange>);
+
+fn update_host(
+    ctx: &Context,
+    tx: &rusqlite::Transaction<'_>,
+    req: &UpdateRequest<'_>,
+    token: &TokenRow,
+    requested: &str,
+) -> Result<(HostResult, Option<ZoneChanges>)> {
+    let mut result = HostResult { requested: requested.to_string(), outcome: Outcome::NoHost, previous_v4: None, previous_v6: None };
+    let Ok(name) = DomainName::parse(requested) else {
+        result.outcome = Outcome::NotFqdn;
+        return Ok((result, None));
+    };
+    let Some((host, zone)) = find_host(ctx, tx, &name)? else { return Ok((result, None)) };
+    let reachable = host.user_id == token.user_id && token.hostname_id.as_ref().is_none_or(|id| *id == host.id);
+    if !reachable {
+        return Ok((result, None));
+    }
+    if host.blocked {
+        result.outcome = Outcome::Abuse;
+        return Ok((result, None));
+    }
+    if !ctx.catalog.serves(&zone) {
+        result.outcome = Outcome::DnsErr;
+        return Ok((result, None));
+    }
+    let host_name = DomainName::parse(&host.name)?;
+    result.previous_v4 = store::records::host_value(tx, &host.id, RecordKind::A)?;
+    result.previous_v6 = store::records::host_value(tx, &host.id, RecordKind::Aaaa)?;
+
+    // (owner name, kind, old value, new value)
+    let mut wanted: Vec<(DomainName, RecordKind, Option<String>, Option<RecordData>)> = Vec::new();
+    match &req.change {
+        Change::Addresses(AddressRequest { v4, v6 }) => {
+            let new_v4 = match v4 {
+                Want::Keep => None,
+                Want::Set { addr, .. } => Some(Some(RecordData::A(*addr))),
+                Want::Clear => Some(None),
+            };
+            let new_v6 = match v6 {
+                Want::Keep => None,
+                Want::Set { addr, .. } => Some(Some(RecordData::Aaaa(*addr))),
+                Want::Clear => Some(None),
+            };
+            if let Some(new) = new_v4 {
+                wanted.push((host_name.clone(), RecordKind::A, result.previous_v4.clone(), new));
+            }
+            if let Some(new) = new_v6 {
+                wanted.push((host_name.clone(), RecordKind::Aaaa, result.previous_v6.clone(), new));
+            }
+        }
+        Change::Txt(value) => {
+            let old = store::records::host_value(tx, &host.id, RecordKind::Txt)?;
+            let new = value.clone().map(RecordData::Txt);
+            wanted.push((host_name.clone(), RecordKind::Txt, old.clone(), new.clone()));
+            wanted.push((host_name.child(ACME_LABEL)?, RecordKind::Txt, old, new));
+        }
+    }
+
+    let mut changes = Vec::new();
+    for (owner, kind, old, new) in wanted {
+        let new_text = new.as_ref().map(|d| d.to_columns().0);
+        if old == new_text {
+            continue;
+        }
+        let values: Vec<RecordData> = new.into_iter().collect();
+        store::records::replace_host_rrset(tx, &host.zone_id, &host.id, &owner, kind, &values, host.ttl)?;
+        if owner == host_name {
+            store::history::record_change(tx, &store::history::Change {
+                hostname_id: &host.id,
+                kind: kind.as_str(),
+                old: old.as_deref(),
+                new: new_text.as_deref(),
+                source: &req.source.to_string(),
+                user_agent: req.user_agent,
+                dialect: req.dialect,
+            })?;
+        }
+        let records = values.into_iter().map(|data| Record { name: owner.clone(), ttl: host.ttl, data }).collect();
+        changes.push(RrsetChange { name: owner, kind, records });
+    }
+    if changes.is_empty() {
+        result.outcome = Outcome::NoChange;
+        return Ok((result, None));
+    }
+    store::hostnames::touch(tx, &host.id)?;
+    result.outcome = Outcome::Good;
+    Ok((result, Some((host.zone_id.clone(), zone, changes))))
+}
+
+/// Finds the host a request names: the name itself, or a bare label relative to a served
+/// zone (inadyn's DuckDNS plugin and DuckDNS clients send only the first label).
+fn find_host(ctx: &Context, conn: &rusqlite::Connection, name: &DomainName) -> Result<Option<(HostRow, DomainName)>> {
+    let mut candidates = vec![name.clone()];
+    if crate::zones::zone_of(&ctx.zones, name).is_none() {
+        for zone in &ctx.zones {
+            if let Ok(full) = DomainName::parse(&format!("{name}.{}", zone.name)) {
+                candidates.push(full);
+            }
+        }
+    }
+    for candidate in candidates {
+        if let Some(host) = store::hostnames::find_by_name(conn, candidate.as_str())?
+            && let Some(zone) = crate::zones::zone_of(&ctx.zones, &candidate)
+        {
+            return Ok(Some((host, zone.name.clone())));
+        }
+    }
+    Ok(None)
+}
+
+/// Looks each candidate secret up by its hash; the stored hash is compared in constant time.
+fn authenticate(ctx: &Context, credentials: &Credentials) -> Result<TokenRow> {
+    let mut tried: Vec<&str> = Vec::new();
+    for secret in credentials.secrets.iter().map(String::as_str).filter(|s| token::plausible(s)) {
+        if tried.contains(&secret) || tried.len() >= 3 {
+            continue;
+        }
+        tried.push(secret);
+        let hash = token::hash(secret);
+        if let Some(row) = ctx.store.read(|c| store::tokens::find_by_hash(c, &hash))?
+            && token::hashes_match(&row.secret_hash, &hash)
+        {
+            return Ok(row);
+        }
+    }
+    Err(Error::BadAuth)
+}
+
+/// The hostnames a request names, in order: the given list; else the Basic user name if it
+/// is a hostname; else the token's own host.
+fn requested_names(ctx: &Context, req: &UpdateRequest<'_>, token: &TokenRow) -> Result<Vec<String>> {
+    let given: Vec<String> = req
+        .hostnames
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|h| !h.is_empty() && !h.eq_ignore_ascii_case("YES"))
+        .map(String::from)
+        .collect();
+    if given.len() > MAX_HOSTS {
+        return Err(Error::TooManyHosts { max: MAX_HOSTS });
+    }
+    if !given.is_empty() {
+        return Ok(given);
+    }
+    if let Some(user) = &req.credentials.username
+        && DomainName::parse_fqdn(user).is_ok()
+        && user.contains('.')
+    {
+        return Ok(vec![user.clone()]);
+    }
+    let hosts = ctx.store.read(|c| match &token.hostname_id {
+        Some(id) => Ok(store::hostnames::find_by_id(c, id)?.into_iter().collect()),
+        None => store::hostnames::by_user(c, &token.user_id),
+    })?;
+    match hosts.as_slice() {
+        [only] => Ok(vec![only.name.clone()]),
+        [] => Err(Error::NotFound("hostname")),
+        _ => Err(Error::Invalid("this token reaches several hostnames: name the one to update".into())),
+    }
+}
