@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use porchlight::config::{Config, Overrides};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 use porchlight::{Appliance, Context, accounts, hostnames, store};
 
 #[derive(Parser)]
@@ -164,7 +167,13 @@ fn format_time(unix: i64) -> String {
 
 fn serve(config: Config) -> anyhow::Result<()> {
     let level: tracing::Level = config.log.parse().unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt().with_max_level(level).with_target(false).init();
+    // hickory logs every query at INFO; that is noise (and cost) on an appliance.
+    let filter = Targets::new()
+        .with_default(level)
+        .with_target("hickory_server", tracing::Level::WARN)
+        .with_target("hickory_proto", tracing::Level::WARN)
+        .with_target("hickory_net", tracing::Level::WARN);
+    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_target(false)).with(filter).init();
     let data_dir = config.data_dir.clone();
     let config_hint = std::env::args().skip_while(|a| a != "--config").nth(1).map(|c| format!(" --config {c}")).unwrap_or_default();
     let appliance = Appliance::start(config)?;

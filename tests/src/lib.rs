@@ -1,0 +1,261 @@
+//! Test kit: starts the real appliance on 127.0.0.1 with port 0 (a real SQLite file in a
+//! temporary directory) and talks to it over real sockets — HTTP over TCP, DNS over UDP and
+//! TCP. Panics are how a test fails, so unwrap is fine here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hickory_proto::op::{Edns, Message, Query, ResponseCode};
+use hickory_proto::rr::{Name, RData, RecordType};
+use porchlight::config::{Config, Overrides};
+use porchlight::{Appliance, accounts, hostnames};
+
+pub use hickory_proto;
+
+/// The zone every lab serves.
+pub const ZONE: &str = "dyn.example.test";
+/// Password of accounts made by the kit.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A running appliance with its own data directory.
+pub struct Lab {
+    pub appliance: Appliance,
+    pub dir: tempfile::TempDir,
+}
+
+impl Lab {
+    pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    /// Starts with the default lab configuration changed by `tweak`.
+    pub fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = lab_config(dir.path());
+        tweak(&mut config);
+        let appliance = Appliance::start(config).unwrap();
+        Self { appliance, dir }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn http(&self) -> SocketAddr {
+        self.appliance.http_addr()
+    }
+
+    pub fn dns(&self) -> SocketAddr {
+        self.appliance.dns_addrs()[0]
+    }
+
+    pub fn user(&self, email: &str) {
+        accounts::create(&self.appliance.context().store, email, PASSWORD, false).unwrap();
+    }
+
+    /// Creates `fqdn` for `email` (creating the account if needed) and returns its token.
+    pub fn host(&self, email: &str, fqdn: &str) -> String {
+        let ctx = self.appliance.context();
+        if ctx.store.read(|c| porchlight::store::users::find_by_email(c, email)).unwrap().is_none() {
+            self.user(email);
+        }
+        hostnames::create(ctx, email, fqdn).unwrap().token
+    }
+
+    /// A GET over a fresh connection.
+    pub fn get(&self, target: &str, headers: &[(&str, &str)]) -> HttpResponse {
+        self.request("GET", target, headers, b"")
+    }
+
+    pub fn request(&self, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+        let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.http());
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if !body.is_empty() {
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        head.push_str("\r\n");
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body);
+        HttpResponse::parse(&self.raw(&bytes))
+    }
+
+    /// Sends raw bytes and returns everything the server answered until it closed.
+    pub fn raw(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut stream = TcpStream::connect(self.http()).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        stream.write_all(bytes).unwrap();
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        out
+    }
+
+    pub fn query(&self, name: &str, rtype: RecordType) -> Message {
+        query_udp(self.dns(), name, rtype)
+    }
+
+    /// Addresses (or TXT strings) in the answer section, as text, sorted.
+    pub fn answers(&self, name: &str, rtype: RecordType) -> Vec<String> {
+        answers(&self.query(name, rtype), rtype)
+    }
+
+    pub fn answers_tcp(&self, name: &str, rtype: RecordType) -> Vec<String> {
+        answers(&query_tcp(self.dns(), name, rtype), rtype)
+    }
+
+    /// The zone's SOA serial as served over DNS.
+    pub fn serial(&self) -> u32 {
+        let response = self.query(ZONE, RecordType::SOA);
+        match response.answers.first().map(|r| &r.data) {
+            Some(RData::SOA(soa)) => soa.serial,
+            other => panic!("no SOA in answer: {other:?}"),
+        }
+    }
+
+    /// A second connection to the database, for checking what was (not) written.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.data_dir().join("porchlight.db")).unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.db().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+/// The lab configuration: everything on 127.0.0.1, port 0, one zone.
+pub fn lab_config(dir: &Path) -> Config {
+    let overrides = Overrides {
+        data_dir: Some(dir.join("data")),
+        http: Some("127.0.0.1:0".parse().unwrap()),
+        dns: vec!["127.0.0.1:0".parse().unwrap()],
+        zones: vec![ZONE.to_string()],
+    };
+    Config::load(None, Vec::new(), overrides).unwrap()
+}
+
+/// A parsed HTTP response.
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl HttpResponse {
+    pub fn parse(raw: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(raw).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no header end in {text:?}"));
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().unwrap();
+        let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let response = Self { status, headers, body: body.to_string() };
+        if status != 100 {
+            let length: usize = response.header("content-length").and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no Content-Length in {text:?}"));
+            assert_eq!(length, response.body.len(), "Content-Length must match the body");
+            assert!(response.header("transfer-encoding").is_none(), "never chunked");
+        }
+        response
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+}
+
+pub fn basic(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
+}
+
+pub fn query_message(name: &str, rtype: RecordType, edns: bool) -> Vec<u8> {
+    let mut message = Message::query();
+    message.metadata.id = rand_id();
+    message.add_query(Query::query(Name::from_ascii(name).unwrap(), rtype));
+    if edns {
+        let mut e = Edns::new();
+        e.set_max_payload(1232);
+        message.set_edns(e);
+    }
+    message.to_vec().unwrap()
+}
+
+fn rand_id() -> u16 {
+    (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() & 0xffff) as u16
+}
+
+pub fn query_udp(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let query = query_message(name, rtype, true);
+    socket.send_to(&query, server).unwrap();
+    let mut buf = [0u8; 4096];
+    let (n, _) = socket.recv_from(&mut buf).unwrap();
+    let response = Message::from_vec(&buf[..n]).unwrap();
+    assert_eq!(response.metadata.id, u16::from_be_bytes([query[0], query[1]]), "response id matches");
+    response
+}
+
+pub fn query_tcp(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
+    let mut stream = TcpStream::connect(server).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let query = query_message(name, rtype, false);
+    stream.write_all(&(query.len() as u16).to_be_bytes()).unwrap();
+    stream.write_all(&query).unwrap();
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len).unwrap();
+    let mut buf = vec![0u8; u16::from_be_bytes(len) as usize];
+    stream.read_exact(&mut buf).unwrap();
+    Message::from_vec(&buf).unwrap()
+}
+
+pub fn answers(message: &Message, rtype: RecordType) -> Vec<String> {
+    let mut out: Vec<String> = message
+        .answers
+        .iter()
+        .filter(|r| r.record_type() == rtype)
+        .map(|r| match &r.data {
+            RData::A(a) => a.0.to_string(),
+            RData::AAAA(a) => a.0.to_string(),
+            RData::TXT(t) => t.txt_data.iter().map(|d| String::from_utf8_lossy(d).to_string()).collect::<String>(),
+            other => other.to_string(),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn rcode(message: &Message) -> ResponseCode {
+    message.metadata.response_code
+}
+
+/// Path of the `porchlight` binary built alongside the tests.
+pub fn porchlight_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = dir.join("porchlight");
+    assert!(bin.exists(), "{} missing: build the workspace first (cargo test --workspace builds it)", bin.display());
+    bin
+}
+
+/// Whether an external program is installed. Under CI a missing one is a failure (the test
+/// command installs it); on a developer machine the test says it skipped.
+pub fn have_program(name: &str) -> bool {
+    let found = std::process::Command::new("sh").args(["-c", &format!("command -v {name}")]).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "{name} is not installed; the test command installs it");
+        eprintln!("SKIPPED: {name} is not installed (tests/run.sh installs it)");
+    }
+    found
+}

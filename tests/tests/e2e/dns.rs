@@ -1,0 +1,65 @@
+//! The authoritative DNS answers: NXDOMAIN versus NODATA with the SOA, REFUSED outside the
+//! zones, EDNS(0), case-insensitive names, UDP and TCP.
+
+use porchlight_tests::hickory_proto::op::ResponseCode;
+use porchlight_tests::hickory_proto::rr::{RData, RecordType};
+use porchlight_tests::{Lab, ZONE, basic, rcode};
+
+#[test]
+fn negative_answers_carry_the_soa_and_outside_names_are_refused() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", "h.dyn.example.test");
+    lab.get("/nic/update?myip=192.0.2.10", &[("Authorization", &basic("h.dyn.example.test", &token))]);
+
+    let nx = lab.query("missing.dyn.example.test", RecordType::A);
+    assert_eq!(rcode(&nx), ResponseCode::NXDomain);
+    assert!(nx.metadata.authoritative);
+    assert!(matches!(nx.authorities.first().map(|r| &r.data), Some(RData::SOA(_))));
+
+    let nodata = lab.query("h.dyn.example.test", RecordType::MX);
+    assert_eq!(rcode(&nodata), ResponseCode::NoError);
+    assert!(nodata.answers.is_empty());
+    assert!(matches!(nodata.authorities.first().map(|r| &r.data), Some(RData::SOA(_))));
+
+    let refused = lab.query("www.example.org", RecordType::A);
+    assert_eq!(rcode(&refused), ResponseCode::Refused);
+    assert!(!refused.metadata.recursion_available);
+}
+
+#[test]
+fn apex_serves_soa_and_ns_and_edns_is_answered() {
+    let lab = Lab::start();
+    let response = lab.query(ZONE, RecordType::NS);
+    assert_eq!(porchlight_tests::answers(&response, RecordType::NS), vec!["ns1.dyn.example.test."]);
+    assert!(response.edns.is_some(), "an EDNS query gets an OPT record back");
+    assert!(lab.serial() > 0);
+}
+
+#[test]
+fn names_are_case_insensitive_over_udp_and_tcp() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", "mixed.dyn.example.test");
+    lab.get("/nic/update?myip=192.0.2.11", &[("Authorization", &basic("mixed.dyn.example.test", &token))]);
+    assert_eq!(lab.answers("MiXeD.DYN.example.TEST", RecordType::A), vec!["192.0.2.11"]);
+    assert_eq!(lab.answers_tcp("MIXED.dyn.EXAMPLE.test", RecordType::A), vec!["192.0.2.11"]);
+}
+
+#[test]
+fn a_change_written_by_another_process_is_served_without_restart() {
+    let lab = Lab::start();
+    let zone_id: String = lab.db().query_row("SELECT id FROM zones WHERE name = ?1", [ZONE], |r| r.get(0)).unwrap();
+    assert_eq!(zone_id, "00000000-0000-0000-0000-000000000001", "the first built-in zone has the documented id");
+    lab.db()
+        .execute(
+            "INSERT INTO records (id, zone_id, name, type, content, ttl, created_at, updated_at)
+             VALUES ('r1', ?1, 'outside.dyn.example.test', 'A', '192.0.2.99', 60, 0, 0)",
+            [&zone_id],
+        )
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while lab.answers("outside.dyn.example.test", RecordType::A).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the outside change was never picked up");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(lab.answers("outside.dyn.example.test", RecordType::A), vec!["192.0.2.99"]);
+}
