@@ -36,7 +36,7 @@ mod tests {
         create(&store, "Admin@example.com", "long enough secret", true)?;
         assert!(matches!(create(&store, "admin@EXAMPLE.com", "long enough secret", false), Err(Error::Conflict(_))));
         assert!(matches!(create(&store, "not-an-email", "long enough secret", false), Err(Error::Invalid(_))));
-        assert_eq!(store.read(|c| store::users::count_admins(c))?, 1);
+        assert_eq!(store.read(store::users::count_admins)?, 1);
         Ok(())
     }
 }

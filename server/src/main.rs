@@ -194,14 +194,22 @@ fn serve(config: Config) -> anyhow::Result<()> {
         let example = ctx.zones.first().map_or("home.dyn.example.com".to_string(), |z| format!("home.{}", z.name));
         println!();
         println!("No administrator yet. In another terminal, create one and a first hostname:");
-        println!("  echo 'a long password' | porchlight user add{config_hint} --email you@example.com --admin --password-stdin");
-        println!("  porchlight hostname add{config_hint} {example} --user you@example.com");
+        let me = invocation();
+        println!("  echo 'a long password' | {me} user add{config_hint} --email you@example.com --admin --password-stdin");
+        println!("  {me} hostname add{config_hint} {example} --user you@example.com");
         println!("then update it:  curl -u {example}:TOKEN 'http://{}/nic/update?myip=203.0.113.7'", appliance.http_addr());
     }
     wait_for_signal();
     println!("stopping");
     appliance.shutdown();
     Ok(())
+}
+
+/// How to call this program again: `cargo run --` when it runs from a source tree.
+fn invocation() -> &'static str {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let in_tree = exe.components().any(|c| c.as_os_str() == "target") && std::path::Path::new("Cargo.toml").exists();
+    if in_tree { "cargo run --" } else { "porchlight" }
 }
 
 /// Blocks until SIGINT or SIGTERM.

@@ -5,6 +5,9 @@
 //! structure and costs O(1) — change only the names they touch, and publish atomically.
 //! An update therefore costs O(log n) whatever the zone's size, and NXDOMAIN versus NODATA
 //! is decided by lookups, never by scanning.
+//!
+//! Nodes keep the compact domain record data; wire records are built per answer with the
+//! question's own name as owner, which preserves the asker's spelling of it.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -19,6 +22,8 @@ use crate::records::{Record as DomainRecord, RecordData, RecordKind};
 
 /// SOA timers (seconds): refresh, retry, expire, and the negative-caching TTL.
 const SOA_TIMERS: (i32, i32, i32, u32) = (3600, 600, 1_209_600, 60);
+/// TTL of the apex NS set.
+const NS_TTL: u32 = 3600;
 /// Longest CNAME chain followed inside a zone.
 const MAX_CNAME_CHAIN: usize = 8;
 
@@ -73,8 +78,9 @@ impl Catalog {
         };
         let mut index = (*snapshot.zones[position]).clone();
         for change in changes {
-            let records: Vec<Record> = change.records.iter().map(to_wire).collect();
-            index.set_rrset(lower(&change.name), wire_type(change.kind), records);
+            let ttl = change.records.first().map_or(0, |r| r.ttl);
+            let data = change.records.iter().map(|r| r.data.clone()).collect();
+            index.set_rrset(lower(&change.name), change.kind, ttl, data);
         }
         index.set_serial(serial);
         let mut zones = snapshot.zones.clone();
@@ -118,47 +124,49 @@ pub(crate) struct Resolution {
 }
 
 impl Snapshot {
-    pub(crate) fn resolve(&self, qname: &LowerName, qtype: RecordType, _client: IpAddr) -> Resolution {
+    /// Answers `qname`/`qtype`; `asked` is the question's name as the client spelled it.
+    pub(crate) fn resolve(&self, qname: &LowerName, asked: &Name, qtype: RecordType, _client: IpAddr) -> Resolution {
         let Some(zone) = self.zones.iter().find(|z| z.origin.zone_of(qname)) else {
             return Resolution { rcode: ResponseCode::Refused, ..Default::default() };
         };
         let mut resolution = Resolution { authoritative: true, ..Default::default() };
         let mut name = qname.clone();
-        let mut owner: Name = qname.into();
+        let mut owner = asked.clone();
         for _ in 0..MAX_CNAME_CHAIN {
-            let Some((node, wildcard)) = zone.find(&name) else {
+            let Some(node) = zone.find(&name) else {
                 resolution.rcode = ResponseCode::NXDomain;
-                resolution.authority.push(zone.negative_soa());
+                resolution.authority.push(zone.soa.clone());
                 return resolution;
             };
-            let rename = |r: &Record| {
-                let mut r = r.clone();
-                if wildcard {
-                    r.name = owner.clone();
+            let apex = name == zone.origin;
+            let answers = &mut resolution.answers;
+            if apex && matches!(qtype, RecordType::SOA | RecordType::ANY) {
+                let mut soa = zone.soa.clone();
+                soa.name = owner.clone();
+                answers.push(soa);
+            }
+            if qtype == RecordType::ANY {
+                for set in &node.rrsets {
+                    answers.extend(set.to_wire(&owner));
                 }
-                r
-            };
-            if qtype == RecordType::ANY && !node.rrsets.is_empty() {
-                resolution.answers.extend(node.rrsets.iter().flat_map(|(_, set)| set.iter()).map(rename));
-                return resolution;
-            }
-            if let Some(set) = node.get(qtype) {
-                resolution.answers.extend(set.iter().map(rename));
-                return resolution;
-            }
-            if let Some(cname) = node.get(RecordType::CNAME).and_then(|s| s.first()) {
-                resolution.answers.push(rename(cname));
-                match &cname.data {
-                    RData::CNAME(target) if zone.origin.zone_of(&LowerName::from(&target.0)) => {
-                        owner = target.0.clone();
-                        name = LowerName::from(&target.0);
+            } else if let Some(set) = kind_of(qtype).and_then(|k| node.get(k)) {
+                answers.extend(set.to_wire(&owner));
+            } else if let Some(set) = node.get(RecordKind::Cname) {
+                answers.extend(set.to_wire(&owner));
+                if let Some(RecordData::Cname(target)) = set.data.first() {
+                    let target_lower = lower(target);
+                    if zone.origin.zone_of(&target_lower) {
+                        owner = fqdn(target);
+                        name = target_lower;
                         continue;
                     }
-                    _ => return resolution,
                 }
+                return resolution;
             }
-            // NODATA: the name exists but has nothing of this type.
-            resolution.authority.push(zone.negative_soa());
+            if resolution.answers.is_empty() {
+                // NODATA: the name exists but has nothing of this type.
+                resolution.authority.push(zone.soa.clone());
+            }
             return resolution;
         }
         resolution.rcode = ResponseCode::ServFail;
@@ -179,13 +187,27 @@ struct ZoneIndex {
 /// empty non-terminal (no records, but names below) answers NODATA rather than NXDOMAIN.
 #[derive(Clone, Default)]
 struct Node {
-    rrsets: Vec<(RecordType, Arc<[Record]>)>,
+    rrsets: Vec<Rrset>,
     children: u32,
 }
 
+/// The records of one type at one name.
+#[derive(Clone)]
+struct Rrset {
+    kind: RecordKind,
+    ttl: u32,
+    data: Arc<[RecordData]>,
+}
+
+impl Rrset {
+    fn to_wire<'a>(&'a self, owner: &'a Name) -> impl Iterator<Item = Record> + 'a {
+        self.data.iter().map(move |d| Record::from_rdata(owner.clone(), self.ttl, rdata(d)))
+    }
+}
+
 impl Node {
-    fn get(&self, rtype: RecordType) -> Option<&Arc<[Record]>> {
-        self.rrsets.iter().find(|(t, _)| *t == rtype).map(|(_, s)| s)
+    fn get(&self, kind: RecordKind) -> Option<&Rrset> {
+        self.rrsets.iter().find(|s| s.kind == kind)
     }
 
     fn is_empty(&self) -> bool {
@@ -211,32 +233,29 @@ impl ZoneIndex {
                 minimum,
             )),
         );
-        let mut index = Self { origin: origin.clone(), serial: contents.serial, soa: soa.clone(), nodes: imbl::HashMap::new() };
+        let mut index = Self { origin: origin.clone(), serial: contents.serial, soa, nodes: imbl::HashMap::new() };
         index.nodes.insert(origin.clone(), Arc::new(Node::default()));
-        index.set_rrset(origin.clone(), RecordType::SOA, vec![soa]);
-        let ns = contents
-            .nameservers
-            .iter()
-            .map(|n| Record::from_rdata(apex.clone(), 3600, RData::NS(NS(fqdn(n)))))
-            .collect();
-        index.set_rrset(origin, RecordType::NS, ns);
+        let ns = contents.nameservers.iter().cloned().map(RecordData::Ns).collect();
+        index.set_rrset(origin, RecordKind::Ns, NS_TTL, ns);
 
-        let mut sets: std::collections::BTreeMap<(String, RecordKind), Vec<Record>> = Default::default();
-        for record in &contents.records {
-            sets.entry((record.name.to_string(), record.data.kind())).or_default().push(to_wire(record));
-        }
-        for ((name, kind), records) in sets {
-            if let Ok(name) = DomainName::parse(&name) {
-                index.set_rrset(lower(&name), wire_type(kind), records);
+        let mut records = contents.records;
+        records.sort_by(|a, b| (&a.name, a.data.kind()).cmp(&(&b.name, b.data.kind())));
+        let mut records = records.into_iter().peekable();
+        while let Some(first) = records.next() {
+            let (name, kind, ttl) = (first.name, first.data.kind(), first.ttl);
+            let mut data = vec![first.data];
+            while let Some(next) = records.next_if(|r| r.name == name && r.data.kind() == kind) {
+                data.push(next.data);
             }
+            index.set_rrset(lower(&name), kind, ttl, data);
         }
         index
     }
 
-    /// The node at `name`, or the wildcard node that covers it (second value true).
-    fn find(&self, name: &LowerName) -> Option<(&Node, bool)> {
+    /// The node at `name`, or the wildcard node that covers it.
+    fn find(&self, name: &LowerName) -> Option<&Node> {
         if let Some(node) = self.nodes.get(name) {
-            return Some((node, false));
+            return Some(node);
         }
         // Closest encloser: the nearest existing ancestor. Only `*` directly below it may
         // synthesise an answer (RFC 4592).
@@ -244,23 +263,24 @@ impl ZoneIndex {
         while self.origin.zone_of(&ancestor) {
             if self.nodes.contains_key(&ancestor) {
                 let wildcard = Name::from(&ancestor).prepend_label("*").ok()?;
-                return self.nodes.get(&LowerName::from(&wildcard)).map(|n| (n.as_ref(), true));
+                return self.nodes.get(&LowerName::from(&wildcard)).map(Arc::as_ref);
             }
             ancestor = ancestor.base_name();
         }
         None
     }
 
-    fn set_rrset(&mut self, name: LowerName, rtype: RecordType, records: Vec<Record>) {
+    fn set_rrset(&mut self, name: LowerName, kind: RecordKind, ttl: u32, data: Vec<RecordData>) {
         if !self.origin.zone_of(&name) {
             return;
         }
         let existing = self.nodes.get(&name).cloned();
         let mut node = existing.as_deref().cloned().unwrap_or_default();
-        node.rrsets.retain(|(t, _)| *t != rtype);
-        if !records.is_empty() {
-            node.rrsets.push((rtype, records.into()));
-            node.rrsets.sort_by_key(|(t, _)| u16::from(*t));
+        node.rrsets.retain(|s| s.kind != kind);
+        if !data.is_empty() {
+            node.rrsets.push(Rrset { kind, ttl, data: data.into() });
+            node.rrsets.sort_by_key(|s| s.kind);
+            node.rrsets.shrink_to_fit();
         }
         match (existing.is_some(), node.is_empty() && name != self.origin) {
             (true, true) => {
@@ -314,12 +334,7 @@ impl ZoneIndex {
         self.serial = serial;
         if let RData::SOA(soa) = &mut self.soa.data {
             soa.serial = serial;
-            self.set_rrset(self.origin.clone(), RecordType::SOA, vec![self.soa.clone()]);
         }
-    }
-
-    fn negative_soa(&self) -> Record {
-        self.soa.clone()
     }
 }
 
@@ -333,21 +348,23 @@ fn lower(name: &DomainName) -> LowerName {
     LowerName::from(fqdn(name))
 }
 
-fn wire_type(kind: RecordKind) -> RecordType {
-    match kind {
-        RecordKind::A => RecordType::A,
-        RecordKind::Aaaa => RecordType::AAAA,
-        RecordKind::Cname => RecordType::CNAME,
-        RecordKind::Txt => RecordType::TXT,
-        RecordKind::Mx => RecordType::MX,
-        RecordKind::Srv => RecordType::SRV,
-        RecordKind::Caa => RecordType::CAA,
-        RecordKind::Ns => RecordType::NS,
-    }
+/// The record kind a query type asks for, if it is one the appliance serves.
+fn kind_of(rtype: RecordType) -> Option<RecordKind> {
+    Some(match rtype {
+        RecordType::A => RecordKind::A,
+        RecordType::AAAA => RecordKind::Aaaa,
+        RecordType::CNAME => RecordKind::Cname,
+        RecordType::TXT => RecordKind::Txt,
+        RecordType::MX => RecordKind::Mx,
+        RecordType::SRV => RecordKind::Srv,
+        RecordType::CAA => RecordKind::Caa,
+        RecordType::NS => RecordKind::Ns,
+        _ => return None,
+    })
 }
 
-fn to_wire(record: &DomainRecord) -> Record {
-    let rdata = match &record.data {
+fn rdata(data: &RecordData) -> RData {
+    match data {
         RecordData::A(a) => RData::A(rdata::A(*a)),
         RecordData::Aaaa(a) => RData::AAAA(rdata::AAAA(*a)),
         RecordData::Cname(n) => RData::CNAME(rdata::CNAME(fqdn(n))),
@@ -361,8 +378,7 @@ fn to_wire(record: &DomainRecord) -> Record {
             caa.value = value.as_bytes().to_vec();
             RData::CAA(caa)
         }
-    };
-    Record::from_rdata(fqdn(&record.name), record.ttl, rdata)
+    }
 }
 
 /// TXT data travels as strings of at most 255 bytes (RFC 1035 §3.3.14); long texts such as
@@ -413,7 +429,8 @@ mod tests {
 
     fn ask(c: &Catalog, q: &str, t: RecordType) -> Result<Resolution> {
         let qname = LowerName::from(Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?);
-        Ok(c.snapshot().resolve(&qname, t, IpAddr::from([127, 0, 0, 1])))
+        let asked = Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?;
+        Ok(c.snapshot().resolve(&qname, &asked, t, IpAddr::from([127, 0, 0, 1])))
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl RequestHandler for Handler {
                 }
                 Ok(info) => {
                     let snapshot = self.catalog.snapshot();
-                    let answer = snapshot.resolve(info.query.name(), info.query.query_type(), info.src.ip());
+                    let answer = snapshot.resolve(info.query.name(), info.query.original().name(), info.query.query_type(), info.src.ip());
                     metadata.response_code = answer.rcode;
                     metadata.authoritative = answer.authoritative;
                     let message = builder.build(metadata, answer.answers.iter(), answer.authority.iter(), std::iter::empty(), std::iter::empty());

@@ -64,8 +64,8 @@ fn history_records_old_new_source_agent_and_dialect() {
     let lab = Lab::start();
     let token = lab.host("a@example.com", HOST);
     let auth = basic(HOST, &token);
-    lab.get(&format!("/nic/update?myip=192.0.2.1"), &[("Authorization", &auth), ("User-Agent", "test-agent/1")]);
-    lab.get(&format!("/nic/update?myip=192.0.2.2"), &[("Authorization", &auth)]);
+    lab.get("/nic/update?myip=192.0.2.1", &[("Authorization", &auth), ("User-Agent", "test-agent/1")]);
+    lab.get("/nic/update?myip=192.0.2.2", &[("Authorization", &auth)]);
     let row: (Option<String>, String, String, String, String) = lab
         .db()
         .query_row("SELECT old, new, source, user_agent, dialect FROM host_history ORDER BY id LIMIT 1 OFFSET 1", [], |r| {

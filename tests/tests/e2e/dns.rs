@@ -42,6 +42,9 @@ fn names_are_case_insensitive_over_udp_and_tcp() {
     lab.get("/nic/update?myip=192.0.2.11", &[("Authorization", &basic("mixed.dyn.example.test", &token))]);
     assert_eq!(lab.answers("MiXeD.DYN.example.TEST", RecordType::A), vec!["192.0.2.11"]);
     assert_eq!(lab.answers_tcp("MIXED.dyn.EXAMPLE.test", RecordType::A), vec!["192.0.2.11"]);
+    // The answer's owner name is spelled as the question spelled it.
+    let response = lab.query("MiXeD.DYN.example.TEST", RecordType::A);
+    assert_eq!(response.answers[0].name.to_string(), "MiXeD.DYN.example.TEST.");
 }
 
 #[test]

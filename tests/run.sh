@@ -1,0 +1,30 @@
+#!/bin/sh
+# Runs every test of porchlight. On a fresh Debian machine it first installs what the tests
+# need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn) and clippy.
+# Then: lints, unit tests, the end-to-end suite, and the static release binary.
+#
+# Variables:
+#   SKIP_RELEASE=1   skip building the static release binary (saves a few minutes)
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+for program in ddclient inadyn; do
+    command -v "$program" >/dev/null 2>&1 || missing="$missing $program"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+        echo "tests/run.sh: need root to install:$missing" >&2
+        exit 1
+    fi
+    echo "installing:$missing"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked
+if [ "${SKIP_RELEASE:-0}" != 1 ]; then
+    sh firmware-image/build.sh x86_64
+fi
