@@ -140,7 +140,8 @@ impl Drop for Appliance {
     }
 }
 
-/// Picks up changes other processes (the CLI) wrote, and forgets idle rate-limit state.
+/// Picks up changes other processes (the CLI) wrote, checkpoints the WAL, and forgets idle
+/// rate-limit state.
 fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<JoinHandle<()>> {
     Ok(std::thread::Builder::new().name("housekeeping".into()).spawn(move || {
         let mut seen = ctx.store.foreign_changes().unwrap_or(0);
@@ -158,6 +159,9 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(%error, "cannot check the database for outside changes"),
+            }
+            if let Err(error) = ctx.store.checkpoint() {
+                tracing::warn!(%error, "WAL checkpoint failed");
             }
             if last_forget.elapsed() >= FORGET_INTERVAL {
                 ctx.limits.forget_idle();
