@@ -32,7 +32,7 @@ pub struct AddressRequest {
 impl AddressRequest {
     /// Reads the address parameters. `param` looks a parameter up by name; `peer` is the
     /// caller's address, used for `auto` and when no address is given at all.
-    pub fn from_params<'a>(param: impl Fn(&str) -> Option<&'a str>, peer: IpAddr) -> Result<Self> {
+    pub fn from_params(param: impl Fn(&str) -> Option<String>, peer: IpAddr) -> Result<Self> {
         let mut request = Self { v4: Want::Keep, v6: Want::Keep };
         let mut anything_given = false;
         let (mut v4_decided, mut v6_decided) = (false, false);
@@ -148,7 +148,7 @@ mod tests {
 
     fn parse(query: &[(&str, &str)]) -> Result<AddressRequest> {
         let peer: IpAddr = "198.51.100.9".parse().map_err(|_| Error::Invalid("peer".into()))?;
-        AddressRequest::from_params(|n| query.iter().find(|(k, _)| *k == n).map(|(_, v)| *v), peer)
+        AddressRequest::from_params(|n| query.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()), peer)
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Respo
     } else {
         match AddressRequest::from_params(
             |n| match n {
-                "ip" => ip.as_deref(),
-                "ipv6" => ipv6.as_deref(),
+                "ip" => ip.clone(),
+                "ipv6" => ipv6.clone(),
                 _ => None,
             },
             source,

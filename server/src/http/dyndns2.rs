@@ -14,14 +14,7 @@ const HOST_PARAMS: [&str; 5] = ["hostname", "host", "domain", "domains", "zone"]
 
 pub fn update(ctx: &Context, request: &Request, dialect: &'static str) -> Response {
     let source = caller::client_ip(request, &ctx.config.trusted_proxies);
-    let params: Vec<(&str, Option<String>)> = ["myip", "myipv4", "ipv4", "ip4", "ip", "myipv6", "myip6", "ipv6", "ip6"]
-        .into_iter()
-        .map(|n| (n, caller::param(request, n)))
-        .collect();
-    let addresses = match AddressRequest::from_params(
-        |name| params.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()),
-        source,
-    ) {
+    let addresses = match AddressRequest::from_params(|name| caller::param(request, name), source) {
         Ok(a) => a,
         Err(e) => return error(&e),
     };

@@ -21,7 +21,7 @@ pub fn update(ctx: &Context, request: &Request) -> Response {
             Err(response) => return response,
         }
     }
-    let addresses = match AddressRequest::from_params(|n| if n == "ip" { ip.as_deref() } else { None }, source) {
+    let addresses = match AddressRequest::from_params(|n| if n == "ip" { ip.clone() } else { None }, source) {
         Ok(a) => a,
         Err(e) => return error(&e),
     };
