@@ -58,7 +58,7 @@ impl HttpServer {
                     continue;
                 }
                 let (handler, counter) = (handler.clone(), open.clone());
-                let spawned = std::thread::Builder::new().name("http-conn".into()).stack_size(256 * 1024).spawn(move || {
+                let spawned = std::thread::Builder::new().name("http-conn".into()).stack_size(512 * 1024).spawn(move || {
                     if let Err(error) = serve_connection(stream, peer, handler.as_ref()) {
                         tracing::trace!(%peer, %error, "connection ended");
                     }
@@ -171,9 +171,8 @@ enum Parsed {
 fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Parsed> {
     loop {
         // Tolerate blank lines before a request (RFC 9112 §2.2).
-        while buf.first().is_some_and(|b| *b == b'\r' || *b == b'\n') {
-            buf.remove(0);
-        }
+        let blank = buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count();
+        buf.drain(..blank);
         if !buf.is_empty() {
             let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
             let mut request = httparse::Request::new(&mut headers);

@@ -42,6 +42,10 @@ fn head_has_length_but_no_body_and_update_paths_never_redirect() {
 #[test]
 fn garbage_gets_400_and_the_server_keeps_serving() {
     let lab = Lab::start();
+    // Blank lines before a request are skipped (RFC 9112 §2.2), however many there are.
+    let mut padded = vec![b'\n'; 6000];
+    padded.extend_from_slice(b"GET /ip HTTP/1.0\r\n\r\n");
+    assert_eq!(HttpResponse::parse(&lab.raw(&padded)).body, "127.0.0.1");
     let r = HttpResponse::parse(&lab.raw(b"\x00\x01\x02 garbage\r\n\r\n"));
     assert_eq!(r.status, 400);
     assert_eq!(lab.get("/ip", &[]).status, 200);
