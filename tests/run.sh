@@ -24,6 +24,8 @@ fi
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The end-to-end suite runs the porchlight binary as a process, so build it first.
+cargo build --workspace --locked
 cargo test --workspace --locked
 if [ "${SKIP_RELEASE:-0}" != 1 ]; then
     sh firmware-image/build.sh x86_64

@@ -245,7 +245,7 @@ pub fn porchlight_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap();
     let bin = dir.join("porchlight");
-    assert!(bin.exists(), "{} missing: build the workspace first (cargo test --workspace builds it)", bin.display());
+    assert!(bin.exists(), "{} missing: run `cargo build` first (tests/run.sh does)", bin.display());
     bin
 }
 
