@@ -29,7 +29,7 @@ fn main() {
     });
     assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
     println!("binary: {} ({} bytes)", bin.display(), std::fs::metadata(&bin).unwrap().len());
-    println!("{:>8} | {:>9} | {:>9} | {:>14} | {:>14} | {:>12} | {:>12}", "names", "RSS idle", "RSS load", "upd→DNS p50", "upd→DNS p99", "q/s (hits)", "q/s (NXDOMAIN)");
+    println!("{:>8} | {:>9} | {:>9} | {:>14} | {:>14} | {:>12} | {:>14} | {:>12}", "names", "RSS idle", "RSS load", "upd→DNS p50", "upd→DNS p99", "q/s (hits)", "q/s (NXDOMAIN)", "q/server-CPU-s");
     for names in [1_000, 10_000, 100_000] {
         bench(&bin, names);
     }
@@ -62,11 +62,13 @@ fn bench(bin: &Path, names: usize) {
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
 
-    let hits = qps(server.dns, names, false);
-    let misses = qps(server.dns, names, true);
+    let cpu_before = server.cpu_seconds();
+    let (hits, hit_count) = qps(server.dns, names, false);
+    let (misses, miss_count) = qps(server.dns, names, true);
+    let per_cpu = (hit_count + miss_count) as f64 / (server.cpu_seconds() - cpu_before);
     let rss_load = server.rss_kib();
     println!(
-        "{names:>8} | {:>6} KiB | {:>6} KiB | {:>11.2} ms | {:>11.2} ms | {hits:>12.0} | {misses:>12.0}",
+        "{names:>8} | {:>6} KiB | {:>6} KiB | {:>11.2} ms | {:>11.2} ms | {hits:>12.0} | {misses:>14.0} | {per_cpu:>12.0}",
         rss_idle,
         rss_load,
         pct(0.50).as_secs_f64() * 1e3,
@@ -111,7 +113,8 @@ fn prepare(dir: &Path, names: usize) -> Vec<(String, String)> {
     tokens
 }
 
-fn qps(dns: SocketAddr, names: usize, nxdomain: bool) -> f64 {
+/// Queries answered per second by two closed-loop clients (32 in flight each), and the count.
+fn qps(dns: SocketAddr, names: usize, nxdomain: bool) -> (f64, u64) {
     let threads = 2;
     let handles: Vec<_> = (0..threads)
         .map(|t| {
@@ -142,11 +145,11 @@ fn qps(dns: SocketAddr, names: usize, nxdomain: bool) -> f64 {
                         }
                     }
                 }
-                answered as f64 / started.elapsed().as_secs_f64()
+                (answered as f64 / started.elapsed().as_secs_f64(), answered)
             })
         })
         .collect();
-    handles.into_iter().map(|h| h.join().unwrap()).sum()
+    handles.into_iter().map(|h| h.join().unwrap()).fold((0.0, 0), |(r, n), (r2, n2)| (r + r2, n + n2))
 }
 
 fn http_get(addr: SocketAddr, target: &str, auth: &str) -> String {
@@ -178,8 +181,9 @@ impl Server {
         let mut child = Command::new(bin)
             .args(["serve", "--config", config.to_str().unwrap(), "--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"])
             .env("PORCHLIGHT_LOG", "warn")
+            .env_remove("PORCHLIGHT_BIN")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -199,6 +203,14 @@ impl Server {
     fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
         status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap()
+    }
+
+    /// User + system CPU time the server has used (clock ticks of 1/100 s).
+    fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        ticks as f64 / 100.0
     }
 
     fn stop(&mut self) {
