@@ -35,6 +35,12 @@ pub struct Config {
     /// Most simultaneous HTTP connections; more are answered 503 at once.
     #[serde(default = "defaults::max_connections")]
     pub max_connections: usize,
+    /// Whether anyone may create an account through `POST /api/auth/register`.
+    #[serde(default)]
+    pub registration_open: bool,
+    /// How long a login session (JWT) stays valid, in hours.
+    #[serde(default = "defaults::session_hours")]
+    pub session_hours: u32,
     /// Limits on the update endpoints.
     #[serde(default)]
     pub rate_limit: RateLimitConfig,
@@ -105,6 +111,9 @@ mod defaults {
     pub fn max_connections() -> usize {
         256
     }
+    pub fn session_hours() -> u32 {
+        24
+    }
     pub fn per_token() -> u32 {
         120
     }
@@ -117,8 +126,18 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 8] =
-    ["data_dir", "http", "dns", "log", "default_ttl", "trusted_proxies", "max_connections", "zone"];
+const ENV_KEYS: [&str; 10] = [
+    "data_dir",
+    "http",
+    "dns",
+    "log",
+    "default_ttl",
+    "trusted_proxies",
+    "max_connections",
+    "zone",
+    "registration_open",
+    "session_hours",
+];
 const LIST_KEYS: [&str; 3] = ["dns", "trusted_proxies", "zone"];
 /// Environment variables that name the config file rather than a key.
 const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
@@ -194,6 +213,9 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         crate::records::check_ttl(self.default_ttl).map_err(|e| Error::Config(format!("default_ttl: {e}")))?;
+        if !(1..=24 * 365).contains(&self.session_hours) {
+            return Err(Error::Config("session_hours must be between 1 and 8760".into()));
+        }
         if self.max_connections == 0 {
             return Err(Error::Config("max_connections must be at least 1".into()));
         }
@@ -260,6 +282,8 @@ fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, Str
             toml::Value::Array(zones.collect())
         } else if LIST_KEYS.contains(&key.as_str()) {
             toml::Value::Array(split_list(&value).map(toml::Value::String).collect())
+        } else if let Ok(b) = value.trim().parse::<bool>() {
+            toml::Value::Boolean(b)
         } else if let Ok(n) = value.trim().parse::<i64>() {
             toml::Value::Integer(n)
         } else {

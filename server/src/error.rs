@@ -13,6 +13,12 @@ pub enum Error {
     /// The credentials did not match any token or account.
     #[error("invalid credentials")]
     BadAuth,
+    /// Login with a wrong e-mail or password (deliberately not saying which).
+    #[error("invalid email or password")]
+    BadLogin,
+    /// Authenticated, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// Input that failed validation; the message says what was wrong and why.
     #[error("{0}")]
     Invalid(String),

@@ -3,17 +3,16 @@
 //! record sets to DNS before the answer is sent. A request that changes nothing writes
 //! nothing (flash and SD cards wear out).
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use crate::Context;
 use crate::address::{AddressRequest, Want};
-use crate::dns::RrsetChange;
 use crate::error::{Error, Result};
 use crate::names::DomainName;
-use crate::records::{Record, RecordData, RecordKind};
+use crate::records::{RecordData, RecordKind};
 use crate::store::{self, hostnames::HostRow, tokens::TokenRow};
 use crate::token;
+use crate::zones::Touched;
 
 /// Most hostnames one request may name (the DynDNS2 rule).
 pub const MAX_HOSTS: usize = 20;
@@ -83,36 +82,19 @@ pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>>
     ctx.limits.check_token(&token.id)?;
     let names = requested_names(ctx, req, &token)?;
 
-    let results = ctx.store.write_then(
+    let (results, _) = ctx.store.write_then(
         |tx| {
-            let mut results = Vec::with_capacity(names.len());
-            let mut per_zone: BTreeMap<String, (DomainName, Vec<RrsetChange>)> = BTreeMap::new();
-            for requested in &names {
-                let (result, changes) = update_host(ctx, tx, req, &token, requested)?;
-                if let Some((zone_id, zone, changes)) = changes {
-                    per_zone.entry(zone_id).or_insert_with(|| (zone, Vec::new())).1.extend(changes);
-                }
-                results.push(result);
-            }
-            let mut publish = Vec::new();
-            for (zone_id, (zone, changes)) in per_zone {
-                let serial = store::zones::bump_serial(tx, &zone_id)?;
-                publish.push((zone, serial, changes));
-            }
-            Ok((results, publish))
+            let mut touched = Touched::default();
+            let results = names
+                .iter()
+                .map(|requested| update_host(ctx, tx, req, &token, requested, &mut touched))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((results, touched.collect(tx)?))
         },
-        |(_, publish)| {
-            for (zone, serial, changes) in publish {
-                if !ctx.catalog.apply(zone, *serial, changes) {
-                    tracing::warn!(%zone, "update committed for a zone that is not served");
-                }
-            }
-        },
+        |(_, publication)| publication.publish(&ctx.catalog),
     )?;
-    Ok(results.0)
+    Ok(results)
 }
-
-type ZoneChanges = (String, DomainName, Vec<RrsetChange>);
 
 fn update_host(
     ctx: &Context,
@@ -120,24 +102,25 @@ fn update_host(
     req: &UpdateRequest<'_>,
     token: &TokenRow,
     requested: &str,
-) -> Result<(HostResult, Option<ZoneChanges>)> {
+    touched: &mut Touched,
+) -> Result<HostResult> {
     let mut result = HostResult { requested: requested.to_string(), outcome: Outcome::NoHost, previous_v4: None, previous_v6: None };
     let Ok(name) = DomainName::parse(requested) else {
         result.outcome = Outcome::NotFqdn;
-        return Ok((result, None));
+        return Ok(result);
     };
-    let Some((host, zone)) = find_host(ctx, tx, &name)? else { return Ok((result, None)) };
+    let Some((host, zone)) = find_host(ctx, tx, &name)? else { return Ok(result) };
     let reachable = host.user_id == token.user_id && token.hostname_id.as_ref().is_none_or(|id| *id == host.id);
     if !reachable {
-        return Ok((result, None));
+        return Ok(result);
     }
     if host.blocked {
         result.outcome = Outcome::Abuse;
-        return Ok((result, None));
+        return Ok(result);
     }
     if !ctx.catalog.serves(&zone) {
         result.outcome = Outcome::DnsErr;
-        return Ok((result, None));
+        return Ok(result);
     }
     let host_name = DomainName::parse(&host.name)?;
     result.previous_v4 = store::records::host_value(tx, &host.id, RecordKind::A)?;
@@ -172,7 +155,7 @@ fn update_host(
         }
     }
 
-    let mut changes = Vec::new();
+    let mut changed = false;
     for (owner, kind, old, new) in wanted {
         let new_text = new.as_ref().map(|d| d.to_columns().0);
         if old == new_text {
@@ -191,16 +174,16 @@ fn update_host(
                 dialect: req.dialect,
             })?;
         }
-        let records = values.into_iter().map(|data| Record { name: owner.clone(), ttl: host.ttl, data }).collect();
-        changes.push(RrsetChange { name: owner, kind, records });
+        touched.add(&host.zone_id, owner, kind);
+        changed = true;
     }
-    if changes.is_empty() {
+    if !changed {
         result.outcome = Outcome::NoChange;
-        return Ok((result, None));
+        return Ok(result);
     }
     store::hostnames::touch(tx, &host.id)?;
     result.outcome = Outcome::Good;
-    Ok((result, Some((host.zone_id.clone(), zone, changes))))
+    Ok(result)
 }
 
 /// Finds the host a request names: the name itself, or a bare label relative to a served

@@ -2,9 +2,10 @@
 
 use crate::Context;
 use crate::config::ZoneSettings;
-use crate::dns::ZoneContents;
+use crate::dns::{Catalog, RrsetChange, ZoneContents};
 use crate::error::Result;
 use crate::names::DomainName;
+use crate::records::RecordKind;
 use crate::store::{self, Store};
 
 /// Gives every configured zone its row (and stable id) in the database.
@@ -40,4 +41,49 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
 /// The served zone a name belongs to (the most specific one).
 pub fn zone_of<'a>(zones: &'a [ZoneSettings], name: &DomainName) -> Option<&'a ZoneSettings> {
     zones.iter().filter(|z| name.is_within(&z.name)).max_by_key(|z| z.name.as_str().len())
+}
+
+/// Record sets changed inside a transaction. Once the changes are written, `collect`
+/// raises each touched zone's serial once and re-reads the sets from the database (so a set
+/// shared by a hostname's records and hand-made ones is published whole); the result is
+/// published to DNS after the commit.
+#[derive(Default)]
+pub struct Touched(std::collections::BTreeSet<(String, DomainName, RecordKind)>);
+
+impl Touched {
+    pub fn add(&mut self, zone_id: &str, name: DomainName, kind: RecordKind) {
+        self.0.insert((zone_id.to_string(), name, kind));
+    }
+
+    pub fn collect(self, tx: &rusqlite::Transaction<'_>) -> Result<Publication> {
+        let mut by_zone: std::collections::BTreeMap<String, Vec<(DomainName, RecordKind)>> = Default::default();
+        for (zone_id, name, kind) in self.0 {
+            by_zone.entry(zone_id).or_default().push((name, kind));
+        }
+        let mut zones = Vec::new();
+        for (zone_id, sets) in by_zone {
+            let Some(zone) = store::zones::find_by_id(tx, &zone_id)? else { continue };
+            let serial = store::zones::bump_serial(tx, &zone_id)?;
+            let mut changes = Vec::with_capacity(sets.len());
+            for (name, kind) in sets {
+                let records = store::records::rrset(tx, &zone_id, &name, kind)?;
+                changes.push(RrsetChange { name, kind, records });
+            }
+            zones.push((DomainName::parse(&zone.name)?, serial, changes));
+        }
+        Ok(Publication(zones))
+    }
+}
+
+/// Changes ready to publish to DNS: per zone, its new serial and the new record sets.
+pub struct Publication(Vec<(DomainName, u32, Vec<RrsetChange>)>);
+
+impl Publication {
+    pub fn publish(&self, catalog: &Catalog) {
+        for (zone, serial, changes) in &self.0 {
+            if !catalog.apply(zone, *serial, changes) {
+                tracing::debug!(%zone, "change committed for a zone that is not served");
+            }
+        }
+    }
 }

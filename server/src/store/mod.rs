@@ -5,6 +5,7 @@
 pub mod history;
 pub mod hostnames;
 pub mod records;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 pub mod zones;
@@ -18,7 +19,10 @@ use rusqlite::{Connection, Transaction};
 use crate::error::{Error, Result};
 
 /// The migrations, in order. The schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_sessions.sql"),
+];
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "porchlight.db";

@@ -30,6 +30,21 @@ pub fn for_zone(conn: &Connection, zone_id: &str) -> Result<Vec<Record>> {
     Ok(records)
 }
 
+/// The records of one set, as served.
+pub fn rrset(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKind) -> Result<Vec<Record>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT content, ttl, priority, weight, port FROM records WHERE zone_id = ?1 AND name = ?2 AND type = ?3 ORDER BY created_at, id",
+    )?;
+    let mut rows = stmt.query(params![zone_id, name.as_str(), kind.as_str()])?;
+    let mut records = Vec::new();
+    while let Some(r) = rows.next()? {
+        let content: String = r.get(0)?;
+        let data = RecordData::from_columns(kind, &content, r.get(2)?, r.get(3)?, r.get(4)?)?;
+        records.push(Record { name: name.clone(), ttl: r.get(1)?, data });
+    }
+    Ok(records)
+}
+
 /// The content of a hostname's single record of `kind`, if any.
 pub fn host_value(conn: &Connection, hostname_id: &str, kind: RecordKind) -> Result<Option<String>> {
     Ok(conn

@@ -1,6 +1,6 @@
 //! SQL for accounts.
 
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, OptionalExtension as _, Row, params};
 
 use super::{new_id, now};
 use crate::error::Result;
@@ -11,6 +11,25 @@ pub struct UserRow {
     pub email: String,
     pub is_admin: bool,
     pub plan: String,
+    pub password_hash: String,
+    pub session_version: i64,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, email, is_admin, plan, password_hash, session_version, disabled, created_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        is_admin: r.get(2)?,
+        plan: r.get(3)?,
+        password_hash: r.get(4)?,
+        session_version: r.get(5)?,
+        disabled: r.get(6)?,
+        created_at: r.get(7)?,
+    })
 }
 
 pub fn insert(conn: &Connection, email: &str, password_hash: &str, is_admin: bool) -> Result<String> {
@@ -25,13 +44,35 @@ pub fn insert(conn: &Connection, email: &str, password_hash: &str, is_admin: boo
 
 pub fn find_by_email(conn: &Connection, email: &str) -> Result<Option<UserRow>> {
     Ok(conn
-        .prepare_cached("SELECT id, email, is_admin, plan FROM users WHERE email = ?1")?
-        .query_row([email], |r| {
-            Ok(UserRow { id: r.get(0)?, email: r.get(1)?, is_admin: r.get(2)?, plan: r.get(3)? })
-        })
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"))?
+        .query_row([email], from_row)
         .optional()?)
+}
+
+pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
+    Ok(conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?.query_row([id], from_row).optional()?)
 }
 
 pub fn count_admins(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users WHERE is_admin", [], |r| r.get(0))?)
+}
+
+/// Sets a new password hash and invalidates every session issued before.
+pub fn set_password(conn: &Connection, id: &str, password_hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?1, session_version = session_version + 1 WHERE id = ?2",
+        params![password_hash, id],
+    )?;
+    Ok(())
+}
+
+/// Invalidates every session issued before.
+pub fn bump_session_version(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM users WHERE id = ?1", [id])?;
+    Ok(())
 }

@@ -53,3 +53,10 @@ pub fn bump_serial(conn: &Connection, zone_id: &str) -> Result<u32> {
     conn.execute("UPDATE zones SET serial = ?1 WHERE id = ?2", params![next, zone_id])?;
     Ok(next)
 }
+
+pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<ZoneRow>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name, serial FROM zones WHERE id = ?1")?
+        .query_row([id], |r| Ok(ZoneRow { id: r.get(0)?, name: r.get(1)?, serial: r.get(2)? }))
+        .optional()?)
+}
