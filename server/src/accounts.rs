@@ -1,7 +1,12 @@
-//! Accounts: who may own hostnames and tokens.
+//! Accounts: creating them, logging in, changing passwords, ending sessions, and deleting
+//! an account with everything it owns (in DNS too).
 
+use std::sync::OnceLock;
+
+use crate::Context;
 use crate::error::{Error, Result};
-use crate::store::{self, Store};
+use crate::store::{self, Store, users::UserRow};
+use crate::zones::Touched;
 
 /// Creates an account; the password is stored as an argon2id hash.
 pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Result<String> {
@@ -16,6 +21,77 @@ pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Res
         store::history::event(tx, Some(&id), kind, &email, "", "cli")?;
         Ok(id)
     })
+}
+
+/// Self-service sign-up, allowed only while registration is open.
+pub fn register(ctx: &Context, email: &str, password: &str) -> Result<UserRow> {
+    if !ctx.config.registration_open {
+        return Err(Error::Forbidden("Registration is closed".into()));
+    }
+    let id = create(&ctx.store, email, password, false)?;
+    ctx.store.read(|c| store::users::find_by_id(c, &id))?.ok_or(Error::NotFound("User"))
+}
+
+/// Checks an e-mail and password. Unknown accounts cost the same argon2 work as known ones,
+/// so timing does not tell which addresses have accounts.
+pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result<UserRow> {
+    let user = ctx.store.read(|c| store::users::find_by_email(c, email.trim()))?;
+    let Some(user) = user else {
+        crate::password::verify(password, dummy_hash());
+        return Err(Error::BadLogin);
+    };
+    if !crate::password::verify(password, &user.password_hash) || user.disabled {
+        ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login failed", &user.email, "", source))?;
+        return Err(Error::BadLogin);
+    }
+    ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login", &user.email, "", source))?;
+    Ok(user)
+}
+
+/// Sets a new password after checking the current one; every other session ends.
+pub fn change_password(ctx: &Context, user: &UserRow, current: &str, new: &str, source: &str) -> Result<UserRow> {
+    if !crate::password::verify(current, &user.password_hash) {
+        return Err(Error::Invalid("The current password is not correct".into()));
+    }
+    let hash = crate::password::hash(new)?;
+    ctx.store.write(|tx| {
+        store::users::set_password(tx, &user.id, &hash)?;
+        store::history::event(tx, Some(&user.id), "password changed", &user.email, "", source)?;
+        store::users::find_by_id(tx, &user.id)?.ok_or(Error::NotFound("User"))
+    })
+}
+
+/// Ends every session of the account.
+pub fn logout_everywhere(ctx: &Context, user: &UserRow, source: &str) -> Result<()> {
+    ctx.store.write(|tx| {
+        store::users::bump_session_version(tx, &user.id)?;
+        store::history::event(tx, Some(&user.id), "logged out everywhere", &user.email, "", source)
+    })
+}
+
+/// Deletes the account, its hostnames, records and tokens; its names leave DNS at once.
+pub fn delete(ctx: &Context, user: &UserRow, password: &str) -> Result<()> {
+    if !crate::password::verify(password, &user.password_hash) {
+        return Err(Error::Invalid("The password is not correct".into()));
+    }
+    ctx.store.write_then(
+        |tx| {
+            let mut touched = Touched::default();
+            for (zone_id, name, kind) in store::records::owned_by_user(tx, &user.id)? {
+                touched.add(&zone_id, name, kind);
+            }
+            store::users::delete(tx, &user.id)?;
+            store::history::event(tx, None, "account deleted", &user.email, "", "api")?;
+            touched.collect(tx)
+        },
+        |publication| publication.publish(&ctx.catalog),
+    )?;
+    Ok(())
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| crate::password::hash("no such account, same cost").unwrap_or_default())
 }
 
 fn normalise_email(email: &str) -> Result<String> {

@@ -77,6 +77,15 @@ pub struct RateLimitConfig {
     /// Requests with wrong credentials per source address per minute.
     #[serde(default = "defaults::failed_auth")]
     pub failed_auth_per_minute: u32,
+    /// Login attempts per source address per minute.
+    #[serde(default = "defaults::logins")]
+    pub logins_per_minute: u32,
+    /// Registrations per source address per minute.
+    #[serde(default = "defaults::registrations")]
+    pub registrations_per_minute: u32,
+    /// Other management API requests per account (or address) per minute.
+    #[serde(default = "defaults::api")]
+    pub api_requests_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -85,6 +94,9 @@ impl Default for RateLimitConfig {
             updates_per_minute: defaults::per_token(),
             requests_per_address_per_minute: defaults::per_address(),
             failed_auth_per_minute: defaults::failed_auth(),
+            logins_per_minute: defaults::logins(),
+            registrations_per_minute: defaults::registrations(),
+            api_requests_per_minute: defaults::api(),
         }
     }
 }
@@ -122,6 +134,15 @@ mod defaults {
     }
     pub fn failed_auth() -> u32 {
         20
+    }
+    pub fn logins() -> u32 {
+        10
+    }
+    pub fn registrations() -> u32 {
+        20
+    }
+    pub fn api() -> u32 {
+        300
     }
 }
 

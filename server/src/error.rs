@@ -19,6 +19,9 @@ pub enum Error {
     /// Authenticated, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A request that cannot be understood at all (e.g. a body that is not JSON).
+    #[error("{0}")]
+    BadRequest(String),
     /// Input that failed validation; the message says what was wrong and why.
     #[error("{0}")]
     Invalid(String),

@@ -15,6 +15,7 @@ pub mod names;
 pub mod password;
 pub mod ratelimit;
 pub mod records;
+pub mod session;
 pub mod store;
 pub mod token;
 pub mod update;
@@ -41,6 +42,8 @@ pub struct Context {
     pub store: store::Store,
     pub catalog: Arc<dns::Catalog>,
     pub limits: ratelimit::RateLimits,
+    /// Signs login sessions; made at first start and kept in the database.
+    pub session_secret: Vec<u8>,
 }
 
 impl Context {
@@ -50,7 +53,9 @@ impl Context {
         let zones = config.zones()?;
         let store = store::Store::open(&config.data_dir)?;
         zones::sync_builtin(&store, &zones)?;
+        let session_secret = session::load_secret(&store)?;
         let ctx = Self {
+            session_secret,
             limits: ratelimit::RateLimits::new(&config.rate_limit),
             config,
             zones,

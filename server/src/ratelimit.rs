@@ -11,6 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use governor::clock::{Clock as _, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::RateLimitConfig;
@@ -21,6 +23,11 @@ const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 const MAX_TRACKED_FAILURES: usize = 10_000;
 
 pub struct RateLimits {
+    /// Management API: logins and registrations per address, everything else per account
+    /// (or address), as in the ipdock document's table.
+    pub login: Limiter,
+    pub register: Limiter,
+    pub api: Limiter,
     per_token: DefaultKeyedRateLimiter<String>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
@@ -31,6 +38,9 @@ impl RateLimits {
     pub fn new(config: &RateLimitConfig) -> Self {
         let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         Self {
+            login: Limiter::per_minute(config.logins_per_minute),
+            register: Limiter::per_minute(config.registrations_per_minute),
+            api: Limiter::per_minute(config.api_requests_per_minute),
             per_token: RateLimiter::keyed(quota(config.updates_per_minute)),
             per_address: RateLimiter::keyed(quota(config.requests_per_address_per_minute)),
             failures: Mutex::new(HashMap::new()),
@@ -75,12 +85,53 @@ impl RateLimits {
     /// Forgets state that no longer limits anyone (called periodically).
     pub fn forget_idle(&self) {
         self.per_token.retain_recent();
+        self.login.inner.retain_recent();
+        self.register.inner.retain_recent();
+        self.api.inner.retain_recent();
         self.per_address.retain_recent();
         self.failures_lock().retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
     }
 
     fn failures_lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
         self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A keyed per-minute limit that reports what is left, for `X-RateLimit-*` headers.
+pub struct Limiter {
+    inner: RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>,
+    per_minute: u32,
+}
+
+/// What a caller has left of a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the full budget is back.
+    pub reset: u64,
+}
+
+impl Limiter {
+    pub fn per_minute(n: u32) -> Self {
+        let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self { inner: RateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>(), per_minute: n.get() }
+    }
+
+    /// Counts one request for `key`.
+    pub fn check(&self, key: &str) -> Result<Budget> {
+        match self.inner.check_key(&key.to_string()) {
+            Ok(state) => {
+                let remaining = state.remaining_burst_capacity();
+                let used = u64::from(self.per_minute.saturating_sub(remaining));
+                Ok(Budget { limit: self.per_minute, remaining, reset: (used * 60).div_ceil(u64::from(self.per_minute)) })
+            }
+            Err(not_until) => Err(Error::RateLimited { retry_after: not_until.wait_time_from(DefaultClock::default().now()) }),
+        }
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.per_minute
     }
 }
 
@@ -98,6 +149,15 @@ mod tests {
         }
         assert!(matches!(limits.check_address(bad), Err(Error::RateLimited { .. })));
         assert!(limits.check_address(IpAddr::from([192, 0, 2, 2])).is_ok());
+    }
+
+    #[test]
+    fn budget_counts_down_then_limits() {
+        let limiter = Limiter::per_minute(3);
+        let budgets: Vec<u32> = (0..3).filter_map(|_| limiter.check("a").ok()).map(|b| b.remaining).collect();
+        assert_eq!(budgets, vec![2, 1, 0]);
+        assert!(matches!(limiter.check("a"), Err(Error::RateLimited { .. })));
+        assert_eq!(limiter.check("b").map(|b| b.remaining).ok(), Some(2));
     }
 
     #[test]

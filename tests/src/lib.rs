@@ -24,6 +24,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct Lab {
     pub appliance: Appliance,
     pub dir: tempfile::TempDir,
+    config: Config,
 }
 
 impl Lab {
@@ -36,8 +37,37 @@ impl Lab {
         let dir = tempfile::tempdir().unwrap();
         let mut config = lab_config(dir.path());
         tweak(&mut config);
-        let appliance = Appliance::start(config).unwrap();
-        Self { appliance, dir }
+        let appliance = Appliance::start(config.clone()).unwrap();
+        Self { appliance, dir, config }
+    }
+
+    /// Stops the appliance and starts it again on the same data (new ports).
+    pub fn restart(self) -> Self {
+        let Self { appliance, dir, config } = self;
+        appliance.shutdown();
+        let appliance = Appliance::start(config.clone()).unwrap();
+        Self { appliance, dir, config }
+    }
+
+    /// A JSON request, with a `Bearer` session token when given.
+    pub fn api(&self, method: &str, target: &str, token: Option<&str>, body: Option<serde_json::Value>) -> HttpResponse {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(auth) = &auth {
+            headers.push(("Authorization", auth.as_str()));
+        }
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        self.request(method, target, &headers, body.as_bytes())
+    }
+
+    /// Creates an account and logs it in, returning its session token.
+    pub fn login(&self, email: &str) -> String {
+        if self.appliance.context().store.read(|c| porchlight::store::users::find_by_email(c, email)).unwrap().is_none() {
+            self.user(email);
+        }
+        let r = self.api("POST", "/api/auth/login", None, Some(serde_json::json!({"email": email, "password": PASSWORD})));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["token"].as_str().unwrap().to_string()
     }
 
     pub fn data_dir(&self) -> PathBuf {

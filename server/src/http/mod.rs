@@ -1,11 +1,11 @@
 //! HTTP: the only module that names rouille types. One route table; one file per dialect,
 //! each translating requests into domain calls and domain results into its wire format.
 
-mod caller;
+pub(crate) mod caller;
 mod checkip;
 mod duckdns;
 mod dyndns2;
-mod ipdock;
+mod native;
 mod server;
 
 use std::sync::Arc;
@@ -33,7 +33,13 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET" | "POST", "/api/v1/nic/update" | "/api/v1/domain_update") => dyndns2::update(ctx, request, "kyedns"),
         // KyedNS's alternative endpoint names the host; ipdock's alias of /api/update does not.
         ("GET", "/api/v1/update") if has("hostname") => dyndns2::update(ctx, request, "kyedns"),
-        ("GET" | "POST", "/api/update" | "/api/v1/update") => ipdock::update(ctx, request),
+        ("GET" | "POST", "/api/update" | "/api/v1/update") => native::update::update(ctx, request),
+        ("POST", "/api/auth/register") => native::auth::register(ctx, request),
+        ("POST", "/api/auth/login") => native::auth::login(ctx, request),
+        ("POST", "/api/auth/logout-all") => native::auth::logout_everywhere(ctx, request),
+        ("GET", "/api/me") => native::auth::me(ctx, request),
+        ("DELETE", "/api/me") => native::auth::delete_account(ctx, request),
+        ("POST", "/api/me/password") => native::auth::change_password(ctx, request),
         ("GET", "/update") if has("domains") => duckdns::update(ctx, request, None),
         ("GET", "/update") => dyndns2::update(ctx, request, "dyndns2"),
         ("GET", _) if segments.len() >= 3 && segments.len() <= 4 && segments[0] == "update" => duckdns::update(

@@ -78,3 +78,25 @@ pub fn replace_host_rrset(
     }
     Ok(())
 }
+
+/// Every (zone, name, type) holding records of the account's hostnames.
+pub fn owned_by_user(conn: &Connection, user_id: &str) -> Result<Vec<(String, DomainName, RecordKind)>> {
+    owned(conn, "SELECT DISTINCT r.zone_id, r.name, r.type FROM records r JOIN hostnames h ON h.id = r.hostname_id WHERE h.user_id = ?1", user_id)
+}
+
+/// Every (zone, name, type) holding records of one hostname.
+pub fn owned_by_hostname(conn: &Connection, hostname_id: &str) -> Result<Vec<(String, DomainName, RecordKind)>> {
+    owned(conn, "SELECT DISTINCT zone_id, name, type FROM records WHERE hostname_id = ?1", hostname_id)
+}
+
+fn owned(conn: &Connection, sql: &str, id: &str) -> Result<Vec<(String, DomainName, RecordKind)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let name: String = r.get(1)?;
+        let kind: String = r.get(2)?;
+        out.push((r.get(0)?, DomainName::parse(&name)?, RecordKind::parse(&kind)?));
+    }
+    Ok(out)
+}

@@ -1,6 +1,7 @@
 //! The end-to-end suite: the real appliance on 127.0.0.1, real sockets, real clients.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
 mod bad_input;
 mod cli;
 mod clients;

@@ -1,4 +1,4 @@
-//! The ipdock update dialect: `/api/update` with a Bearer or `?token=` token, GET or POST
+//! The ipdock update endpoint: `/api/update` with a Bearer or `?token=` token, GET or POST
 //! JSON, answering `{"status":"good","ip":…,"previous":…}` and `{"error":…}`.
 
 use std::io::Read as _;
@@ -6,7 +6,8 @@ use std::io::Read as _;
 use rouille::{Request, Response};
 use serde_json::json;
 
-use super::caller;
+use super::error;
+use crate::http::caller;
 use crate::Context;
 use crate::address::AddressRequest;
 use crate::error::Error;
@@ -68,25 +69,6 @@ fn body_ip(request: &Request) -> Result<Option<String>, Response> {
     }
 }
 
-/// The one mapping of domain errors to ipdock JSON.
-pub fn error(e: &Error) -> Response {
-    match e {
-        Error::NoCredentials => err(401, "Unauthorized").with_additional_header("WWW-Authenticate", "Bearer realm=\"porchlight\""),
-        Error::BadAuth => err(401, "Invalid API token"),
-        Error::BadAddress(a) => err(422, &format!("Invalid IP address: {a}")),
-        Error::Invalid(m) => err(422, m),
-        Error::TooManyHosts { max } => err(422, &format!("At most {max} hostnames per request")),
-        Error::NotFound(what) => err(404, &format!("{what} not found")),
-        Error::Conflict(m) => err(409, m),
-        Error::RateLimited { retry_after } => err(429, "Too many requests")
-            .with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string()),
-        other => {
-            tracing::error!(error = %other, "update failed");
-            err(500, "Internal server error")
-        }
-    }
-}
-
 fn err(status: u16, message: &str) -> Response {
-    Response::json(&json!({"error": message})).with_status_code(status)
+    super::reply(status, &json!({"error": message}))
 }

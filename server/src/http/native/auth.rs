@@ -1,0 +1,81 @@
+//! Accounts and sessions: register, login, the signed-in account, password change,
+//! logging out everywhere, deleting the account.
+
+use rouille::{Request, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{body, client_key, limited, reply, session, user_json};
+use crate::error::Error;
+use crate::{Context, accounts};
+
+#[derive(Deserialize)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+pub fn register(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.register, &client_key(ctx, request), || {
+        let input: Credentials = body(request)?;
+        let user = accounts::register(ctx, &input.email, &input.password)?;
+        let token = crate::session::issue(ctx, &user)?;
+        Ok(reply(201, &json!({"token": token, "user": user_json(&user)})))
+    })
+}
+
+pub fn login(ctx: &Context, request: &Request) -> Response {
+    let source = client_key(ctx, request);
+    limited(&ctx.limits.login, &source, || {
+        let input: Credentials = body(request)?;
+        // Failed logins slow down per account as well as per address.
+        ctx.limits.login.check(&format!("account:{}", input.email.trim().to_ascii_lowercase()))?;
+        let user = accounts::login(ctx, &input.email, &input.password, &source)?;
+        let token = crate::session::issue(ctx, &user)?;
+        Ok(reply(200, &json!({"token": token, "user": user_json(&user)})))
+    })
+}
+
+pub fn me(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || Ok(reply(200, &user_json(&session(ctx, request)?))))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the password; every other session ends, and the answer carries a fresh token.
+pub fn change_password(ctx: &Context, request: &Request) -> Response {
+    let source = client_key(ctx, request);
+    limited(&ctx.limits.login, &source, || {
+        let user = session(ctx, request)?;
+        let input: PasswordChange = body(request)?;
+        let user = accounts::change_password(ctx, &user, &input.current_password, &input.new_password, &source)?;
+        Ok(reply(200, &json!({"token": crate::session::issue(ctx, &user)?})))
+    })
+}
+
+pub fn logout_everywhere(ctx: &Context, request: &Request) -> Response {
+    let source = client_key(ctx, request);
+    limited(&ctx.limits.api, &source, || {
+        accounts::logout_everywhere(ctx, &session(ctx, request)?, &source)?;
+        Ok(Response::empty_204())
+    })
+}
+
+#[derive(Deserialize)]
+struct Confirmation {
+    password: String,
+}
+
+pub fn delete_account(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.login, &client_key(ctx, request), || {
+        let user = session(ctx, request)?;
+        let input: Confirmation = body(request).map_err(|_| Error::Invalid("Confirm with your password: {\"password\": …}".into()))?;
+        accounts::delete(ctx, &user, &input.password)?;
+        Ok(Response::empty_204())
+    })
+}

@@ -1,0 +1,106 @@
+//! The native management API — the ipdock document: JSON in and out, errors as
+//! `{"error": …}` with the document's status codes, mapped from the domain error in `error`
+//! only, and `X-RateLimit-*` headers on every answer.
+
+pub mod auth;
+pub mod update;
+
+use std::io::Read as _;
+
+use rouille::{Request, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::caller;
+use crate::Context;
+use crate::error::Error;
+use crate::ratelimit::Limiter;
+use crate::store::users::UserRow;
+
+/// The one mapping of domain errors to the native API's JSON.
+pub fn error(e: &Error) -> Response {
+    let (status, message) = match e {
+        Error::NoCredentials => {
+            return reply(401, &json!({"error": "Unauthorized"})).with_additional_header("WWW-Authenticate", "Bearer realm=\"porchlight\"");
+        }
+        Error::BadAuth => (401, "Invalid API token".to_string()),
+        Error::BadLogin => (401, "Invalid email or password".to_string()),
+        Error::Forbidden(m) => (403, m.clone()),
+        Error::NotFound(what) => (404, format!("{what} not found")),
+        Error::Conflict(m) => (409, m.clone()),
+        Error::BadRequest(m) => (400, m.clone()),
+        Error::Invalid(m) => (422, m.clone()),
+        Error::BadAddress(a) => (422, format!("Invalid IP address: {a}")),
+        Error::TooManyHosts { max } => (422, format!("At most {max} hostnames per request")),
+        Error::RateLimited { retry_after } => {
+            return reply(429, &json!({"error": "Too many requests"}))
+                .with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string());
+        }
+        Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
+            tracing::error!(error = %e, "API request failed");
+            (500, "Internal server error".to_string())
+        }
+    };
+    reply(status, &json!({"error": message}))
+}
+
+pub fn reply(status: u16, value: &impl Serialize) -> Response {
+    Response::json(value).with_status_code(status).with_additional_header("Cache-Control", "no-store")
+}
+
+/// Reads a JSON body into `T`.
+fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Error> {
+    let mut text = String::new();
+    if let Some(mut data) = request.data() {
+        data.read_to_string(&mut text).map_err(|_| Error::BadRequest("Request body is not UTF-8".into()))?;
+    }
+    serde_json::from_str(&text).map_err(|e| Error::BadRequest(format!("Request body is not valid JSON: {e}")))
+}
+
+/// The signed-in account (a `Bearer` session token).
+fn session(ctx: &Context, request: &Request) -> Result<UserRow, Error> {
+    let header = request.header("Authorization").ok_or(Error::NoCredentials)?;
+    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or(Error::NoCredentials)?;
+    crate::session::verify(ctx, token.trim())
+}
+
+/// Runs `handle` if `key` is within `limiter`'s budget, and puts the budget in the answer's
+/// `X-RateLimit-*` headers (on a 429 too).
+fn limited(limiter: &Limiter, key: &str, handle: impl FnOnce() -> Result<Response, Error>) -> Response {
+    match limiter.check(key) {
+        Ok(budget) => {
+            let response = handle().unwrap_or_else(|e| error(&e));
+            response
+                .with_additional_header("X-RateLimit-Limit", budget.limit.to_string())
+                .with_additional_header("X-RateLimit-Remaining", budget.remaining.to_string())
+                .with_additional_header("X-RateLimit-Reset", budget.reset.to_string())
+        }
+        Err(e) => {
+            let reset = match &e {
+                Error::RateLimited { retry_after } => retry_after.as_secs().max(1),
+                _ => 60,
+            };
+            error(&e)
+                .with_additional_header("X-RateLimit-Limit", limiter.limit().to_string())
+                .with_additional_header("X-RateLimit-Remaining", "0")
+                .with_additional_header("X-RateLimit-Reset", reset.to_string())
+        }
+    }
+}
+
+/// The rate-limit key of a request: its client address.
+fn client_key(ctx: &Context, request: &Request) -> String {
+    format!("ip:{}", caller::client_ip(request, &ctx.config.trusted_proxies))
+}
+
+/// An account as the API shows it.
+fn user_json(user: &UserRow) -> serde_json::Value {
+    json!({
+        "id": user.id,
+        "email": user.email,
+        "plan": user.plan,
+        "isAdmin": user.is_admin,
+        "createdAt": crate::store::rfc3339(user.created_at),
+    })
+}
