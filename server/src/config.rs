@@ -47,6 +47,23 @@ pub struct Config {
     /// The built-in zones this appliance is authoritative for.
     #[serde(default)]
     pub zone: Vec<ZoneConfig>,
+    /// Plans by name: what an account on each may have. Administrators have no limits.
+    #[serde(default = "defaults::plans")]
+    pub plans: std::collections::BTreeMap<String, Plan>,
+}
+
+/// What an account on a plan may have.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Shown in limit messages, e.g. "Self-Hoster".
+    pub title: String,
+    /// Most hostnames.
+    pub hostnames: u32,
+    /// Most custom domains.
+    pub custom_domains: u32,
+    /// Record types the plan may create in the records API.
+    pub record_types: Vec<String>,
 }
 
 /// A built-in zone.
@@ -122,6 +139,19 @@ mod defaults {
     }
     pub fn max_connections() -> usize {
         256
+    }
+    pub fn plans() -> std::collections::BTreeMap<String, super::Plan> {
+        let plan = |title: &str, hostnames, custom_domains, types: &[&str]| super::Plan {
+            title: title.into(),
+            hostnames,
+            custom_domains,
+            record_types: types.iter().map(|t| t.to_string()).collect(),
+        };
+        [
+            ("free".to_string(), plan("Free", 3, 1, &["A", "AAAA", "CNAME", "TXT"])),
+            ("self-hoster".to_string(), plan("Self-Hoster", 25, 5, &["A", "AAAA", "CNAME", "TXT", "MX", "SRV", "CAA", "NS"])),
+        ]
+        .into()
     }
     pub fn session_hours() -> u32 {
         24
@@ -234,6 +264,14 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         crate::records::check_ttl(self.default_ttl).map_err(|e| Error::Config(format!("default_ttl: {e}")))?;
+        if !self.plans.contains_key("free") {
+            return Err(Error::Config("plans: a plan named \"free\" is required (new accounts get it)".into()));
+        }
+        for (name, plan) in &self.plans {
+            for kind in &plan.record_types {
+                crate::records::RecordKind::parse(kind).map_err(|e| Error::Config(format!("plans.{name}: {e}")))?;
+            }
+        }
         if !(1..=24 * 365).contains(&self.session_hours) {
             return Err(Error::Config("session_hours must be between 1 and 8760".into()));
         }

@@ -22,6 +22,9 @@ pub enum Error {
     /// A request that cannot be understood at all (e.g. a body that is not JSON).
     #[error("{0}")]
     BadRequest(String),
+    /// The account's plan does not allow this; the message names the plan that would.
+    #[error("{0}")]
+    PlanLimit(String),
     /// Input that failed validation; the message says what was wrong and why.
     #[error("{0}")]
     Invalid(String),

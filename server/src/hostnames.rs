@@ -3,21 +3,29 @@
 use crate::Context;
 use crate::error::{Error, Result};
 use crate::names::DomainName;
-use crate::store;
+use crate::records::RecordKind;
+use crate::store::{self, hostnames::HostRow, users::UserRow};
+use crate::zones::Touched;
 
 /// A new hostname and its token, whose secret exists only in this value.
 pub struct CreatedHost {
-    pub id: String,
-    pub name: DomainName,
+    pub host: HostRow,
+    pub token_id: String,
     pub token: String,
+    pub name: DomainName,
 }
 
-/// Creates `fqdn` for the account `owner` inside a served zone, with a fresh token.
+/// A hostname with its current addresses.
+pub struct HostView {
+    pub host: HostRow,
+    pub v4: Option<String>,
+    pub v6: Option<String>,
+}
+
+/// Creates `fqdn` for the account with e-mail `owner` (the CLI: an administrator acts, so
+/// plan limits do not apply).
 pub fn create(ctx: &Context, owner: &str, fqdn: &str) -> Result<CreatedHost> {
     let name = DomainName::parse_fqdn(fqdn)?;
-    if name.first_label() == "*" {
-        return Err(Error::Invalid("a hostname cannot be a wildcard".into()));
-    }
     let zone = crate::zones::zone_of(&ctx.zones, &name).ok_or_else(|| {
         let served: Vec<_> = ctx.zones.iter().map(|z| z.name.to_string()).collect();
         Error::Invalid(format!(
@@ -25,19 +33,92 @@ pub fn create(ctx: &Context, owner: &str, fqdn: &str) -> Result<CreatedHost> {
             if served.is_empty() { "none configured".to_string() } else { served.join(", ") }
         ))
     })?;
+    let zone_id = ctx.store.read(|c| store::zones::find_by_name(c, zone.name.as_str()))?.ok_or(Error::NotFound("Domain"))?.id;
+    let user = ctx
+        .store
+        .read(|c| store::users::find_by_email(c, owner.trim()))?
+        .ok_or_else(|| Error::Invalid(format!("no account with e-mail {owner}")))?;
+    insert(ctx, &user, &zone_id, name, ctx.config.default_ttl, false)
+}
+
+/// Creates `label` (or a full name inside the zone) in zone `zone_id` for `user` (the API).
+pub fn create_in_zone(ctx: &Context, user: &UserRow, zone_id: &str, label: &str, ttl: Option<u32>) -> Result<CreatedHost> {
+    let zone = ctx.store.read(|c| store::zones::find_by_id(c, zone_id))?.ok_or(Error::NotFound("Domain"))?;
+    let zone_name = DomainName::parse(&zone.name)?;
+    if !ctx.catalog.serves(&zone_name) {
+        return Err(Error::NotFound("Domain"));
+    }
+    let label = label.trim().trim_end_matches('.');
+    if label.is_empty() {
+        return Err(Error::Invalid("Hostname name is required".into()));
+    }
+    let name = match DomainName::parse(label)? {
+        full if full.is_within(&zone_name) && full != zone_name => full,
+        _ => zone_name.child(label)?,
+    };
+    let ttl = crate::records::check_ttl(ttl.unwrap_or(ctx.config.default_ttl))?;
+    insert(ctx, user, zone_id, name, ttl, true)
+}
+
+fn insert(ctx: &Context, user: &UserRow, zone_id: &str, name: DomainName, ttl: u32, enforce_plan: bool) -> Result<CreatedHost> {
+    if name.first_label() == "*" {
+        return Err(Error::Invalid("A hostname cannot be a wildcard".into()));
+    }
     let secret = crate::token::generate();
-    let ttl = ctx.config.default_ttl;
-    let id = ctx.store.write(|tx| {
-        let user = store::users::find_by_email(tx, owner.trim())?
-            .ok_or_else(|| Error::Invalid(format!("no account with e-mail {owner}")))?;
-        if store::hostnames::find_by_name(tx, name.as_str())?.is_some() {
-            return Err(Error::Conflict(format!("hostname {name} already exists")));
+    ctx.store.write(|tx| {
+        if enforce_plan {
+            crate::plans::check_hostnames(ctx, user, store::hostnames::count_by_user(tx, &user.id)?)?;
         }
-        let zone_row = store::zones::find_by_name(tx, zone.name.as_str())?.ok_or(Error::NotFound("zone"))?;
-        let id = store::hostnames::insert(tx, &zone_row.id, &user.id, name.as_str(), ttl)?;
-        store::tokens::insert(tx, &user.id, Some(&id), name.as_str(), &secret)?;
-        store::history::event(tx, Some(&user.id), "hostname created", name.as_str(), "", "cli")?;
-        Ok(id)
-    })?;
-    Ok(CreatedHost { id, name, token: secret.secret })
+        if store::hostnames::find_by_name(tx, name.as_str())?.is_some() {
+            return Err(Error::Conflict(format!("Hostname {name} already exists")));
+        }
+        let id = store::hostnames::insert(tx, zone_id, &user.id, name.as_str(), ttl)?;
+        let token_id = store::tokens::insert(tx, &user.id, Some(&id), name.as_str(), "update", &secret)?;
+        store::history::event(tx, Some(&user.id), "hostname created", name.as_str(), "", "api")?;
+        let host = store::hostnames::find_by_id(tx, &id)?.ok_or(Error::NotFound("Hostname"))?;
+        Ok(CreatedHost { host, token_id, token: secret.secret.clone(), name: name.clone() })
+    })
+}
+
+/// The account's hostname `id` (NotFound for anyone else's, so ids cannot be probed).
+pub fn owned(conn: &rusqlite::Connection, user: &UserRow, id: &str) -> Result<HostRow> {
+    store::hostnames::find_by_id(conn, id)?.filter(|h| h.user_id == user.id).ok_or(Error::NotFound("Hostname"))
+}
+
+pub fn view(conn: &rusqlite::Connection, host: HostRow) -> Result<HostView> {
+    Ok(HostView {
+        v4: store::records::host_value(conn, &host.id, RecordKind::A)?,
+        v6: store::records::host_value(conn, &host.id, RecordKind::Aaaa)?,
+        host,
+    })
+}
+
+pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<HostView>> {
+    ctx.store.read(|c| store::hostnames::by_user(c, &user.id)?.into_iter().map(|h| view(c, h)).collect())
+}
+
+pub fn get(ctx: &Context, user: &UserRow, id: &str) -> Result<HostView> {
+    ctx.store.read(|c| view(c, owned(c, user, id)?))
+}
+
+pub fn history(ctx: &Context, user: &UserRow, id: &str, limit: u32) -> Result<Vec<store::hostnames::HistoryRow>> {
+    ctx.store.read(|c| store::hostnames::history(c, &owned(c, user, id)?.id, limit.clamp(1, 1000)))
+}
+
+/// Deletes the hostname with its records, history and tokens; its name leaves DNS at once.
+pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+    ctx.store.write_then(
+        |tx| {
+            let host = owned(tx, user, id)?;
+            let mut touched = Touched::default();
+            for (zone_id, name, kind) in store::records::owned_by_hostname(tx, &host.id)? {
+                touched.add(&zone_id, name, kind);
+            }
+            store::hostnames::delete(tx, &host.id)?;
+            store::history::event(tx, Some(&user.id), "hostname deleted", &host.name, "", "api")?;
+            touched.collect(tx)
+        },
+        |publication| publication.publish(&ctx.catalog),
+    )?;
+    Ok(())
 }

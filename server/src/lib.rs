@@ -13,11 +13,13 @@ pub mod hostnames;
 pub mod http;
 pub mod names;
 pub mod password;
+pub mod plans;
 pub mod ratelimit;
 pub mod records;
 pub mod session;
 pub mod store;
 pub mod token;
+pub mod tokens;
 pub mod update;
 pub mod zones;
 

@@ -218,6 +218,7 @@ fn authenticate(ctx: &Context, credentials: &Credentials) -> Result<TokenRow> {
         let hash = token::hash(secret);
         if let Some(row) = ctx.store.read(|c| store::tokens::find_by_hash(c, &hash))?
             && token::hashes_match(&row.secret_hash, &hash)
+            && crate::tokens::has_scope(&row, "update")
         {
             return Ok(row);
         }

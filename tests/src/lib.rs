@@ -270,13 +270,30 @@ pub fn rcode(message: &Message) -> ResponseCode {
     message.metadata.response_code
 }
 
-/// Path of the `porchlight` binary built alongside the tests.
+/// Path of the `porchlight` binary, built (once per test run) from the current sources so
+/// that a plain `cargo test` never runs a stale one.
 pub fn porchlight_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let bin = dir.join("porchlight");
-    assert!(bin.exists(), "{} missing: run `cargo build` first (tests/run.sh does)", bin.display());
-    bin
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let mut args = vec!["build", "--quiet", "-p", "porchlight", "--bin", "porchlight"];
+            if dir.file_name().is_some_and(|n| n == "release") {
+                args.push("--release");
+            }
+            let status = std::process::Command::new(cargo)
+                .args(&args)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .unwrap();
+            assert!(status.success(), "building the porchlight binary failed");
+            let bin = dir.join("porchlight");
+            assert!(bin.exists(), "{} missing after cargo build", bin.display());
+            bin
+        })
+        .clone()
 }
 
 /// Whether an external program is installed. Under CI a missing one is a failure (the test

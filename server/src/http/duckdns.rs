@@ -17,6 +17,12 @@ pub struct PathForm {
     pub ip: Option<String>,
 }
 
+impl PathForm {
+    pub fn new(domains: &str, token: &str, ip: Option<&str>) -> Self {
+        Self { domains: domains.to_string(), token: token.to_string(), ip: ip.map(str::to_string) }
+    }
+}
+
 pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Response {
     let source = caller::client_ip(request, &ctx.config.trusted_proxies);
     let flag = |name: &str| caller::param(request, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));

@@ -27,34 +27,41 @@ pub fn start(ctx: Arc<Context>) -> Result<HttpServer> {
 pub fn route(ctx: &Context, request: &Request) -> Response {
     let has = |name: &str| caller::param(request, name).is_some();
     let url = request.url();
-    let segments: Vec<&str> = url.trim_start_matches('/').split('/').collect();
-    match (request.method(), url.as_str()) {
-        ("GET" | "POST", "/nic/update" | "/v2/update" | "/v3/update" | "/update.php") => dyndns2::update(ctx, request, "dyndns2"),
-        ("GET" | "POST", "/api/v1/nic/update" | "/api/v1/domain_update") => dyndns2::update(ctx, request, "kyedns"),
+    let path: Vec<&str> = url.trim_start_matches('/').trim_end_matches('/').split('/').collect();
+    let r = request;
+    match (request.method(), path.as_slice()) {
+        // Updates: DynDNS2 and its relatives.
+        ("GET" | "POST", ["nic" | "v2" | "v3", "update"] | ["update.php"]) => dyndns2::update(ctx, r, "dyndns2"),
+        ("GET" | "POST", ["api", "v1", "nic", "update"] | ["api", "v1", "domain_update"]) => dyndns2::update(ctx, r, "kyedns"),
         // KyedNS's alternative endpoint names the host; ipdock's alias of /api/update does not.
-        ("GET", "/api/v1/update") if has("hostname") => dyndns2::update(ctx, request, "kyedns"),
-        ("GET" | "POST", "/api/update" | "/api/v1/update") => native::update::update(ctx, request),
-        ("POST", "/api/auth/register") => native::auth::register(ctx, request),
-        ("POST", "/api/auth/login") => native::auth::login(ctx, request),
-        ("POST", "/api/auth/logout-all") => native::auth::logout_everywhere(ctx, request),
-        ("GET", "/api/me") => native::auth::me(ctx, request),
-        ("DELETE", "/api/me") => native::auth::delete_account(ctx, request),
-        ("POST", "/api/me/password") => native::auth::change_password(ctx, request),
-        ("GET", "/update") if has("domains") => duckdns::update(ctx, request, None),
-        ("GET", "/update") => dyndns2::update(ctx, request, "dyndns2"),
-        ("GET", _) if segments.len() >= 3 && segments.len() <= 4 && segments[0] == "update" => duckdns::update(
-            ctx,
-            request,
-            Some(duckdns::PathForm {
-                domains: segments[1].to_string(),
-                token: segments[2].to_string(),
-                ip: segments.get(3).map(|s| s.to_string()),
-            }),
-        ),
-        ("GET", "/ip" | "/myip") => checkip::plain(ctx, request),
-        ("GET", "/nic/checkip.html") => checkip::dyndns_page(ctx, request),
-        ("GET", "/healthz" | "/health") => Response::text("ok"),
-        (_, "/nic/update" | "/update" | "/api/update") => Response::text("method not allowed").with_status_code(405),
+        ("GET", ["api", "v1", "update"]) if has("hostname") => dyndns2::update(ctx, r, "kyedns"),
+        ("GET" | "POST", ["api", "update"] | ["api", "v1", "update"]) => native::update::update(ctx, r),
+        ("GET", ["update"]) if has("domains") => duckdns::update(ctx, r, None),
+        ("GET", ["update"]) => dyndns2::update(ctx, r, "dyndns2"),
+        ("GET", ["update", domains, token]) => duckdns::update(ctx, r, Some(duckdns::PathForm::new(domains, token, None))),
+        ("GET", ["update", domains, token, ip]) => duckdns::update(ctx, r, Some(duckdns::PathForm::new(domains, token, Some(ip)))),
+        ("GET", ["ip"] | ["myip"]) => checkip::plain(ctx, r),
+        ("GET", ["nic", "checkip.html"]) => checkip::dyndns_page(ctx, r),
+        // Native management API (the ipdock document).
+        ("POST", ["api", "auth", "register"]) => native::auth::register(ctx, r),
+        ("POST", ["api", "auth", "login"]) => native::auth::login(ctx, r),
+        ("POST", ["api", "auth", "logout-all"]) => native::auth::logout_everywhere(ctx, r),
+        ("GET", ["api", "me"]) => native::auth::me(ctx, r),
+        ("DELETE", ["api", "me"]) => native::auth::delete_account(ctx, r),
+        ("POST", ["api", "me", "password"]) => native::auth::change_password(ctx, r),
+        ("GET", ["api", "domains"]) => native::domains::list(ctx, r),
+        ("GET", ["api", "hostnames"]) => native::hostnames::list(ctx, r),
+        ("POST", ["api", "hostnames"]) => native::hostnames::create(ctx, r),
+        ("GET", ["api", "hostnames", id]) => native::hostnames::get(ctx, r, id),
+        ("GET", ["api", "hostnames", id, "history"]) => native::hostnames::history(ctx, r, id),
+        ("DELETE", ["api", "hostnames", id]) => native::hostnames::delete(ctx, r, id),
+        ("GET", ["api", "tokens"]) => native::tokens::list(ctx, r),
+        ("POST", ["api", "tokens"]) => native::tokens::create(ctx, r),
+        ("POST", ["api", "tokens", id, "regenerate"]) => native::tokens::regenerate(ctx, r, id),
+        ("DELETE", ["api", "tokens", id]) => native::tokens::delete(ctx, r, id),
+        // Operations.
+        ("GET", ["healthz"] | ["health"]) => Response::text("ok"),
+        (_, ["nic", "update"] | ["update"] | ["api", "update"]) => Response::text("method not allowed").with_status_code(405),
         _ => Response::text("not found").with_status_code(404),
     }
 }

@@ -13,9 +13,11 @@ pub struct HostRow {
     pub name: String,
     pub ttl: u32,
     pub blocked: bool,
+    pub created_at: i64,
+    pub updated_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, zone_id, user_id, name, ttl, blocked";
+const COLUMNS: &str = "id, zone_id, user_id, name, ttl, blocked, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<HostRow> {
     Ok(HostRow {
@@ -25,6 +27,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HostRow> {
         name: r.get(3)?,
         ttl: r.get(4)?,
         blocked: r.get(5)?,
+        created_at: r.get(6)?,
+        updated_at: r.get(7)?,
     })
 }
 
@@ -54,6 +58,38 @@ pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<HostRow>> {
 pub fn by_user(conn: &Connection, user_id: &str) -> Result<Vec<HostRow>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM hostnames WHERE user_id = ?1 ORDER BY name"))?;
     let rows = stmt.query_map([user_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM hostnames WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn count_by_user(conn: &Connection, user_id: &str) -> Result<usize> {
+    Ok(conn.query_row("SELECT count(*) FROM hostnames WHERE user_id = ?1", [user_id], |r| r.get::<_, i64>(0))? as usize)
+}
+
+/// One accepted change in a hostname's history.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub at: i64,
+    pub kind: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub source: Option<String>,
+    pub user_agent: Option<String>,
+    pub dialect: String,
+}
+
+/// The newest `limit` changes of a hostname, newest first.
+pub fn history(conn: &Connection, hostname_id: &str, limit: u32) -> Result<Vec<HistoryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, type, old, new, source, user_agent, dialect FROM host_history WHERE hostname_id = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![hostname_id, limit], |r| {
+        Ok(HistoryRow { at: r.get(0)?, kind: r.get(1)?, old: r.get(2)?, new: r.get(3)?, source: r.get(4)?, user_agent: r.get(5)?, dialect: r.get(6)? })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -8,3 +8,4 @@ mod clients;
 mod dialects;
 mod dns;
 mod http_wire;
+mod management;

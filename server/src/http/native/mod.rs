@@ -3,6 +3,9 @@
 //! only, and `X-RateLimit-*` headers on every answer.
 
 pub mod auth;
+pub mod domains;
+pub mod hostnames;
+pub mod tokens;
 pub mod update;
 
 use std::io::Read as _;
@@ -27,6 +30,9 @@ pub fn error(e: &Error) -> Response {
         Error::BadAuth => (401, "Invalid API token".to_string()),
         Error::BadLogin => (401, "Invalid email or password".to_string()),
         Error::Forbidden(m) => (403, m.clone()),
+        Error::PlanLimit(m) => {
+            return reply(403, &json!({"error": m, "code": "PLAN_LIMIT", "upgrade": true}));
+        }
         Error::NotFound(what) => (404, format!("{what} not found")),
         Error::Conflict(m) => (409, m.clone()),
         Error::BadRequest(m) => (400, m.clone()),
@@ -102,5 +108,18 @@ fn user_json(user: &UserRow) -> serde_json::Value {
         "plan": user.plan,
         "isAdmin": user.is_admin,
         "createdAt": crate::store::rfc3339(user.created_at),
+    })
+}
+
+/// A token as listings show it: never its secret.
+fn token_json(token: &crate::store::tokens::TokenRow) -> serde_json::Value {
+    json!({
+        "id": token.id,
+        "label": token.label,
+        "prefix": token.prefix,
+        "hostnameId": token.hostname_id,
+        "scopes": token.scopes.split_whitespace().collect::<Vec<_>>(),
+        "createdAt": crate::store::rfc3339(token.created_at),
+        "lastUsedAt": token.last_used_at.map(crate::store::rfc3339),
     })
 }

@@ -1,0 +1,49 @@
+//! Plans: what an account may have. Over a limit is a `PlanLimit` error naming the lowest
+//! plan that would allow it.
+
+use crate::Context;
+use crate::config::Plan;
+use crate::error::{Error, Result};
+use crate::records::RecordKind;
+use crate::store::users::UserRow;
+
+/// The limits of `user`'s plan; `None` for administrators (no limits).
+fn plan_of<'a>(ctx: &'a Context, user: &UserRow) -> Option<&'a Plan> {
+    if user.is_admin {
+        return None;
+    }
+    ctx.config.plans.get(&user.plan).or_else(|| ctx.config.plans.get("free"))
+}
+
+/// The title of the smallest plan for which `allows` holds.
+fn upgrade_to(ctx: &Context, allows: impl Fn(&Plan) -> bool) -> String {
+    ctx.config
+        .plans
+        .values()
+        .filter(|p| allows(p))
+        .min_by_key(|p| (p.hostnames, p.custom_domains, p.record_types.len()))
+        .map_or_else(|| "an administrator".to_string(), |p| format!("a {} plan or higher", p.title))
+}
+
+/// May `user` have one more hostname, having `current`?
+pub fn check_hostnames(ctx: &Context, user: &UserRow, current: usize) -> Result<()> {
+    match plan_of(ctx, user) {
+        Some(plan) if current >= plan.hostnames as usize => Err(Error::PlanLimit(format!(
+            "Your plan allows {} hostnames; more require {}",
+            plan.hostnames,
+            upgrade_to(ctx, |p| p.hostnames as usize > current)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// May `user` create records of `kind`?
+pub fn check_record_type(ctx: &Context, user: &UserRow, kind: RecordKind) -> Result<()> {
+    let allowed = |p: &Plan| p.record_types.iter().any(|t| t.eq_ignore_ascii_case(kind.as_str()));
+    match plan_of(ctx, user) {
+        Some(plan) if !allowed(plan) => {
+            Err(Error::PlanLimit(format!("{kind} records require {}", upgrade_to(ctx, allowed))))
+        }
+        _ => Ok(()),
+    }
+}

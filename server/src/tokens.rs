@@ -1,0 +1,85 @@
+//! Tokens: hostname tokens (update one hostname) and account API keys with scopes. Secrets
+//! are shown once, when made or regenerated; only their hashes are kept.
+
+use crate::Context;
+use crate::error::{Error, Result};
+use crate::store::{self, tokens::TokenRow, users::UserRow};
+
+/// Scopes an account API key may carry.
+pub const SCOPES: [&str; 4] = ["read:domains", "write:domains", "write:records", "update"];
+/// Longest label.
+const MAX_LABEL: usize = 100;
+
+/// A token with its secret, which exists in clear only in this value.
+pub struct Issued {
+    pub token: TokenRow,
+    pub secret: String,
+}
+
+pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<TokenRow>> {
+    ctx.store.read(|c| store::tokens::by_user(c, &user.id))
+}
+
+/// Makes a hostname token (`hostname_id` given: scope `update` on that hostname only) or an
+/// account API key (`scopes` from [`SCOPES`]).
+pub fn create(ctx: &Context, user: &UserRow, hostname_id: Option<&str>, label: &str, scopes: &[String]) -> Result<Issued> {
+    let label = label.trim();
+    if label.chars().count() > MAX_LABEL {
+        return Err(Error::Invalid(format!("A label may have at most {MAX_LABEL} characters")));
+    }
+    let scopes = match hostname_id {
+        Some(_) => "update".to_string(),
+        None => validate_scopes(scopes)?,
+    };
+    let secret = crate::token::generate();
+    ctx.store.write(|tx| {
+        if let Some(id) = hostname_id {
+            crate::hostnames::owned(tx, user, id)?;
+        }
+        let id = store::tokens::insert(tx, &user.id, hostname_id, label, &scopes, &secret)?;
+        store::history::event(tx, Some(&user.id), "token created", label, &scopes, "api")?;
+        let token = store::tokens::find_for_user(tx, &user.id, &id)?.ok_or(Error::NotFound("Token"))?;
+        Ok(Issued { token, secret: secret.secret.clone() })
+    })
+}
+
+/// A new secret for token `id`; the old one stops working at once.
+pub fn regenerate(ctx: &Context, user: &UserRow, id: &str) -> Result<Issued> {
+    let secret = crate::token::generate();
+    ctx.store.write(|tx| {
+        let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;
+        store::tokens::set_secret(tx, &token.id, &secret)?;
+        store::history::event(tx, Some(&user.id), "token regenerated", &token.label, "", "api")?;
+        let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;
+        Ok(Issued { token, secret: secret.secret.clone() })
+    })
+}
+
+pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+    ctx.store.write(|tx| {
+        let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;
+        store::tokens::delete(tx, &token.id)?;
+        store::history::event(tx, Some(&user.id), "token deleted", &token.label, "", "api")
+    })
+}
+
+/// Whether a token carries `scope`.
+pub fn has_scope(token: &TokenRow, scope: &str) -> bool {
+    token.scopes.split_whitespace().any(|s| s == scope)
+}
+
+fn validate_scopes(scopes: &[String]) -> Result<String> {
+    if scopes.is_empty() {
+        return Err(Error::Invalid(format!("An API key needs at least one scope: {}", SCOPES.join(", "))));
+    }
+    let mut out: Vec<&str> = Vec::new();
+    for scope in scopes {
+        let known = SCOPES.iter().find(|s| **s == scope.trim()).ok_or_else(|| {
+            Error::Invalid(format!("Unknown scope {scope:?}; known scopes: {}", SCOPES.join(", ")))
+        })?;
+        if !out.contains(known) {
+            out.push(known);
+        }
+    }
+    Ok(out.join(" "))
+}
