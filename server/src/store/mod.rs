@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_sessions.sql"),
+    include_str!("migrations/0003_managed_records.sql"),
 ];
 
 /// File name of the database inside the data directory.

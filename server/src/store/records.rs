@@ -48,7 +48,7 @@ pub fn rrset(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKi
 /// The content of a hostname's single record of `kind`, if any.
 pub fn host_value(conn: &Connection, hostname_id: &str, kind: RecordKind) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2")?
+        .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND managed")?
         .query_row(params![hostname_id, kind.as_str()], |r| r.get(0))
         .optional()?)
 }
@@ -63,7 +63,7 @@ pub fn replace_host_rrset(
     values: &[RecordData],
     ttl: u32,
 ) -> Result<()> {
-    conn.prepare_cached("DELETE FROM records WHERE hostname_id = ?1 AND name = ?2 AND type = ?3")?
+    conn.prepare_cached("DELETE FROM records WHERE hostname_id = ?1 AND name = ?2 AND type = ?3 AND managed")?
         .execute(params![hostname_id, name.as_str(), kind.as_str()])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO records (id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, created_at, updated_at)
@@ -99,4 +99,88 @@ fn owned(conn: &Connection, sql: &str, id: &str) -> Result<Vec<(String, DomainNa
         out.push((r.get(0)?, DomainName::parse(&name)?, RecordKind::parse(&kind)?));
     }
     Ok(out)
+}
+
+/// A record as the records API shows it.
+#[derive(Debug, Clone)]
+pub struct RecordRow {
+    pub id: String,
+    pub zone_id: String,
+    pub hostname_id: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub content: String,
+    pub ttl: u32,
+    pub priority: Option<u16>,
+    pub weight: Option<u16>,
+    pub port: Option<u16>,
+    pub managed: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const ROW_COLUMNS: &str = "id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, managed, created_at, updated_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
+    Ok(RecordRow {
+        id: r.get(0)?,
+        zone_id: r.get(1)?,
+        hostname_id: r.get(2)?,
+        name: r.get(3)?,
+        kind: r.get(4)?,
+        content: r.get(5)?,
+        ttl: r.get(6)?,
+        priority: r.get(7)?,
+        weight: r.get(8)?,
+        port: r.get(9)?,
+        managed: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
+
+pub fn list_zone(conn: &Connection, zone_id: &str) -> Result<Vec<RecordRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 ORDER BY name, type, created_at"))?;
+    let rows = stmt.query_map([zone_id], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn find(conn: &Connection, zone_id: &str, id: &str) -> Result<Option<RecordRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 AND id = ?2"))?
+        .query_row([zone_id, id], row)
+        .optional()?)
+}
+
+/// The record types present at a name.
+pub fn kinds_at(conn: &Connection, zone_id: &str, name: &DomainName) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT type FROM records WHERE zone_id = ?1 AND name = ?2")?;
+    let rows = stmt.query_map(params![zone_id, name.as_str()], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Inserts a hand-made record.
+pub fn insert_manual(conn: &Connection, zone_id: &str, hostname_id: Option<&str>, record: &Record) -> Result<String> {
+    let id = new_id();
+    let (content, priority, weight, port) = record.data.to_columns();
+    conn.execute(
+        "INSERT INTO records (id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, managed, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?11)",
+        params![id, zone_id, hostname_id, record.name.as_str(), record.data.kind().as_str(), content, record.ttl, priority, weight, port, now()],
+    )?;
+    Ok(id)
+}
+
+pub fn update_manual(conn: &Connection, id: &str, record: &Record) -> Result<()> {
+    let (content, priority, weight, port) = record.data.to_columns();
+    conn.execute(
+        "UPDATE records SET content = ?1, ttl = ?2, priority = ?3, weight = ?4, port = ?5, updated_at = ?6 WHERE id = ?7",
+        params![content, record.ttl, priority, weight, port, now(), id],
+    )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM records WHERE id = ?1", [id])?;
+    Ok(())
 }

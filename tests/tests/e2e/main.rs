@@ -9,3 +9,4 @@ mod dialects;
 mod dns;
 mod http_wire;
 mod management;
+mod records;

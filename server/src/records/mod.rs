@@ -1,6 +1,8 @@
 //! DNS record data as the domain sees it: the supported types, their validated contents,
 //! and how they are written to and read from storage.
 
+pub mod edit;
+
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
