@@ -41,6 +41,9 @@ pub struct Config {
     /// How long a login session (JWT) stays valid, in hours.
     #[serde(default = "defaults::session_hours")]
     pub session_hours: u32,
+    /// Days the event log and address history are kept.
+    #[serde(default = "defaults::log_retention_days")]
+    pub log_retention_days: u32,
     /// Limits on the update endpoints.
     #[serde(default)]
     pub rate_limit: RateLimitConfig,
@@ -153,6 +156,9 @@ mod defaults {
         ]
         .into()
     }
+    pub fn log_retention_days() -> u32 {
+        90
+    }
     pub fn session_hours() -> u32 {
         24
     }
@@ -177,7 +183,7 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 11] = [
     "data_dir",
     "http",
     "dns",
@@ -188,6 +194,7 @@ const ENV_KEYS: [&str; 10] = [
     "zone",
     "registration_open",
     "session_hours",
+    "log_retention_days",
 ];
 const LIST_KEYS: [&str; 3] = ["dns", "trusted_proxies", "zone"];
 /// Environment variables that name the config file rather than a key.
@@ -271,6 +278,9 @@ impl Config {
             for kind in &plan.record_types {
                 crate::records::RecordKind::parse(kind).map_err(|e| Error::Config(format!("plans.{name}: {e}")))?;
             }
+        }
+        if !(1..=3650).contains(&self.log_retention_days) {
+            return Err(Error::Config("log_retention_days must be between 1 and 3650".into()));
         }
         if !(1..=24 * 365).contains(&self.session_hours) {
             return Err(Error::Config("session_hours must be between 1 and 8760".into()));

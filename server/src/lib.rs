@@ -36,6 +36,8 @@ pub use error::{Error, Result};
 const RELOAD_INTERVAL: Duration = Duration::from_millis(500);
 /// How often idle rate-limit state is dropped.
 const FORGET_INTERVAL: Duration = Duration::from_secs(60);
+/// How often old log lines are deleted.
+const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
 
 /// What every part of the running appliance shares. Built once from the configuration.
 pub struct Context {
@@ -46,6 +48,9 @@ pub struct Context {
     pub limits: ratelimit::RateLimits,
     /// Signs login sessions; made at first start and kept in the database.
     pub session_secret: Vec<u8>,
+    /// The database's count of outside commits taken just before the DNS view was built:
+    /// any outside change after it triggers a reload.
+    loaded_version: i64,
 }
 
 impl Context {
@@ -56,7 +61,9 @@ impl Context {
         let store = store::Store::open(&config.data_dir)?;
         zones::sync_builtin(&store, &zones)?;
         let session_secret = session::load_secret(&store)?;
+        let loaded_version = store.foreign_changes()?;
         let ctx = Self {
+            loaded_version,
             session_secret,
             limits: ratelimit::RateLimits::new(&config.rate_limit),
             config,
@@ -151,8 +158,9 @@ impl Drop for Appliance {
 /// rate-limit state.
 fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<JoinHandle<()>> {
     Ok(std::thread::Builder::new().name("housekeeping".into()).spawn(move || {
-        let mut seen = ctx.store.foreign_changes().unwrap_or(0);
+        let mut seen = ctx.loaded_version;
         let mut last_forget = Instant::now();
+        let mut last_retention: Option<Instant> = None;
         while !stopping.load(Ordering::Acquire) {
             std::thread::park_timeout(RELOAD_INTERVAL);
             match ctx.store.foreign_changes() {
@@ -169,6 +177,15 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
             }
             if let Err(error) = ctx.store.checkpoint() {
                 tracing::warn!(%error, "WAL checkpoint failed");
+            }
+            if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_INTERVAL) {
+                last_retention = Some(Instant::now());
+                let cutoff = store::now() - i64::from(ctx.config.log_retention_days) * 86_400;
+                match ctx.store.write(|tx| store::history::forget_before(tx, cutoff)) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(lines = n, "deleted log lines past the retention period"),
+                    Err(error) => tracing::warn!(%error, "log retention failed"),
+                }
             }
             if last_forget.elapsed() >= FORGET_INTERVAL {
                 ctx.limits.forget_idle();

@@ -173,6 +173,8 @@ fn update_host(
                 user_agent: req.user_agent,
                 dialect: req.dialect,
             })?;
+            let detail = format!("{} -> {} ({})", old.as_deref().unwrap_or("-"), new_text.as_deref().unwrap_or("-"), req.dialect);
+            store::history::event(tx, Some(&host.user_id), &format!("address {kind}"), &host.name, &detail, &req.source.to_string())?;
         }
         touched.add(&host.zone_id, owner, kind);
         changed = true;

@@ -59,6 +59,7 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["api", "hostnames", id]) => native::hostnames::get(ctx, r, id),
         ("GET", ["api", "hostnames", id, "history"]) => native::hostnames::history(ctx, r, id),
         ("DELETE", ["api", "hostnames", id]) => native::hostnames::delete(ctx, r, id),
+        ("GET", ["api", "logs"]) => native::logs::list(ctx, r),
         ("GET", ["api", "tokens"]) => native::tokens::list(ctx, r),
         ("POST", ["api", "tokens"]) => native::tokens::create(ctx, r),
         ("POST", ["api", "tokens", id, "regenerate"]) => native::tokens::regenerate(ctx, r, id),

@@ -30,3 +30,37 @@ pub fn event(conn: &Connection, user_id: Option<&str>, kind: &str, subject: &str
         .execute(params![now(), user_id, kind, subject, detail, source])?;
     Ok(())
 }
+
+/// One line of an account's log.
+#[derive(Debug, Clone)]
+pub struct LogLine {
+    pub at: i64,
+    pub kind: String,
+    pub subject: String,
+    pub detail: String,
+    pub source: Option<String>,
+}
+
+/// The account's log, newest first.
+pub fn log(conn: &Connection, user_id: &str, limit: u32, offset: u32) -> Result<Vec<LogLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, kind, subject, detail, source FROM events WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(params![user_id, limit, offset], |r| {
+        Ok(LogLine {
+            at: r.get(0)?,
+            kind: r.get(1)?,
+            subject: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            detail: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+            source: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Deletes events and address history older than `before` (Unix time).
+pub fn forget_before(conn: &Connection, before: i64) -> Result<usize> {
+    let events = conn.execute("DELETE FROM events WHERE at < ?1", [before])?;
+    let history = conn.execute("DELETE FROM host_history WHERE at < ?1", [before])?;
+    Ok(events + history)
+}

@@ -216,6 +216,24 @@ mod tests {
     }
 
     #[test]
+    fn retention_forgets_only_old_lines() -> Result<()> {
+        let store = Store::open_in_memory()?;
+        store.write(|tx| {
+            history::event(tx, None, "new", "", "", "test")?;
+            tx.execute("INSERT INTO events (at, kind) VALUES (100, 'old')", [])?;
+            Ok(())
+        })?;
+        assert_eq!(store.write(|tx| history::forget_before(tx, now() - 60))?, 1);
+        let left: Vec<String> = store.read(|c| {
+            let mut stmt = c.prepare("SELECT kind FROM events")?;
+            let kinds = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            Ok(kinds)
+        })?;
+        assert_eq!(left, vec!["new".to_string()]);
+        Ok(())
+    }
+
+    #[test]
     fn a_newer_database_is_refused_with_a_clear_message() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("porchlight-newer-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

@@ -161,3 +161,29 @@ fn one_account_cannot_see_or_touch_anothers_hostnames_or_tokens() {
     assert_eq!(lab.answers("alice.dyn.example.test", RecordType::A), vec!["192.0.2.88"]);
     assert_eq!(lab.get("/api/update?ip=192.0.2.88", &[("Authorization", &format!("Bearer {secret}"))]).json()["status"], "nochg");
 }
+
+#[test]
+fn the_log_shows_the_accounts_own_activity_newest_first_in_pages() {
+    let lab = Lab::start();
+    let session = lab.login("a@example.com");
+    let host = create_host(&lab, &session, "logged").json();
+    let secret = host["token"]["tokenValue"].as_str().unwrap().to_string();
+    let token_id = host["token"]["id"].as_str().unwrap().to_string();
+    lab.get("/api/update?ip=192.0.2.31", &[("Authorization", &format!("Bearer {secret}"))]);
+    lab.api("POST", &format!("/api/tokens/{token_id}/regenerate"), Some(&session), None);
+    let other = lab.login("b@example.com");
+
+    let logs = lab.api("GET", "/api/logs", Some(&session), None).json();
+    let kinds: Vec<&str> = logs["logs"].as_array().unwrap().iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["token regenerated", "address A", "hostname created", "login", "user created"], "newest first");
+    assert_eq!(logs["logs"][1]["detail"], "- -> 192.0.2.31 (ipdock)");
+    assert_eq!(logs["logs"][1]["subject"], "logged.dyn.example.test");
+
+    let page2 = lab.api("GET", "/api/logs?page=2&perPage=3", Some(&session), None).json();
+    let kinds: Vec<&str> = page2["logs"].as_array().unwrap().iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["login", "user created"]);
+
+    let theirs = lab.api("GET", "/api/logs", Some(&other), None).json();
+    assert_eq!(theirs["logs"].as_array().unwrap().len(), 2, "only b's own creation and login: {theirs}");
+    assert_eq!(lab.api("GET", "/api/logs", None, None).status, 401);
+}

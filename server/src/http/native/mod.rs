@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod domains;
 pub mod hostnames;
+pub mod logs;
 pub mod records;
 pub mod tokens;
 pub mod update;
