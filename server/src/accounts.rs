@@ -25,7 +25,7 @@ pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Res
 
 /// Self-service sign-up, allowed only while registration is open.
 pub fn register(ctx: &Context, email: &str, password: &str) -> Result<UserRow> {
-    if !ctx.config.registration_open {
+    if !crate::admin::registration_open(ctx)? {
         return Err(Error::Forbidden("Registration is closed".into()));
     }
     let id = create(&ctx.store, email, password, false)?;

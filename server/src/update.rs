@@ -221,6 +221,7 @@ fn authenticate(ctx: &Context, credentials: &Credentials) -> Result<TokenRow> {
         if let Some(row) = ctx.store.read(|c| store::tokens::find_by_hash(c, &hash))?
             && token::hashes_match(&row.secret_hash, &hash)
             && crate::tokens::has_scope(&row, "update")
+            && ctx.store.read(|c| store::users::find_by_id(c, &row.user_id))?.is_some_and(|u| !u.disabled)
         {
             return Ok(row);
         }

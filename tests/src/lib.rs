@@ -60,6 +60,12 @@ impl Lab {
         self.request(method, target, &headers, body.as_bytes())
     }
 
+    /// Creates an administrator and logs it in, returning its session token.
+    pub fn admin(&self, email: &str) -> String {
+        accounts::create(&self.appliance.context().store, email, PASSWORD, true).unwrap();
+        self.login(email)
+    }
+
     /// Creates an account and logs it in, returning its session token.
     pub fn login(&self, email: &str) -> String {
         if self.appliance.context().store.read(|c| porchlight::store::users::find_by_email(c, email)).unwrap().is_none() {

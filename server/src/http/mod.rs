@@ -64,6 +64,10 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("POST", ["api", "tokens"]) => native::tokens::create(ctx, r),
         ("POST", ["api", "tokens", id, "regenerate"]) => native::tokens::regenerate(ctx, r, id),
         ("DELETE", ["api", "tokens", id]) => native::tokens::delete(ctx, r, id),
+        ("GET", ["api", "admin", "users"]) => native::admin::users(ctx, r),
+        ("PATCH", ["api", "admin", "users", id]) => native::admin::update_user(ctx, r, id),
+        ("POST", ["api", "admin", "users", id, "password"]) => native::admin::reset_password(ctx, r, id),
+        ("GET" | "PATCH", ["api", "admin", "settings"]) => native::admin::settings(ctx, r),
         // Operations.
         ("GET", ["healthz"] | ["health"]) => Response::text("ok"),
         (_, ["nic", "update"] | ["update"] | ["api", "update"]) => Response::text("method not allowed").with_status_code(405),

@@ -76,3 +76,22 @@ pub fn delete(conn: &Connection, id: &str) -> Result<()> {
     conn.execute("DELETE FROM users WHERE id = ?1", [id])?;
     Ok(())
 }
+
+/// Every account with its number of hostnames, oldest first.
+pub fn list_with_counts(conn: &Connection) -> Result<Vec<(UserRow, i64)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, (SELECT count(*) FROM hostnames h WHERE h.user_id = users.id) FROM users ORDER BY created_at, email"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((from_row(r)?, r.get(8)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn set_disabled(conn: &Connection, id: &str, disabled: bool) -> Result<()> {
+    conn.execute("UPDATE users SET disabled = ?1, session_version = session_version + 1 WHERE id = ?2", params![disabled, id])?;
+    Ok(())
+}
+
+pub fn set_plan(conn: &Connection, id: &str, plan: &str) -> Result<()> {
+    conn.execute("UPDATE users SET plan = ?1 WHERE id = ?2", params![plan, id])?;
+    Ok(())
+}

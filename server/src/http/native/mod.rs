@@ -2,6 +2,7 @@
 //! `{"error": …}` with the document's status codes, mapped from the domain error in `error`
 //! only, and `X-RateLimit-*` headers on every answer.
 
+pub mod admin;
 pub mod auth;
 pub mod domains;
 pub mod hostnames;

@@ -1,0 +1,73 @@
+//! Administration: accounts (disable, plan, password reset) and appliance settings. Every
+//! function takes the acting account and refuses anyone who is not an administrator.
+
+use crate::Context;
+use crate::error::{Error, Result};
+use crate::store::{self, users::UserRow};
+
+const REGISTRATION_SETTING: &str = "registration_open";
+
+fn require_admin(actor: &UserRow) -> Result<()> {
+    if actor.is_admin { Ok(()) } else { Err(Error::Forbidden("Administrators only".into())) }
+}
+
+/// Every account with its number of hostnames.
+pub fn users(ctx: &Context, actor: &UserRow) -> Result<Vec<(UserRow, i64)>> {
+    require_admin(actor)?;
+    ctx.store.read(store::users::list_with_counts)
+}
+
+/// Changes what is given of an account: disabled (which ends its sessions and stops its
+/// tokens) and plan.
+pub fn update_user(ctx: &Context, actor: &UserRow, id: &str, disabled: Option<bool>, plan: Option<&str>) -> Result<UserRow> {
+    require_admin(actor)?;
+    if let Some(plan) = plan
+        && !ctx.config.plans.contains_key(plan)
+    {
+        let known: Vec<&str> = ctx.config.plans.keys().map(String::as_str).collect();
+        return Err(Error::Invalid(format!("Unknown plan {plan:?}; plans: {}", known.join(", "))));
+    }
+    if disabled == Some(true) && id == actor.id {
+        return Err(Error::Invalid("You cannot disable your own account".into()));
+    }
+    ctx.store.write(|tx| {
+        let user = store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))?;
+        if let Some(disabled) = disabled
+            && disabled != user.disabled
+        {
+            store::users::set_disabled(tx, id, disabled)?;
+            let kind = if disabled { "account disabled" } else { "account enabled" };
+            store::history::event(tx, Some(id), kind, &user.email, &actor.email, "admin")?;
+        }
+        if let Some(plan) = plan {
+            store::users::set_plan(tx, id, plan)?;
+            store::history::event(tx, Some(id), "plan changed", &user.email, plan, "admin")?;
+        }
+        store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))
+    })
+}
+
+/// Sets a new password for an account; its sessions end.
+pub fn reset_password(ctx: &Context, actor: &UserRow, id: &str, password: &str) -> Result<()> {
+    require_admin(actor)?;
+    let hash = crate::password::hash(password)?;
+    ctx.store.write(|tx| {
+        let user = store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))?;
+        store::users::set_password(tx, id, &hash)?;
+        store::history::event(tx, Some(id), "password reset", &user.email, &actor.email, "admin")
+    })
+}
+
+/// Whether self-service registration is open: the stored setting, else the configuration.
+pub fn registration_open(ctx: &Context) -> Result<bool> {
+    let stored = ctx.store.read(|c| store::settings::get(c, REGISTRATION_SETTING))?;
+    Ok(stored.map_or(ctx.config.registration_open, |v| v == "true"))
+}
+
+pub fn set_registration_open(ctx: &Context, actor: &UserRow, open: bool) -> Result<()> {
+    require_admin(actor)?;
+    ctx.store.write(|tx| {
+        store::settings::set(tx, REGISTRATION_SETTING, if open { "true" } else { "false" })?;
+        store::history::event(tx, Some(&actor.id), "registration", if open { "opened" } else { "closed" }, "", "admin")
+    })
+}

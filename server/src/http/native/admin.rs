@@ -1,0 +1,78 @@
+//! Administration routes: accounts and appliance settings. The domain refuses anyone who is
+//! not an administrator.
+
+use rouille::{Request, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{body, client_key, limited, reply, session, user_json};
+use crate::{Context, admin};
+
+pub fn users(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let actor = session(ctx, request)?;
+        let users: Vec<Value> = admin::users(ctx, &actor)?
+            .iter()
+            .map(|(user, hostnames)| {
+                let mut value = user_json(user);
+                value["disabled"] = json!(user.disabled);
+                value["hostnames"] = json!(hostnames);
+                value
+            })
+            .collect();
+        Ok(reply(200, &json!({"users": users})))
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserChange {
+    disabled: Option<bool>,
+    plan: Option<String>,
+}
+
+pub fn update_user(ctx: &Context, request: &Request, id: &str) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let actor = session(ctx, request)?;
+        let change: UserChange = body(request)?;
+        let user = admin::update_user(ctx, &actor, id, change.disabled, change.plan.as_deref())?;
+        let mut value = user_json(&user);
+        value["disabled"] = json!(user.disabled);
+        Ok(reply(200, &json!({"user": value})))
+    })
+}
+
+#[derive(Deserialize)]
+struct NewPassword {
+    password: String,
+}
+
+pub fn reset_password(ctx: &Context, request: &Request, id: &str) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let actor = session(ctx, request)?;
+        let input: NewPassword = body(request)?;
+        admin::reset_password(ctx, &actor, id, &input.password)?;
+        Ok(Response::empty_204())
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Settings {
+    registration_open: Option<bool>,
+}
+
+pub fn settings(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let actor = session(ctx, request)?;
+        if request.method() == "PATCH" {
+            let change: Settings = body(request)?;
+            if let Some(open) = change.registration_open {
+                admin::set_registration_open(ctx, &actor, open)?;
+            }
+        } else if !actor.is_admin {
+            return Err(crate::Error::Forbidden("Administrators only".into()));
+        }
+        Ok(reply(200, &json!({"registrationOpen": admin::registration_open(ctx)?})))
+    })
+}

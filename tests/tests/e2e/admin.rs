@@ -1,0 +1,81 @@
+//! Administration: only administrators reach it; accounts can be disabled, moved to
+//! another plan and given a new password; registration opened and closed.
+
+use porchlight_tests::{Lab, PASSWORD, basic};
+use serde_json::json;
+
+fn user_id(lab: &Lab, email: &str) -> String {
+    lab.db().query_row("SELECT id FROM users WHERE email = ?1", [email], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn admin_routes_refuse_everyone_else() {
+    let lab = Lab::start();
+    let user = lab.login("u@example.com");
+    let id = user_id(&lab, "u@example.com");
+    for (method, path, body) in [
+        ("GET", "/api/admin/users".to_string(), None),
+        ("PATCH", format!("/api/admin/users/{id}"), Some(json!({"plan": "self-hoster"}))),
+        ("POST", format!("/api/admin/users/{id}/password"), Some(json!({"password": "a new long password"}))),
+        ("GET", "/api/admin/settings".to_string(), None),
+        ("PATCH", "/api/admin/settings".to_string(), Some(json!({"registrationOpen": true}))),
+    ] {
+        let r = lab.api(method, &path, Some(&user), body.clone());
+        assert_eq!((r.status, r.json()["error"].as_str()), (403, Some("Administrators only")), "{method} {path}");
+        assert_eq!(lab.api(method, &path, None, body).status, 401, "{method} {path} without a session");
+    }
+    assert_eq!(lab.db().query_row("SELECT plan FROM users", [], |r| r.get::<_, String>(0)).unwrap(), "free");
+}
+
+#[test]
+fn admin_manages_accounts() {
+    let lab = Lab::start();
+    let admin = lab.admin("root@example.com");
+    let update_token = lab.host("u@example.com", "u.dyn.example.test");
+    let user = lab.login("u@example.com");
+    let id = user_id(&lab, "u@example.com");
+
+    let users = lab.api("GET", "/api/admin/users", Some(&admin), None).json();
+    let listed = users["users"].as_array().unwrap().iter().find(|u| u["email"] == "u@example.com").unwrap().clone();
+    assert_eq!((listed["hostnames"].as_i64(), listed["disabled"].as_bool()), (Some(1), Some(false)));
+
+    let r = lab.api("PATCH", &format!("/api/admin/users/{id}"), Some(&admin), Some(json!({"plan": "gold"})));
+    assert_eq!(r.status, 422);
+    let r = lab.api("PATCH", &format!("/api/admin/users/{id}"), Some(&admin), Some(json!({"plan": "self-hoster"})));
+    assert_eq!((r.status, r.json()["user"]["plan"].as_str()), (200, Some("self-hoster")));
+    assert_eq!(lab.api("GET", "/api/me", Some(&user), None).json()["plan"], "self-hoster");
+
+    // Disabling ends sessions, refuses logins and stops update tokens; enabling restores logins.
+    let update = || lab.get("/nic/update?myip=192.0.2.40", &[("Authorization", &basic("u.dyn.example.test", &update_token))]).status;
+    assert_eq!(update(), 200);
+    assert_eq!(lab.api("PATCH", &format!("/api/admin/users/{id}"), Some(&admin), Some(json!({"disabled": true}))).status, 200);
+    assert_eq!(lab.api("GET", "/api/me", Some(&user), None).status, 401);
+    assert_eq!(lab.api("POST", "/api/auth/login", None, Some(json!({"email": "u@example.com", "password": PASSWORD}))).status, 401);
+    assert_eq!(update(), 401);
+    assert_eq!(lab.api("PATCH", &format!("/api/admin/users/{id}"), Some(&admin), Some(json!({"disabled": false}))).status, 200);
+    assert_eq!(update(), 200);
+
+    let r = lab.api("POST", &format!("/api/admin/users/{id}/password"), Some(&admin), Some(json!({"password": "reset by admin"})));
+    assert_eq!(r.status, 204);
+    assert_eq!(lab.api("POST", "/api/auth/login", None, Some(json!({"email": "u@example.com", "password": PASSWORD}))).status, 401);
+    assert_eq!(lab.api("POST", "/api/auth/login", None, Some(json!({"email": "u@example.com", "password": "reset by admin"}))).status, 200);
+
+    let admin_id = user_id(&lab, "root@example.com");
+    let r = lab.api("PATCH", &format!("/api/admin/users/{admin_id}"), Some(&admin), Some(json!({"disabled": true})));
+    assert_eq!(r.status, 422, "an administrator cannot lock themselves out");
+    assert_eq!(lab.api("PATCH", "/api/admin/users/nobody", Some(&admin), Some(json!({"plan": "free"}))).status, 404);
+}
+
+#[test]
+fn admin_opens_and_closes_registration() {
+    let lab = Lab::start();
+    let admin = lab.admin("root@example.com");
+    let register = |email: &str| lab.api("POST", "/api/auth/register", None, Some(json!({"email": email, "password": PASSWORD}))).status;
+    assert_eq!(register("a@example.com"), 403);
+    let r = lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(json!({"registrationOpen": true})));
+    assert_eq!(r.json(), json!({"registrationOpen": true}));
+    assert_eq!(register("a@example.com"), 201);
+    lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(json!({"registrationOpen": false})));
+    assert_eq!(register("b@example.com"), 403);
+    assert_eq!(lab.api("GET", "/api/admin/settings", Some(&admin), None).json(), json!({"registrationOpen": false}));
+}
