@@ -12,6 +12,7 @@ pub mod dns;
 pub mod error;
 pub mod hostnames;
 pub mod http;
+pub mod metrics;
 pub mod names;
 pub mod password;
 pub mod plans;
@@ -47,6 +48,7 @@ pub struct Context {
     pub store: store::Store,
     pub catalog: Arc<dns::Catalog>,
     pub limits: ratelimit::RateLimits,
+    pub metrics: Arc<metrics::Metrics>,
     /// Signs login sessions; made at first start and kept in the database.
     pub session_secret: Vec<u8>,
     /// The database's count of outside commits taken just before the DNS view was built:
@@ -71,6 +73,7 @@ impl Context {
             zones,
             store,
             catalog: Arc::new(dns::Catalog::default()),
+            metrics: Arc::new(metrics::Metrics::default()),
         };
         zones::load_catalog(&ctx)?;
         Ok(ctx)
@@ -96,7 +99,7 @@ impl Appliance {
             .thread_name("dns")
             .enable_all()
             .build()?;
-        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), &ctx.config.dns))?;
+        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns))?;
         let dns_addrs = dns.addrs().to_vec();
         let (dns_stop, stopped) = tokio::sync::oneshot::channel::<()>();
         runtime.spawn(dns.run(async move {

@@ -68,8 +68,40 @@ pub struct HostResult {
     pub previous_v6: Option<String>,
 }
 
+impl Outcome {
+    /// The DynDNS2 word for the outcome, used in metrics too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Good => "good",
+            Self::NoChange => "nochg",
+            Self::NoHost => "nohost",
+            Self::NotFqdn => "notfqdn",
+            Self::Abuse => "abuse",
+            Self::DnsErr => "dnserr",
+        }
+    }
+}
+
 /// Runs one update request. Account-level failures are errors; per-host ones are outcomes.
+/// Every result is counted for `/metrics`.
 pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
+    let result = run(ctx, req);
+    match &result {
+        Ok(results) => results.iter().for_each(|r| ctx.metrics.update(req.dialect, r.outcome.as_str())),
+        Err(e) => ctx.metrics.update(req.dialect, match e {
+            Error::NoCredentials => "nocredentials",
+            Error::BadAuth => "badauth",
+            Error::RateLimited { .. } => "ratelimited",
+            Error::BadAddress(_) => "badip",
+            Error::TooManyHosts { .. } => "numhost",
+            Error::NotFound(_) | Error::Invalid(_) => "notfqdn",
+            _ => "error",
+        }),
+    }
+    result
+}
+
+fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
     ctx.limits.check_address(req.source)?;
     if req.credentials.secrets.is_empty() {
         return Err(Error::NoCredentials);

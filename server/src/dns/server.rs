@@ -15,6 +15,7 @@ use tokio::net::{TcpListener, UdpSocket};
 
 use super::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::metrics::Metrics;
 
 /// The EDNS payload size we advertise and honour (the DNS Flag Day 2020 value).
 const EDNS_PAYLOAD: u16 = 1232;
@@ -23,6 +24,20 @@ const TCP_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Handler {
     catalog: Arc<Catalog>,
+    metrics: Arc<Metrics>,
+}
+
+/// The position of a response code in the metrics' list.
+fn rcode_index(code: ResponseCode) -> usize {
+    match code {
+        ResponseCode::NoError => 0,
+        ResponseCode::NXDomain => 1,
+        ResponseCode::Refused => 2,
+        ResponseCode::FormErr => 3,
+        ResponseCode::ServFail => 4,
+        ResponseCode::NotImp => 5,
+        _ => 6,
+    }
 }
 
 #[async_trait::async_trait]
@@ -64,10 +79,12 @@ impl RequestHandler for Handler {
                 }
             }
         };
-        result.unwrap_or_else(|error| {
+        let info = result.unwrap_or_else(|error| {
             tracing::debug!(%error, "could not send DNS response");
             ResponseInfo::from(hickory_proto::op::Header { metadata: refuse(ResponseCode::ServFail), counts: Default::default() })
-        })
+        });
+        self.metrics.dns_answer(rcode_index(info.response_code));
+        info
     }
 }
 
@@ -80,8 +97,8 @@ pub struct DnsServer {
 impl DnsServer {
     /// Binds UDP and TCP on each address (port 0 picks one port for both) and starts serving.
     /// Must be called inside the runtime that will drive the sockets.
-    pub async fn start(catalog: Arc<Catalog>, addrs: &[SocketAddr]) -> Result<Self> {
-        let mut server = Server::new(Handler { catalog });
+    pub async fn start(catalog: Arc<Catalog>, metrics: Arc<Metrics>, addrs: &[SocketAddr]) -> Result<Self> {
+        let mut server = Server::new(Handler { catalog, metrics });
         let mut bound = Vec::new();
         for addr in addrs {
             let (udp, tcp) = bind_pair(*addr).await?;

@@ -70,7 +70,19 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET" | "PATCH", ["api", "admin", "settings"]) => native::admin::settings(ctx, r),
         // Operations.
         ("GET", ["healthz"] | ["health"]) => Response::text("ok"),
+        ("GET", ["metrics"]) => metrics(ctx),
         (_, ["nic", "update"] | ["update"] | ["api", "update"]) => Response::text("method not allowed").with_status_code(405),
         _ => Response::text("not found").with_status_code(404),
+    }
+}
+
+/// `/metrics` in the Prometheus text format.
+fn metrics(ctx: &Context) -> Response {
+    match ctx.metrics.render(ctx) {
+        Ok(text) => Response::from_data("text/plain; version=0.0.4; charset=utf-8", text),
+        Err(error) => {
+            tracing::error!(%error, "rendering metrics failed");
+            Response::text("metrics unavailable").with_status_code(500)
+        }
     }
 }

@@ -66,3 +66,32 @@ fn a_change_written_by_another_process_is_served_without_restart() {
     }
     assert_eq!(lab.answers("outside.dyn.example.test", RecordType::A), vec!["192.0.2.99"]);
 }
+
+#[test]
+fn metrics_count_updates_by_result_and_dns_answers_by_rcode() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", "m.dyn.example.test");
+    let auth = basic("m.dyn.example.test", &token);
+    lab.get("/nic/update?myip=192.0.2.1", &[("Authorization", &auth)]);
+    lab.get("/nic/update?myip=192.0.2.1", &[("Authorization", &auth)]);
+    lab.get("/nic/update?myip=192.0.2.1", &[("Authorization", &basic("m.dyn.example.test", "pth_wrongwrongwrong"))]);
+    lab.query("m.dyn.example.test", RecordType::A);
+    lab.query("missing.dyn.example.test", RecordType::A);
+    lab.query("missing2.dyn.example.test", RecordType::A);
+    lab.query("example.org", RecordType::A);
+
+    let r = lab.get("/metrics", &[]);
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    let value = |line: &str| -> u64 {
+        r.body.lines().find(|l| l.starts_with(line)).and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or_else(|| panic!("{line} missing:\n{}", r.body))
+    };
+    assert_eq!(value("porchlight_updates_total{dialect=\"dyndns2\",result=\"good\"}"), 1);
+    assert_eq!(value("porchlight_updates_total{dialect=\"dyndns2\",result=\"nochg\"}"), 1);
+    assert_eq!(value("porchlight_updates_total{dialect=\"dyndns2\",result=\"badauth\"}"), 1);
+    assert_eq!(value("porchlight_dns_responses_total{rcode=\"NXDOMAIN\"}"), 2);
+    assert_eq!(value("porchlight_dns_responses_total{rcode=\"REFUSED\"}"), 1);
+    assert!(value("porchlight_dns_responses_total{rcode=\"NOERROR\"}") >= 1);
+    assert_eq!(value("porchlight_hostnames"), 1);
+    assert_eq!(u64::from(lab.serial()), value("porchlight_zone_serial{zone=\"dyn.example.test\"}"));
+}
