@@ -71,3 +71,16 @@ pub fn set_registration_open(ctx: &Context, actor: &UserRow, open: bool) -> Resu
         store::history::event(tx, Some(&actor.id), "registration", if open { "opened" } else { "closed" }, "", "admin")
     })
 }
+
+/// A consistent copy of the database, as bytes for download.
+pub fn backup(ctx: &Context, actor: &UserRow) -> Result<Vec<u8>> {
+    require_admin(actor)?;
+    let dir = ctx.config.data_dir.join("backups");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("download-{}.db", uuid::Uuid::new_v4()));
+    ctx.store.backup_to(&path)?;
+    let bytes = std::fs::read(&path);
+    let _ = std::fs::remove_file(&path);
+    ctx.store.write(|tx| store::history::event(tx, Some(&actor.id), "backup downloaded", "", "", "admin"))?;
+    Ok(bytes?)
+}

@@ -89,10 +89,14 @@ pub struct Appliance {
     runtime: Option<tokio::runtime::Runtime>,
     stopping: Arc<AtomicBool>,
     housekeeping: Option<JoinHandle<()>>,
+    /// Held while serving: one appliance per data directory, and no restore under it.
+    _lock: Option<std::fs::File>,
 }
 
 impl Appliance {
     pub fn start(config: Config) -> Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let lock = store::backup::lock_data_dir(&config.data_dir)?;
         let ctx = Arc::new(Context::open(config)?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -116,6 +120,7 @@ impl Appliance {
             runtime: Some(runtime),
             stopping,
             housekeeping: Some(housekeeping),
+            _lock: Some(lock),
         })
     }
 
@@ -149,6 +154,7 @@ impl Appliance {
             thread.thread().unpark();
             let _ = thread.join();
         }
+        self._lock = None;
     }
 }
 

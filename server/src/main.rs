@@ -31,6 +31,21 @@ enum Command {
     Hostname(HostnameCommand),
     /// Check a configuration and print the settings in effect.
     CheckConfig(Common),
+    /// Write a consistent copy of the database (safe while the appliance runs).
+    Backup {
+        /// Where to write the backup.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Replace the database with a backup (stop the appliance first).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -115,6 +130,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
                 println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
             }
+            Ok(())
+        }
+        Command::Backup { out, common } => {
+            let ctx = Context::open(common.load()?)?;
+            ctx.store.backup_to(&out)?;
+            println!("backup written to {} ({} bytes)", out.display(), std::fs::metadata(&out)?.len());
+            Ok(())
+        }
+        Command::Restore { file, common } => {
+            let config = common.load()?;
+            store::backup::restore(&config.data_dir, &file)?;
+            println!("restored {} into {}", file.display(), config.data_dir.display());
             Ok(())
         }
         Command::User(UserCommand::Add { common, email, admin, password_stdin: _ }) => {

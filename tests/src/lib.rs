@@ -77,7 +77,7 @@ impl Lab {
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
+        self.config.data_dir.clone()
     }
 
     pub fn http(&self) -> SocketAddr {
@@ -178,13 +178,17 @@ pub fn lab_config(dir: &Path) -> Config {
 pub struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (lossy for binary bodies; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl HttpResponse {
     pub fn parse(raw: &[u8]) -> Self {
         let text = String::from_utf8_lossy(raw).to_string();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no header end in {text:?}"));
+        let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or_else(|| panic!("no header end in {text:?}"));
+        let head = String::from_utf8_lossy(&raw[..end]).to_string();
+        let bytes = raw[end + 4..].to_vec();
         let mut lines = head.split("\r\n");
         let status_line = lines.next().unwrap();
         let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line {status_line:?}"));
@@ -192,10 +196,10 @@ impl HttpResponse {
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
             .collect();
-        let response = Self { status, headers, body: body.to_string() };
+        let response = Self { status, headers, body: String::from_utf8_lossy(&bytes).to_string(), bytes };
         if status != 100 {
             let length: usize = response.header("content-length").and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no Content-Length in {text:?}"));
-            assert_eq!(length, response.body.len(), "Content-Length must match the body");
+            assert_eq!(length, response.bytes.len(), "Content-Length must match the body");
             assert!(response.header("transfer-encoding").is_none(), "never chunked");
         }
         response

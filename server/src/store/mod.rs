@@ -2,6 +2,7 @@
 //! WAL journaling, and append-only migrations whose count is the schema version, kept in
 //! `PRAGMA user_version`.
 
+pub mod backup;
 pub mod history;
 pub mod hostnames;
 pub mod records;

@@ -90,3 +90,117 @@ fn version_and_check_config() {
     assert!(!out.status.success());
     assert!(text(&out).contains("htttp") && text(&out).contains("bad.toml"), "{}", text(&out));
 }
+
+#[test]
+fn a_backup_taken_during_updates_restores_every_acknowledged_change() {
+    let lab = Lab::start_with(|c| {
+        c.rate_limit.updates_per_minute = 100_000;
+        c.rate_limit.requests_per_address_per_minute = 100_000;
+    });
+    let hosts: Vec<(String, String)> = (0..4)
+        .map(|i| {
+            let name = format!("b{i}.dyn.example.test");
+            let token = lab.host("a@example.com", &name);
+            (name, token)
+        })
+        .collect();
+    let data = lab.data_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("backup.db");
+
+    let backup_done = std::sync::atomic::AtomicBool::new(false);
+    let (acknowledged, backup_started) = std::thread::scope(|scope| {
+        let updater = scope.spawn(|| {
+            let mut acked = Vec::new();
+            let mut after_backup = 0;
+            let started = std::time::Instant::now();
+            // Bounded: at most 2,000 updates or 20 s; stops 20 updates after the backup ends.
+            for i in 0..2_000u32 {
+                if started.elapsed() > std::time::Duration::from_secs(20) || after_backup >= 20 {
+                    break;
+                }
+                if backup_done.load(std::sync::atomic::Ordering::Acquire) {
+                    after_backup += 1;
+                }
+                let (host, token) = &hosts[i as usize % hosts.len()];
+                let ip = format!("10.{}.{}.{}", i / 62_500, (i / 250) % 250, i % 250);
+                let r = lab.get(&format!("/nic/update?myip={ip}"), &[("Authorization", &basic(host, token))]);
+                assert_eq!(r.body, format!("good {ip}"));
+                acked.push((host.clone(), ip, std::time::Instant::now()));
+            }
+            acked
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let backup_started = std::time::Instant::now();
+        let out = run(&["backup", "--out", backup.to_str().unwrap(), "--data-dir", data.to_str().unwrap(), "--zone", ZONE], "");
+        assert!(out.status.success(), "{}", text(&out));
+        backup_done.store(true, std::sync::atomic::Ordering::Release);
+        (updater.join().unwrap(), backup_started)
+    });
+    let before: Vec<_> = acknowledged.iter().filter(|(_, _, at)| *at < backup_started).collect();
+    assert!(!before.is_empty() && before.len() < acknowledged.len(), "the backup ran while updates were under way");
+
+    // Restoring into a running appliance's directory is refused; into a stopped one it works.
+    let out = run(&["restore", backup.to_str().unwrap(), "--data-dir", data.to_str().unwrap()], "");
+    assert!(!out.status.success() && text(&out).contains("stop it before restoring"), "{}", text(&out));
+    let restored_dir = dir.path().join("restored");
+    let out = run(&["restore", backup.to_str().unwrap(), "--data-dir", restored_dir.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+
+    let restored = Lab::start_with(|c| c.data_dir = restored_dir.clone());
+    let db = restored.db();
+    for (host, ip, _) in &before {
+        let found: i64 = db
+            .query_row(
+                "SELECT count(*) FROM host_history h JOIN hostnames n ON n.id = h.hostname_id WHERE n.name = ?1 AND h.new = ?2",
+                [host, ip],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "{host} {ip} was acknowledged before the backup but is not in it");
+    }
+    // What the restored appliance serves is each host's newest address in the backup.
+    for (host, _) in &hosts {
+        let newest: String = db
+            .query_row(
+                "SELECT h.new FROM host_history h JOIN hostnames n ON n.id = h.hostname_id WHERE n.name = ?1 ORDER BY h.id DESC LIMIT 1",
+                [host],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(restored.answers(host, RecordType::A), vec![newest]);
+    }
+}
+
+#[test]
+fn restore_refuses_what_is_not_a_porchlight_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"definitely not sqlite").unwrap();
+    let target = dir.path().join("data");
+    let out = run(&["restore", junk.to_str().unwrap(), "--data-dir", target.to_str().unwrap()], "");
+    assert!(!out.status.success() && text(&out).contains("not a usable porchlight backup"), "{}", text(&out));
+    let empty = dir.path().join("empty.db");
+    rusqlite::Connection::open(&empty).unwrap().execute_batch("CREATE TABLE t(x)").unwrap();
+    let out = run(&["restore", empty.to_str().unwrap(), "--data-dir", target.to_str().unwrap()], "");
+    assert!(!out.status.success() && text(&out).contains("schema version 0"), "{}", text(&out));
+    assert!(!target.join("porchlight.db").exists(), "nothing was written");
+}
+
+#[test]
+fn one_data_directory_serves_one_appliance_and_admins_can_download_a_backup() {
+    let lab = Lab::start();
+    let data = lab.data_dir();
+    let mut config = porchlight_tests::lab_config(lab.dir.path());
+    config.data_dir = data.clone();
+    let second = porchlight::Appliance::start(config);
+    assert!(second.err().map(|e| e.to_string()).unwrap_or_default().contains("another porchlight is running"));
+
+    let admin = lab.admin("root@example.com");
+    let r = lab.request("GET", "/api/admin/backup", &[("Authorization", &format!("Bearer {admin}"))], b"");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/vnd.sqlite3"));
+    assert!(r.body.starts_with("SQLite format 3"));
+    let user = lab.login("u@example.com");
+    assert_eq!(lab.request("GET", "/api/admin/backup", &[("Authorization", &format!("Bearer {user}"))], b"").status, 403);
+}

@@ -76,3 +76,14 @@ pub fn settings(ctx: &Context, request: &Request) -> Response {
         Ok(reply(200, &json!({"registrationOpen": admin::registration_open(ctx)?})))
     })
 }
+
+/// The database as a download.
+pub fn backup(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let bytes = admin::backup(ctx, &session(ctx, request)?)?;
+        let name = format!("porchlight-{}.db", crate::store::now());
+        Ok(Response::from_data("application/vnd.sqlite3", bytes)
+            .with_additional_header("Content-Disposition", format!("attachment; filename=\"{name}\""))
+            .with_additional_header("Cache-Control", "no-store"))
+    })
+}
