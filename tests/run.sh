@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every test of porchlight. On a fresh Debian machine it first installs what the tests
-# need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn) and clippy.
+# need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn) and BIND's zone checker, and clippy.
 # Then: lints, unit tests, the end-to-end suite, and the static release binary.
 #
 # Variables:
@@ -8,9 +8,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# program:package pairs
 missing=""
-for program in ddclient inadyn; do
-    command -v "$program" >/dev/null 2>&1 || missing="$missing $program"
+for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 if [ -n "$missing" ]; then
     if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else

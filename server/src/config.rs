@@ -81,6 +81,10 @@ pub struct ZoneConfig {
     /// Mailbox of the zone's administrator in SOA form. Default: `hostmaster.<zone>`.
     #[serde(default)]
     pub hostmaster: Option<String>,
+    /// Addresses of the nameservers that lie inside the zone (their glue). Default: the DNS
+    /// listen addresses, when they are specific ones.
+    #[serde(default)]
+    pub nameserver_addresses: Vec<std::net::IpAddr>,
 }
 
 /// Rate limits; generous enough that dual-stack pairs and forced `nochg` refreshes never
@@ -264,7 +268,7 @@ impl Config {
         }
         for name in o.zones {
             if !self.zone.iter().any(|z| z.name.eq_ignore_ascii_case(&name)) {
-                self.zone.push(ZoneConfig { name, nameservers: Vec::new(), hostmaster: None });
+                self.zone.push(ZoneConfig { name, nameservers: Vec::new(), hostmaster: None, nameserver_addresses: Vec::new() });
             }
         }
     }
@@ -315,7 +319,17 @@ impl Config {
                     .map_err(|e| Error::Config(format!("zone {name} hostmaster: {e}")))?,
                 None => name.child("hostmaster")?,
             };
-            zones.push(ZoneSettings { name, nameservers, hostmaster });
+            let addresses = if z.nameserver_addresses.is_empty() {
+                self.dns.iter().map(|a| a.ip()).filter(|ip| !ip.is_unspecified()).collect()
+            } else {
+                z.nameserver_addresses.clone()
+            };
+            let glue: Vec<(DomainName, std::net::IpAddr)> = nameservers
+                .iter()
+                .filter(|ns| ns.is_within(&name) && **ns != name)
+                .flat_map(|ns| addresses.iter().map(move |ip| (ns.clone(), *ip)))
+                .collect();
+            zones.push(ZoneSettings { name, nameservers, hostmaster, glue });
         }
         Ok(zones)
     }
@@ -327,6 +341,15 @@ pub struct ZoneSettings {
     pub name: DomainName,
     pub nameservers: Vec<DomainName>,
     pub hostmaster: DomainName,
+    /// Addresses of the nameservers inside the zone.
+    pub glue: Vec<(DomainName, std::net::IpAddr)>,
+}
+
+impl ZoneSettings {
+    /// In-zone nameservers that have no address: resolvers could not reach them.
+    pub fn unreachable_nameservers(&self) -> Vec<&DomainName> {
+        self.nameservers.iter().filter(|ns| ns.is_within(&self.name) && !self.glue.iter().any(|(n, _)| n == *ns)).collect()
+    }
 }
 
 fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<()> {
@@ -407,6 +430,24 @@ mod tests {
     fn unknown_environment_setting_is_an_error() {
         let err = Config::load(None, env(&[("PORCHLIGHT_DATADIR", "/x")]), Overrides::default());
         assert!(err.err().map(|e| e.to_string()).unwrap_or_default().contains("PORCHLIGHT_DATADIR"));
+    }
+
+    #[test]
+    fn in_zone_nameservers_get_glue_from_listeners_or_settings() -> Result<()> {
+        let wildcard = Config::from_toml("dns = [\"0.0.0.0:53\"]\n[[zone]]\nname = \"d.example\"\n", "t")?;
+        let zone = &wildcard.zones()?[0];
+        assert!(zone.glue.is_empty());
+        assert_eq!(zone.unreachable_nameservers().len(), 1, "a wildcard listener gives no address");
+        let specific = Config::from_toml("dns = [\"192.0.2.53:53\"]\n[[zone]]\nname = \"d.example\"\n", "t")?;
+        assert_eq!(specific.zones()?[0].glue[0].1.to_string(), "192.0.2.53");
+        let set = Config::from_toml(
+            "[[zone]]\nname = \"d.example\"\nnameservers = [\"ns.d.example\", \"ns.other.example\"]\nnameserver_addresses = [\"2001:db8::53\"]\n",
+            "t",
+        )?;
+        let zone = &set.zones()?[0];
+        assert_eq!(zone.glue.len(), 1, "only the in-zone nameserver gets glue");
+        assert!(zone.unreachable_nameservers().is_empty());
+        Ok(())
     }
 
     #[test]

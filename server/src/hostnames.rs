@@ -64,6 +64,9 @@ fn insert(ctx: &Context, user: &UserRow, zone_id: &str, name: DomainName, ttl: u
     if name.first_label() == "*" {
         return Err(Error::Invalid("A hostname cannot be a wildcard".into()));
     }
+    if ctx.zones.iter().any(|z| z.nameservers.contains(&name)) {
+        return Err(Error::Conflict(format!("{name} is a nameserver of its zone")));
+    }
     let secret = crate::token::generate();
     ctx.store.write(|tx| {
         if enforce_plan {

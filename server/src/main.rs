@@ -31,6 +31,9 @@ enum Command {
     Hostname(HostnameCommand),
     /// Check a configuration and print the settings in effect.
     CheckConfig(Common),
+    /// Zone operations.
+    #[command(subcommand)]
+    Zone(ZoneCommand),
     /// Write a consistent copy of the database (safe while the appliance runs).
     Backup {
         /// Where to write the backup.
@@ -62,6 +65,17 @@ enum UserCommand {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ZoneCommand {
+    /// Print a served zone as a standard zone file.
+    Export {
+        /// The zone's name.
+        name: String,
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -130,6 +144,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
                 println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
             }
+            Ok(())
+        }
+        Command::Zone(ZoneCommand::Export { name, common }) => {
+            let ctx = Context::open(common.load()?)?;
+            let zone = porchlight::names::DomainName::parse(&name)?;
+            let text = ctx.catalog.export(&zone).with_context(|| format!("{zone} is not a zone this appliance serves"))?;
+            print!("{text}");
             Ok(())
         }
         Command::Backup { out, common } => {
@@ -213,6 +234,9 @@ fn serve(config: Config) -> anyhow::Result<()> {
     }
     for zone in &ctx.zones {
         println!("  zone:  {}", zone.name);
+        for ns in zone.unreachable_nameservers() {
+            println!("  warning: nameserver {ns} is inside {} but has no address; set nameserver_addresses for the zone", zone.name);
+        }
     }
     if ctx.zones.is_empty() {
         println!("  no zones configured: add [[zone]] to the configuration or pass --zone NAME");

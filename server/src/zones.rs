@@ -24,12 +24,21 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
         let mut all = Vec::new();
         for settings in &ctx.zones {
             let Some(row) = store::zones::find_by_name(conn, settings.name.as_str())? else { continue };
+            let mut records = store::records::for_zone(conn, &row.id)?;
+            records.extend(settings.glue.iter().map(|(name, ip)| crate::records::Record {
+                name: name.clone(),
+                ttl: 3600,
+                data: match ip {
+                    std::net::IpAddr::V4(v4) => crate::records::RecordData::A(*v4),
+                    std::net::IpAddr::V6(v6) => crate::records::RecordData::Aaaa(*v6),
+                },
+            }));
             all.push(ZoneContents {
                 name: settings.name.clone(),
                 serial: row.serial,
                 nameservers: settings.nameservers.clone(),
                 hostmaster: settings.hostmaster.clone(),
-                records: store::records::for_zone(conn, &row.id)?,
+                records,
             });
         }
         Ok(all)

@@ -100,6 +100,27 @@ impl Catalog {
         self.serial(zone).is_some()
     }
 
+    /// The zone as a standard (RFC 1035) zone file: SOA first, then every name in order.
+    pub fn export(&self, zone: &DomainName) -> Option<String> {
+        let origin = lower(zone);
+        let snapshot = self.current.load_full();
+        let index = snapshot.zones.iter().find(|z| z.origin == origin)?;
+        let mut out = format!("; zone {zone}, serial {}\n$ORIGIN {}\n{}\n", index.serial, fqdn(zone), index.soa);
+        let mut names: Vec<(&LowerName, &Arc<Node>)> = index.nodes.iter().collect();
+        // Apex first, then in DNSSEC canonical order (RFC 4034 §6.1).
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, node) in names {
+            let owner = Name::from(name);
+            for set in &node.rrsets {
+                for record in set.to_wire(&owner) {
+                    out.push_str(&record.to_string());
+                    out.push('\n');
+                }
+            }
+        }
+        Some(out)
+    }
+
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         self.current.load_full()
     }

@@ -50,6 +50,7 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("DELETE", ["api", "me"]) => native::auth::delete_account(ctx, r),
         ("POST", ["api", "me", "password"]) => native::auth::change_password(ctx, r),
         ("GET", ["api", "domains"]) => native::domains::list(ctx, r),
+        ("GET", ["api", "domains", zone, "export"]) => native::domains::export(ctx, r, zone),
         ("GET", ["api", "domains", zone, "records"]) => native::records::list(ctx, r, zone),
         ("POST", ["api", "domains", zone, "records"]) => native::records::create(ctx, r, zone),
         ("PATCH", ["api", "domains", zone, "records", id]) => native::records::update(ctx, r, zone, id),

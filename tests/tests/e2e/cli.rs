@@ -204,3 +204,38 @@ fn one_data_directory_serves_one_appliance_and_admins_can_download_a_backup() {
     let user = lab.login("u@example.com");
     assert_eq!(lab.request("GET", "/api/admin/backup", &[("Authorization", &format!("Bearer {user}"))], b"").status, 403);
 }
+
+#[test]
+fn zone_export_is_a_zone_file_bind_accepts() {
+    if !porchlight_tests::have_program("named-checkzone") {
+        return;
+    }
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", "exported.dyn.example.test");
+    lab.get("/nic/update?myip=192.0.2.70,2001:db8::70", &[("Authorization", &basic("exported.dyn.example.test", &token))]);
+    lab.get(&format!("/update?domains=exported&token={token}&txt=challenge"), &[]);
+    let data = lab.data_dir();
+    // The CLI gets the same settings as the server (here: DNS on 127.0.0.1, the glue address).
+    let out = run(&["zone", "export", ZONE, "--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--dns", "127.0.0.1:0"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let zone_file = String::from_utf8(out.stdout).unwrap();
+    for expected in ["SOA", "ns1.dyn.example.test. 3600 IN A 127.0.0.1", "exported.dyn.example.test. 60 IN A 192.0.2.70", "AAAA 2001:db8::70", "_acme-challenge.exported.dyn.example.test. 60 IN TXT"] {
+        assert!(zone_file.contains(expected), "{expected:?} missing:\n{zone_file}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zone");
+    std::fs::write(&path, &zone_file).unwrap();
+    let check = Command::new("named-checkzone").args([ZONE, path.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && said.contains("OK"), "named-checkzone refused:\n{said}\n{zone_file}");
+    assert!(said.contains(&format!("serial {}", lab.serial())), "{said}");
+
+    let out = run(&["zone", "export", "other.example", "--data-dir", data.to_str().unwrap(), "--zone", ZONE], "");
+    assert!(!out.status.success() && text(&out).contains("not a zone this appliance serves"));
+
+    let admin = lab.admin("root@example.com");
+    let r = lab.api("GET", "/api/domains/00000000-0000-0000-0000-000000000001/export", Some(&admin), None);
+    assert_eq!((r.status, r.body.as_str()), (200, zone_file.as_str()));
+    let user = lab.login("u@example.com");
+    assert_eq!(lab.api("GET", "/api/domains/00000000-0000-0000-0000-000000000001/export", Some(&user), None).status, 403);
+}

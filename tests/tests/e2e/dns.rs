@@ -95,3 +95,17 @@ fn metrics_count_updates_by_result_and_dns_answers_by_rcode() {
     assert_eq!(value("porchlight_hostnames"), 1);
     assert_eq!(u64::from(lab.serial()), value("porchlight_zone_serial{zone=\"dyn.example.test\"}"));
 }
+
+#[test]
+fn in_zone_nameservers_have_addresses_and_cannot_be_taken_as_hostnames() {
+    let lab = Lab::start();
+    assert_eq!(lab.answers("ns1.dyn.example.test", RecordType::A), vec!["127.0.0.1"]);
+    let session = lab.login("a@example.com");
+    let r = lab.api(
+        "POST",
+        "/api/hostnames",
+        Some(&session),
+        Some(serde_json::json!({"domainId": "00000000-0000-0000-0000-000000000001", "name": "ns1"})),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+}

@@ -18,3 +18,18 @@ pub fn list(ctx: &Context, request: &Request) -> Response {
         Ok(reply(200, &json!({"domains": domains})))
     })
 }
+
+/// The zone as a zone file (administrators: a built-in zone holds every account's names).
+pub fn export(ctx: &Context, request: &Request, id: &str) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let user = session(ctx, request)?;
+        if !user.is_admin {
+            return Err(crate::Error::Forbidden("Administrators only".into()));
+        }
+        let zone = ctx.store.read(|c| crate::store::zones::find_by_id(c, id))?.ok_or(crate::Error::NotFound("Domain"))?;
+        let name = crate::names::DomainName::parse(&zone.name)?;
+        let text = ctx.catalog.export(&name).ok_or(crate::Error::NotFound("Domain"))?;
+        Ok(Response::from_data("text/dns; charset=utf-8", text)
+            .with_additional_header("Content-Disposition", format!("attachment; filename=\"{name}.zone\"")))
+    })
+}
