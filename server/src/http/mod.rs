@@ -23,6 +23,9 @@ pub fn start(ctx: Arc<Context>) -> Result<HttpServer> {
     HttpServer::start(addr, max, Arc::new(move |request: &Request| route(&ctx, request)))
 }
 
+/// The OpenAPI 3 document of the native API; a test keeps it and the route table in step.
+const OPENAPI: &str = include_str!("openapi.json");
+
 /// The route table: every endpoint, one line each.
 pub fn route(ctx: &Context, request: &Request) -> Response {
     let has = |name: &str| caller::param(request, name).is_some();
@@ -70,6 +73,7 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("POST", ["api", "admin", "users", id, "password"]) => native::admin::reset_password(ctx, r, id),
         ("GET", ["api", "admin", "backup"]) => native::admin::backup(ctx, r),
         ("GET" | "PATCH", ["api", "admin", "settings"]) => native::admin::settings(ctx, r),
+        ("GET", ["api", "openapi.json"]) => Response::from_data("application/json", OPENAPI),
         // Operations.
         ("GET", ["healthz"] | ["health"]) => Response::text("ok"),
         ("GET", ["metrics"]) => metrics(ctx),
@@ -86,5 +90,95 @@ fn metrics(ctx: &Context) -> Response {
             tracing::error!(%error, "rendering metrics failed");
             Response::text("metrics unavailable").with_status_code(500)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (method, path with `{}` for parameters) of every `/api/…` line of the route table
+    /// above, read from this file's own source; `/api/v1/…` are other services' dialects.
+    fn routes_in_table() -> Vec<(String, String)> {
+        let source = include_str!("mod.rs");
+        let table = &source[source.find("match (request.method(), path.as_slice())").unwrap_or(0)..];
+        let table = &table[..table.find("#[cfg(test)]").unwrap_or(table.len())];
+        let mut routes = Vec::new();
+        for line in table.lines().map(str::trim).filter(|l| l.starts_with("(\"") && l.contains("=>")) {
+            let head = &line[1..line.find("=>").unwrap_or(line.len())];
+            let Some((methods, patterns)) = head.split_once(", [") else { continue };
+            let patterns = format!("[{patterns}");
+            for pattern in patterns.split('[').skip(1).filter_map(|p| p.split(']').next()) {
+                let segments: Vec<String> = pattern
+                    .split(',')
+                    .map(str::trim)
+                    .map(|seg| if seg.starts_with('"') { seg.trim_matches('"').to_string() } else { "{}".to_string() })
+                    .collect();
+                let path = format!("/{}", segments.join("/"));
+                if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+                    continue;
+                }
+                for method in methods.split('|').map(|m| m.trim().trim_matches('"')) {
+                    if method != "_" {
+                        routes.push((method.to_ascii_lowercase(), path.clone()));
+                    }
+                }
+            }
+        }
+        routes
+    }
+
+    /// (method, path with `{}` for parameters) of every operation in the OpenAPI document.
+    fn routes_in_document() -> Vec<(String, String)> {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        let mut routes = Vec::new();
+        for (path, operations) in doc["paths"].as_object().into_iter().flatten() {
+            let normalised: Vec<String> = path
+                .split('/')
+                .map(|seg| if seg.starts_with('{') { "{}".to_string() } else { seg.to_string() })
+                .collect();
+            for method in operations.as_object().into_iter().flatten().map(|(m, _)| m) {
+                routes.push((method.clone(), normalised.join("/")));
+            }
+        }
+        routes
+    }
+
+    #[test]
+    fn every_native_route_is_documented_and_every_documented_route_exists() -> crate::Result<()> {
+        let table = routes_in_table();
+        let document = routes_in_document();
+        assert!(table.len() >= 25, "the route table was not read: {table:?}");
+        for route in &table {
+            assert!(document.contains(route), "{route:?} is routed but missing from openapi.json");
+        }
+        for route in &document {
+            assert!(table.contains(route), "{route:?} is in openapi.json but not routed");
+        }
+        // And each documented operation really reaches a handler, not the table's fallthrough.
+        let dir = std::env::temp_dir().join(format!("porchlight-openapi-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let config = crate::Config::load(None, Vec::new(), crate::config::Overrides { data_dir: Some(dir), ..Default::default() })?;
+        let ctx = Context::open(config)?;
+        for (method, path) in &document {
+            let url = path.replace("{}", "some-id");
+            let request = Request::fake_http(method.to_ascii_uppercase(), url.clone(), Vec::new(), Vec::new());
+            let response = route(&ctx, &request);
+            let (mut body, _) = response.data.into_reader_and_size();
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut body, &mut text);
+            assert!(
+                !(response.status_code == 404 && text == "not found") && response.status_code != 405,
+                "{method} {url} fell through the route table"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_document_is_openapi_3() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+        assert!(doc["components"]["schemas"]["Error"].is_object());
     }
 }
