@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # program:package pairs
 missing=""
-for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils; do
+for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils curl:curl; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 if [ -n "$missing" ]; then

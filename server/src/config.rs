@@ -20,6 +20,16 @@ pub struct Config {
     /// HTTP listener for every API and the UI.
     #[serde(default = "defaults::http")]
     pub http: SocketAddr,
+    /// HTTPS listener serving the same routes (off when not set).
+    #[serde(default)]
+    pub https: Option<SocketAddr>,
+    /// PEM certificate chain for HTTPS. With `tls_key`; when both are absent a self-signed
+    /// certificate is made at first start and kept in `<data_dir>/tls/`.
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
     /// DNS listeners, each on UDP and TCP.
     #[serde(default = "defaults::dns")]
     pub dns: Vec<SocketAddr>,
@@ -187,9 +197,12 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 14] = [
     "data_dir",
     "http",
+    "https",
+    "tls_cert",
+    "tls_key",
     "dns",
     "log",
     "default_ttl",
@@ -209,6 +222,7 @@ const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
 pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub http: Option<SocketAddr>,
+    pub https: Option<SocketAddr>,
     pub dns: Vec<SocketAddr>,
     pub zones: Vec<String>,
 }
@@ -263,6 +277,9 @@ impl Config {
         if let Some(http) = o.http {
             self.http = http;
         }
+        if let Some(https) = o.https {
+            self.https = Some(https);
+        }
         if !o.dns.is_empty() {
             self.dns = o.dns;
         }
@@ -275,6 +292,9 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         crate::records::check_ttl(self.default_ttl).map_err(|e| Error::Config(format!("default_ttl: {e}")))?;
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(Error::Config("tls_cert and tls_key go together: set both, or neither for a self-signed certificate".into()));
+        }
         if !self.plans.contains_key("free") {
             return Err(Error::Config("plans: a plan named \"free\" is required (new accounts get it)".into()));
         }
@@ -454,6 +474,8 @@ mod tests {
     fn bad_values_are_rejected() {
         assert!(Config::from_toml("default_ttl = 1\n", "t").is_err());
         assert!(Config::from_toml("log = \"loud\"\n", "t").is_err());
+        let half = Config::from_toml("tls_cert = \"/c.pem\"\n", "t").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(half.contains("go together"), "{half}");
         assert!(Config::from_toml("[[zone]]\nname = \"bad zone\"\n", "t").is_err());
     }
 

@@ -20,6 +20,7 @@ pub mod ratelimit;
 pub mod records;
 pub mod session;
 pub mod store;
+pub mod tls;
 pub mod token;
 pub mod tokens;
 pub mod update;
@@ -84,6 +85,7 @@ impl Context {
 pub struct Appliance {
     ctx: Arc<Context>,
     http: http::HttpServer,
+    https: Option<http::HttpServer>,
     dns_addrs: Vec<SocketAddr>,
     dns_stop: Option<tokio::sync::oneshot::Sender<()>>,
     runtime: Option<tokio::runtime::Runtime>,
@@ -109,12 +111,13 @@ impl Appliance {
         runtime.spawn(dns.run(async move {
             let _ = stopped.await;
         }));
-        let http = http::start(ctx.clone())?;
+        let (http, https) = http::start(ctx.clone())?;
         let stopping = Arc::new(AtomicBool::new(false));
         let housekeeping = spawn_housekeeping(ctx.clone(), stopping.clone())?;
         Ok(Self {
             ctx,
             http,
+            https,
             dns_addrs,
             dns_stop: Some(dns_stop),
             runtime: Some(runtime),
@@ -126,6 +129,10 @@ impl Appliance {
 
     pub fn http_addr(&self) -> SocketAddr {
         self.http.addr()
+    }
+
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.https.as_ref().map(http::HttpServer::addr)
     }
 
     pub fn dns_addrs(&self) -> &[SocketAddr] {
@@ -143,6 +150,9 @@ impl Appliance {
 
     fn stop(&mut self) {
         self.http.stop();
+        if let Some(https) = &mut self.https {
+            https.stop();
+        }
         if let Some(stop) = self.dns_stop.take() {
             let _ = stop.send(());
         }

@@ -107,6 +107,9 @@ struct Common {
     /// HTTP listen address.
     #[arg(long)]
     http: Option<SocketAddr>,
+    /// HTTPS listen address (same routes as HTTP).
+    #[arg(long)]
+    https: Option<SocketAddr>,
     /// DNS listen address, UDP and TCP (repeatable).
     #[arg(long)]
     dns: Vec<SocketAddr>,
@@ -117,7 +120,7 @@ struct Common {
 
 impl Common {
     fn load(&self) -> anyhow::Result<Config> {
-        let overrides = Overrides { data_dir: self.data_dir.clone(), http: self.http, dns: self.dns.clone(), zones: self.zone.clone() };
+        let overrides = Overrides { data_dir: self.data_dir.clone(), http: self.http, https: self.https, dns: self.dns.clone(), zones: self.zone.clone() };
         Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
     }
 }
@@ -229,6 +232,9 @@ fn serve(config: Config) -> anyhow::Result<()> {
     println!("porchlight {} is running", env!("CARGO_PKG_VERSION"));
     println!("  data:  {}", data_dir.display());
     println!("  HTTP:  http://{}/", appliance.http_addr());
+    if let Some(https) = appliance.https_addr() {
+        println!("  HTTPS: https://{https}/");
+    }
     for dns in appliance.dns_addrs() {
         println!("  DNS:   {dns} (UDP and TCP)");
     }

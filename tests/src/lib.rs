@@ -167,6 +167,7 @@ pub fn lab_config(dir: &Path) -> Config {
     let overrides = Overrides {
         data_dir: Some(dir.join("data")),
         http: Some("127.0.0.1:0".parse().unwrap()),
+        https: None,
         dns: vec!["127.0.0.1:0".parse().unwrap()],
         zones: vec![ZONE.to_string()],
     };

@@ -17,10 +17,18 @@ use crate::error::Result;
 
 pub use server::{HttpServer, MAX_BODY, MAX_HEAD, MAX_HEADERS};
 
-/// Starts the HTTP listener configured in `ctx`.
-pub fn start(ctx: Arc<Context>) -> Result<HttpServer> {
-    let (addr, max) = (ctx.config.http, ctx.config.max_connections);
-    HttpServer::start(addr, max, Arc::new(move |request: &Request| route(&ctx, request)))
+/// Starts the HTTP listener configured in `ctx`, and the HTTPS one when configured.
+pub fn start(ctx: Arc<Context>) -> Result<(HttpServer, Option<HttpServer>)> {
+    let max = ctx.config.max_connections;
+    let https = match ctx.config.https {
+        Some(addr) => Some((addr, crate::tls::server_config(&ctx.config, &ctx.zones)?)),
+        None => None,
+    };
+    let router = ctx.clone();
+    let handler: Arc<server::Handler> = Arc::new(move |request: &Request| route(&router, request));
+    let http = HttpServer::start(ctx.config.http, max, handler.clone(), None)?;
+    let https = https.map(|(addr, tls)| HttpServer::start(addr, max, handler, Some(tls))).transpose()?;
+    Ok((http, https))
 }
 
 /// The OpenAPI 3 document of the native API; a test keeps it and the route table in step.

@@ -4,7 +4,7 @@
 //! head nor its number of headers. httparse accepts both line ends and parses into a
 //! fixed-size header array. Every answer carries Content-Length; nothing is chunked.
 
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Read as _, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -36,7 +36,8 @@ pub struct HttpServer {
 }
 
 impl HttpServer {
-    pub fn start(addr: SocketAddr, max_connections: usize, handler: Arc<Handler>) -> Result<Self> {
+    /// Listens on `addr`; with `tls`, every connection speaks HTTPS.
+    pub fn start(addr: SocketAddr, max_connections: usize, handler: Arc<Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Result<Self> {
         let listener = TcpListener::bind(addr).map_err(|e| {
             let hint = if e.kind() == io::ErrorKind::PermissionDenied { " (use a port above 1024, e.g. --http 127.0.0.1:8080)" } else { "" };
             Error::Config(format!("cannot listen for HTTP on {addr}: {e}{hint}"))
@@ -57,9 +58,9 @@ impl HttpServer {
                     let _ = reject_busy(stream);
                     continue;
                 }
-                let (handler, counter) = (handler.clone(), open.clone());
+                let (handler, counter, tls) = (handler.clone(), open.clone(), tls.clone());
                 let spawned = std::thread::Builder::new().name("http-conn".into()).stack_size(512 * 1024).spawn(move || {
-                    if let Err(error) = serve_connection(stream, peer, handler.as_ref()) {
+                    if let Err(error) = serve_socket(stream, peer, handler.as_ref(), tls) {
                         tracing::trace!(%peer, %error, "connection ended");
                     }
                     counter.fetch_sub(1, Ordering::AcqRel);
@@ -116,10 +117,21 @@ impl Head {
     }
 }
 
-fn serve_connection(mut stream: TcpStream, peer: SocketAddr, handler: &Handler) -> io::Result<()> {
+/// Serves one accepted socket, in TLS when configured.
+fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &Handler, tls: Option<Arc<rustls::ServerConfig>>) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_nodelay(true)?;
+    let Some(tls) = tls else { return serve_connection(stream, peer, handler, false) };
+    let connection = rustls::ServerConnection::new(tls).map_err(io::Error::other)?;
+    let mut stream = rustls::StreamOwned::new(connection, stream);
+    let result = serve_connection(&mut stream, peer, handler, true);
+    stream.conn.send_close_notify();
+    let _ = stream.flush();
+    result
+}
+
+fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handler: &Handler, https: bool) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(2048);
     for _ in 0..MAX_REQUESTS_PER_CONNECTION {
         let (head, head_len) = match read_head(&mut stream, &mut buf)? {
@@ -152,7 +164,11 @@ fn serve_connection(mut stream: TcpStream, peer: SocketAddr, handler: &Handler) 
         let close = head.wants_close();
         let is_head = head.method == "HEAD";
         let method = if is_head { "GET".to_string() } else { head.method.clone() };
-        let request = Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body);
+        let request = if https {
+            Request::fake_https_from(peer, method, head.target.clone(), head.headers.clone(), body)
+        } else {
+            Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body)
+        };
         let response = handler(&request);
         write_response(&mut stream, response, is_head, close)?;
         if close {
@@ -168,7 +184,7 @@ enum Parsed {
     Reject(u16, &'static str),
 }
 
-fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Parsed> {
+fn read_head(stream: &mut impl io::Read, buf: &mut Vec<u8>) -> io::Result<Parsed> {
     loop {
         // Tolerate blank lines before a request (RFC 9112 §2.2).
         let blank = buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count();
@@ -211,12 +227,12 @@ fn read_head(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<Parsed> {
     }
 }
 
-fn write_plain(stream: &mut TcpStream, status: u16, reason: &'static str) -> io::Result<()> {
+fn write_plain(stream: &mut impl Write, status: u16, reason: &'static str) -> io::Result<()> {
     let response = Response::text(reason).with_status_code(status);
     write_response(stream, response, false, true)
 }
 
-fn write_response(stream: &mut TcpStream, response: Response, is_head: bool, close: bool) -> io::Result<()> {
+fn write_response(stream: &mut impl Write, response: Response, is_head: bool, close: bool) -> io::Result<()> {
     let (mut reader, _) = response.data.into_reader_and_size();
     let mut body = Vec::new();
     reader.read_to_end(&mut body)?;

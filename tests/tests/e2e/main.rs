@@ -9,5 +9,6 @@ mod clients;
 mod dialects;
 mod dns;
 mod http_wire;
+mod https;
 mod management;
 mod records;
