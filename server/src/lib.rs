@@ -50,6 +50,8 @@ pub struct Context {
     pub catalog: Arc<dns::Catalog>,
     pub limits: ratelimit::RateLimits,
     pub metrics: Arc<metrics::Metrics>,
+    /// Token use times waiting to be written.
+    pub last_used: tokens::LastUsed,
     /// Signs login sessions; made at first start and kept in the database.
     pub session_secret: Vec<u8>,
     /// The database's count of outside commits taken just before the DNS view was built:
@@ -75,6 +77,7 @@ impl Context {
             store,
             catalog: Arc::new(dns::Catalog::default()),
             metrics: Arc::new(metrics::Metrics::default()),
+            last_used: tokens::LastUsed::default(),
         };
         zones::load_catalog(&ctx)?;
         Ok(ctx)
@@ -164,6 +167,9 @@ impl Appliance {
             thread.thread().unpark();
             let _ = thread.join();
         }
+        if let Err(error) = self.ctx.last_used.flush(&self.ctx) {
+            tracing::warn!(%error, "recording token use failed");
+        }
         self._lock = None;
     }
 }
@@ -209,6 +215,9 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
             }
             if last_forget.elapsed() >= FORGET_INTERVAL {
                 ctx.limits.forget_idle();
+                if let Err(error) = ctx.last_used.flush(&ctx) {
+                    tracing::warn!(%error, "recording token use failed");
+                }
                 last_forget = Instant::now();
             }
         }

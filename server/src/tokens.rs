@@ -63,6 +63,35 @@ pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
     })
 }
 
+/// When tokens were last used, kept in memory and written in batches, so that a `nochg`
+/// update writes nothing at the time (flash wears out).
+#[derive(Default)]
+pub struct LastUsed(std::sync::Mutex<std::collections::HashMap<String, i64>>);
+
+impl LastUsed {
+    pub fn note(&self, token_id: &str) {
+        self.lock().insert(token_id.to_string(), store::now());
+    }
+
+    /// Writes the noted times in one transaction; returns how many.
+    pub fn flush(&self, ctx: &Context) -> Result<usize> {
+        let pending: Vec<(String, i64)> = self.lock().drain().collect();
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        ctx.store.write(|tx| {
+            for (id, at) in &pending {
+                store::tokens::set_last_used(tx, id, *at)?;
+            }
+            Ok(pending.len())
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, i64>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// Whether a token carries `scope`.
 pub fn has_scope(token: &TokenRow, scope: &str) -> bool {
     token.scopes.split_whitespace().any(|s| s == scope)

@@ -255,6 +255,7 @@ fn authenticate(ctx: &Context, credentials: &Credentials) -> Result<TokenRow> {
             && crate::tokens::has_scope(&row, "update")
             && ctx.store.read(|c| store::users::find_by_id(c, &row.user_id))?.is_some_and(|u| !u.disabled)
         {
+            ctx.last_used.note(&row.id);
             return Ok(row);
         }
     }

@@ -78,3 +78,8 @@ pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRow>> {
         .query_row([hash], from_row)
         .optional()?)
 }
+
+pub fn set_last_used(conn: &Connection, id: &str, at: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE tokens SET last_used_at = ?1 WHERE id = ?2")?.execute(params![at, id])?;
+    Ok(())
+}

@@ -39,7 +39,11 @@ fn hostname_lifecycle_is_live_in_dns() {
     let history = lab.api("GET", &format!("/api/hostnames/{host_id}/history"), Some(&session), None).json();
     assert_eq!(history["history"][0]["new"], "203.0.113.5");
     assert_eq!(history["history"][0]["dialect"], "ipdock");
-    // Listings never show a secret.
+    // Use times are batched in memory (a nochg writes nothing) and written by housekeeping
+    // or at shutdown; listings never show a secret.
+    assert!(lab.api("GET", "/api/tokens", Some(&session), None).json()["tokens"][0]["lastUsedAt"].is_null());
+    let lab = lab.restart();
+    assert!(lab.api("GET", "/api/tokens", Some(&session), None).json()["tokens"][0]["lastUsedAt"].is_string());
     let tokens = lab.api("GET", "/api/tokens", Some(&session), None);
     assert!(!tokens.body.contains(&token) && tokens.json()["tokens"][0]["prefix"].as_str().is_some_and(|p| token.starts_with(p)));
 
