@@ -51,6 +51,14 @@ pub struct Config {
     /// How long a login session (JWT) stays valid, in hours.
     #[serde(default = "defaults::session_hours")]
     pub session_hours: u32,
+    /// DNS server asked for a custom domain's NS set when verifying its delegation: a
+    /// resolver that follows delegations, or the parent zone's own server. Default: the first
+    /// `nameserver` of /etc/resolv.conf.
+    #[serde(default)]
+    pub delegation_resolver: Option<SocketAddr>,
+    /// Nameservers a custom domain must be delegated to. Default: those of the first zone.
+    #[serde(default)]
+    pub delegation_nameservers: Vec<String>,
     /// Days the event log and address history are kept.
     #[serde(default = "defaults::log_retention_days")]
     pub log_retention_days: u32,
@@ -197,7 +205,9 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 16] = [
+    "delegation_resolver",
+    "delegation_nameservers",
     "data_dir",
     "http",
     "https",
@@ -213,7 +223,7 @@ const ENV_KEYS: [&str; 14] = [
     "session_hours",
     "log_retention_days",
 ];
-const LIST_KEYS: [&str; 3] = ["dns", "trusted_proxies", "zone"];
+const LIST_KEYS: [&str; 4] = ["dns", "trusted_proxies", "zone", "delegation_nameservers"];
 /// Environment variables that name the config file rather than a key.
 const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
 
@@ -292,6 +302,7 @@ impl Config {
 
     fn validate(&self) -> Result<()> {
         crate::records::check_ttl(self.default_ttl).map_err(|e| Error::Config(format!("default_ttl: {e}")))?;
+        self.delegation_nameservers()?;
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(Error::Config("tls_cert and tls_key go together: set both, or neither for a self-signed certificate".into()));
         }
@@ -316,6 +327,17 @@ impl Config {
             return Err(Error::Config(format!("log: {e} (use error, warn, info, debug or trace)")));
         }
         self.zones().map(drop)
+    }
+
+    /// The nameservers custom domains must be delegated to.
+    pub fn delegation_nameservers(&self) -> Result<Vec<DomainName>> {
+        if self.delegation_nameservers.is_empty() {
+            return Ok(self.zones()?.first().map(|z| z.nameservers.clone()).unwrap_or_default());
+        }
+        self.delegation_nameservers
+            .iter()
+            .map(|n| DomainName::parse_fqdn(n).map_err(|e| Error::Config(format!("delegation_nameservers: {e}"))))
+            .collect()
     }
 
     /// The built-in zones with defaults filled in, validated.

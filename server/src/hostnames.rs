@@ -43,7 +43,13 @@ pub fn create(ctx: &Context, owner: &str, fqdn: &str) -> Result<CreatedHost> {
 
 /// Creates `label` (or a full name inside the zone) in zone `zone_id` for `user` (the API).
 pub fn create_in_zone(ctx: &Context, user: &UserRow, zone_id: &str, label: &str, ttl: Option<u32>) -> Result<CreatedHost> {
-    let zone = ctx.store.read(|c| store::zones::find_by_id(c, zone_id))?.ok_or(Error::NotFound("Domain"))?;
+    let zone = ctx.store.read(|c| {
+        if store::zones::find_custom(c, zone_id)?.is_some() {
+            crate::domains::owned(c, user, zone_id)?;
+        }
+        store::zones::find_by_id(c, zone_id)
+    })?;
+    let zone = zone.ok_or(Error::NotFound("Domain"))?;
     let zone_name = DomainName::parse(&zone.name)?;
     if !ctx.catalog.serves(&zone_name) {
         return Err(Error::NotFound("Domain"));

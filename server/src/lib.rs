@@ -9,6 +9,7 @@ pub mod admin;
 pub mod address;
 pub mod config;
 pub mod dns;
+pub mod domains;
 pub mod error;
 pub mod hostnames;
 pub mod http;

@@ -47,3 +47,15 @@ pub fn check_record_type(ctx: &Context, user: &UserRow, kind: RecordKind) -> Res
         _ => Ok(()),
     }
 }
+
+/// May `user` add one more custom domain, having `current`?
+pub fn check_custom_domains(ctx: &Context, user: &UserRow, current: usize) -> Result<()> {
+    match plan_of(ctx, user) {
+        Some(plan) if current >= plan.custom_domains as usize => Err(Error::PlanLimit(format!(
+            "Your plan allows {} custom domains; more require {}",
+            plan.custom_domains,
+            upgrade_to(ctx, |p| p.custom_domains as usize > current)
+        ))),
+        _ => Ok(()),
+    }
+}

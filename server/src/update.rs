@@ -233,9 +233,9 @@ fn find_host(ctx: &Context, conn: &rusqlite::Connection, name: &DomainName) -> R
     }
     for candidate in candidates {
         if let Some(host) = store::hostnames::find_by_name(conn, candidate.as_str())?
-            && let Some(zone) = crate::zones::zone_of(&ctx.zones, &candidate)
+            && let Some(zone) = store::zones::find_by_id(conn, &host.zone_id)?
         {
-            return Ok(Some((host, zone.name.clone())));
+            return Ok(Some((host, DomainName::parse(&zone.name)?)));
         }
     }
     Ok(None)

@@ -41,6 +41,9 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
                 records,
             });
         }
+        for custom in store::zones::custom_verified(conn)? {
+            all.push(crate::domains::contents(ctx, conn, &custom)?);
+        }
         Ok(all)
     })?;
     ctx.catalog.replace_all(contents);

@@ -67,6 +67,26 @@ impl Catalog {
         self.current.store(Arc::new(Snapshot { zones: built }));
     }
 
+    /// Adds (or rebuilds) one zone.
+    pub fn upsert(&self, contents: ZoneContents) {
+        let _guard = self.lock();
+        let snapshot = self.current.load_full();
+        let index = Arc::new(ZoneIndex::build(contents));
+        let mut zones: Vec<Arc<ZoneIndex>> = snapshot.zones.iter().filter(|z| z.origin != index.origin).cloned().collect();
+        zones.push(index);
+        zones.sort_by_key(|z| std::cmp::Reverse(z.origin.num_labels()));
+        self.current.store(Arc::new(Snapshot { zones }));
+    }
+
+    /// Stops serving a zone.
+    pub fn remove(&self, zone: &DomainName) {
+        let _guard = self.lock();
+        let origin = lower(zone);
+        let snapshot = self.current.load_full();
+        let zones = snapshot.zones.iter().filter(|z| z.origin != origin).cloned().collect();
+        self.current.store(Arc::new(Snapshot { zones }));
+    }
+
     /// Applies record-set changes to one zone and sets its serial. Returns false when the
     /// zone is not served.
     pub fn apply(&self, zone: &DomainName, serial: u32, changes: &[RrsetChange]) -> bool {

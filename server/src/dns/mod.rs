@@ -2,6 +2,7 @@
 //! zone view; `server` puts it on the wire.
 
 mod catalog;
+pub mod lookup;
 mod server;
 
 pub use catalog::{Catalog, RrsetChange, ZoneContents};

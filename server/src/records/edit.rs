@@ -41,6 +41,9 @@ pub fn list(ctx: &Context, user: &UserRow, zone_id: &str) -> Result<Vec<RecordRo
         let (zone, apex) = served_zone(ctx, c, zone_id)?;
         let hosts = store::hostnames::by_user(c, &user.id)?;
         let rows = store::records::list_zone(c, &zone.id)?;
+        if crate::domains::owned(c, user, &zone.id).is_ok() {
+            return Ok(rows);
+        }
         Ok(rows
             .into_iter()
             .filter(|r| {
@@ -61,6 +64,9 @@ pub fn create(ctx: &Context, user: &UserRow, zone_id: &str, input: &Input) -> Re
             let (zone, apex) = served_zone(ctx, tx, zone_id)?;
             let name = owner_name(&apex, &input.name)?;
             let host = may_edit(tx, user, &zone, &apex, &name)?;
+            if name == apex && matches!(kind, RecordKind::Ns | RecordKind::Cname) {
+                return Err(Error::Conflict(format!("A {kind} record cannot stand at the zone apex; its NS set comes from the configuration")));
+            }
             if host.as_ref().is_some_and(|h| h.name == name.as_str()) && matches!(kind, RecordKind::A | RecordKind::Aaaa) {
                 return Err(Error::Conflict(format!("The {kind} record of hostname {name} is set by its updates")));
             }
@@ -177,6 +183,11 @@ fn may_edit(
     apex: &DomainName,
     name: &DomainName,
 ) -> Result<Option<store::hostnames::HostRow>> {
+    // The owner of a custom domain edits anywhere in it, the apex included.
+    if store::zones::find_custom(conn, &zone.id)?.is_some() {
+        crate::domains::owned(conn, user, &zone.id).map_err(|_| Error::NotFound("Domain"))?;
+        return Ok(store::hostnames::find_by_name(conn, name.as_str())?.filter(|h| h.zone_id == zone.id));
+    }
     if name == apex {
         return Err(Error::Forbidden("The zone apex (SOA and NS) comes from the configuration".into()));
     }

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_sessions.sql"),
     include_str!("migrations/0003_managed_records.sql"),
+    include_str!("migrations/0004_custom_domains.sql"),
 ];
 
 /// File name of the database inside the data directory.

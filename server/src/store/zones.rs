@@ -60,3 +60,62 @@ pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<ZoneRow>> {
         .query_row([id], |r| Ok(ZoneRow { id: r.get(0)?, name: r.get(1)?, serial: r.get(2)? }))
         .optional()?)
 }
+
+/// A custom domain.
+#[derive(Debug, Clone)]
+pub struct CustomRow {
+    pub id: String,
+    pub name: String,
+    pub owner_id: String,
+    pub serial: u32,
+    pub verified_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const CUSTOM_COLUMNS: &str = "id, name, owner_id, serial, verified_at, created_at";
+
+fn custom_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomRow> {
+    Ok(CustomRow { id: r.get(0)?, name: r.get(1)?, owner_id: r.get(2)?, serial: r.get(3)?, verified_at: r.get(4)?, created_at: r.get(5)? })
+}
+
+pub fn insert_custom(conn: &Connection, name: &str, owner_id: &str) -> Result<String> {
+    let id = super::new_id();
+    conn.execute(
+        "INSERT INTO zones (id, name, origin, owner_id, serial, created_at) VALUES (?1, ?2, 'custom', ?3, ?4, ?5)",
+        params![id, name, owner_id, now() as u32, now()],
+    )?;
+    Ok(id)
+}
+
+pub fn custom_by_owner(conn: &Connection, owner_id: &str) -> Result<Vec<CustomRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom' AND owner_id = ?1 ORDER BY name"))?;
+    let rows = stmt.query_map([owner_id], custom_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn custom_verified(conn: &Connection) -> Result<Vec<CustomRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom' AND verified_at IS NOT NULL"))?;
+    let rows = stmt.query_map([], custom_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn find_custom(conn: &Connection, id: &str) -> Result<Option<CustomRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom' AND id = ?1"))?
+        .query_row([id], custom_row)
+        .optional()?)
+}
+
+pub fn count_custom(conn: &Connection, owner_id: &str) -> Result<usize> {
+    Ok(conn.query_row("SELECT count(*) FROM zones WHERE origin = 'custom' AND owner_id = ?1", [owner_id], |r| r.get::<_, i64>(0))? as usize)
+}
+
+pub fn set_verified(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("UPDATE zones SET verified_at = ?1 WHERE id = ?2", params![now(), id])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM zones WHERE id = ?1", [id])?;
+    Ok(())
+}

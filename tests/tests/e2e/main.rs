@@ -8,6 +8,7 @@ mod cli;
 mod clients;
 mod dialects;
 mod dns;
+mod domains;
 mod http_wire;
 mod https;
 mod management;

@@ -1,0 +1,135 @@
+//! Custom domains: an account brings its own domain, delegates it at its registrar to the
+//! appliance's nameservers, and verifies. Only a verified domain is served, and only its
+//! owner (or an administrator) manages its hostnames and records.
+
+use crate::Context;
+use crate::dns::ZoneContents;
+use crate::error::{Error, Result};
+use crate::names::DomainName;
+use crate::store::{self, users::UserRow, zones::CustomRow};
+
+/// What the parent zone says about a domain's delegation, in words a user can act on.
+#[derive(Debug, Clone)]
+pub struct Delegation {
+    pub verified: bool,
+    pub expected: Vec<DomainName>,
+    pub found: Vec<DomainName>,
+    pub missing: Vec<DomainName>,
+    pub message: String,
+}
+
+pub fn add(ctx: &Context, user: &UserRow, name: &str) -> Result<CustomRow> {
+    let name = DomainName::parse_fqdn(name)?;
+    if let Some(zone) = ctx.zones.iter().find(|z| name.is_within(&z.name) || z.name.is_within(&name)) {
+        return Err(Error::Conflict(format!("{name} overlaps {}, a zone this appliance serves for everyone", zone.name)));
+    }
+    ctx.store.write(|tx| {
+        crate::plans::check_custom_domains(ctx, user, store::zones::count_custom(tx, &user.id)?)?;
+        if store::zones::find_by_name(tx, name.as_str())?.is_some() {
+            return Err(Error::Conflict(format!("{name} has already been added")));
+        }
+        let id = store::zones::insert_custom(tx, name.as_str(), &user.id)?;
+        store::history::event(tx, Some(&user.id), "domain added", name.as_str(), "", "api")?;
+        store::zones::find_custom(tx, &id)?.ok_or(Error::NotFound("Domain"))
+    })
+}
+
+pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<CustomRow>> {
+    ctx.store.read(|c| store::zones::custom_by_owner(c, &user.id))
+}
+
+/// The account's custom domain `id` (NotFound for anyone else's, unless an administrator).
+pub fn owned(conn: &rusqlite::Connection, user: &UserRow, id: &str) -> Result<CustomRow> {
+    store::zones::find_custom(conn, id)?.filter(|d| d.owner_id == user.id || user.is_admin).ok_or(Error::NotFound("Domain"))
+}
+
+/// Checks the delegation without changing anything.
+pub fn delegation(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Delegation)> {
+    let domain = ctx.store.read(|c| owned(c, user, id))?;
+    let status = check(ctx, &DomainName::parse(&domain.name)?)?;
+    Ok((domain, status))
+}
+
+/// Checks the delegation and, when it is right, starts serving the domain.
+pub fn verify(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Delegation)> {
+    let (domain, status) = delegation(ctx, user, id)?;
+    if !status.verified || domain.verified_at.is_some() {
+        return Ok((domain, status));
+    }
+    let domain = ctx.store.write_then(
+        |tx| {
+            store::zones::set_verified(tx, &domain.id)?;
+            store::history::event(tx, Some(&domain.owner_id), "domain verified", &domain.name, "", "api")?;
+            let verified = store::zones::find_custom(tx, &domain.id)?.ok_or(Error::NotFound("Domain"))?;
+            let contents = contents(ctx, tx, &verified)?;
+            Ok((verified, contents))
+        },
+        |(_, contents)| ctx.catalog.upsert(contents.clone()),
+    )?;
+    Ok((domain.0, status))
+}
+
+/// Deletes the domain with its hostnames, records and tokens; it leaves DNS at once.
+pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+    ctx.store.write_then(
+        |tx| {
+            let domain = owned(tx, user, id)?;
+            store::zones::delete(tx, &domain.id)?;
+            store::history::event(tx, Some(&domain.owner_id), "domain deleted", &domain.name, "", "api")?;
+            DomainName::parse(&domain.name)
+        },
+        |name| ctx.catalog.remove(name),
+    )?;
+    Ok(())
+}
+
+/// Everything needed to serve a verified custom domain.
+pub fn contents(ctx: &Context, conn: &rusqlite::Connection, domain: &CustomRow) -> Result<ZoneContents> {
+    let name = DomainName::parse(&domain.name)?;
+    Ok(ZoneContents {
+        nameservers: ctx.config.delegation_nameservers()?,
+        hostmaster: name.child("hostmaster")?,
+        serial: domain.serial,
+        records: store::records::for_zone(conn, &domain.id)?,
+        name,
+    })
+}
+
+fn check(ctx: &Context, name: &DomainName) -> Result<Delegation> {
+    let expected = ctx.config.delegation_nameservers()?;
+    let list = |names: &[DomainName]| names.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+    let resolver = ctx.config.delegation_resolver.or_else(crate::dns::lookup::system_resolver).ok_or_else(|| {
+        Error::Config("no DNS server to check delegations with: set delegation_resolver".into())
+    })?;
+    let found = match crate::dns::lookup::ns_set(resolver, name) {
+        Ok(found) => found,
+        Err(e) => {
+            return Ok(Delegation {
+                verified: false,
+                missing: expected.clone(),
+                message: format!("Could not look {name} up yet ({e}); try again in a few minutes."),
+                expected,
+                found: Vec::new(),
+            });
+        }
+    };
+    let missing: Vec<DomainName> = expected.iter().filter(|ns| !found.contains(ns)).cloned().collect();
+    let message = if found.is_empty() {
+        format!("No NS records for {name} were found yet. At your registrar, set its nameservers to: {}.", list(&expected))
+    } else if !missing.is_empty() {
+        format!(
+            "{name} is delegated to {}, which does not include {}. At your registrar, set its nameservers to: {}.",
+            list(&found),
+            list(&missing),
+            list(&expected)
+        )
+    } else {
+        let extra: Vec<DomainName> = found.iter().filter(|ns| !expected.contains(ns)).cloned().collect();
+        if extra.is_empty() {
+            format!("{name} is delegated to this appliance.")
+        } else {
+            format!("{name} is delegated to this appliance and also to {}, which must serve it as secondaries.", list(&extra))
+        }
+    };
+    Ok(Delegation { verified: missing.is_empty() && !found.is_empty(), expected, found, missing, message })
+}
