@@ -290,11 +290,22 @@ pub fn porchlight_binary() -> PathBuf {
             let exe = std::env::current_exe().unwrap();
             let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let mut args = vec!["build", "--quiet", "-p", "porchlight", "--bin", "porchlight"];
+            // `--workspace` resolves features as the test build does, so nothing is rebuilt twice.
+            let mut args = vec!["build", "--quiet", "--workspace", "--bin", "porchlight"];
             if dir.file_name().is_some_and(|n| n == "release") {
                 args.push("--release");
             }
-            let status = std::process::Command::new(cargo)
+            let mut command = std::process::Command::new(cargo);
+            // Cargo gives test processes package variables (CARGO_MANIFEST_DIR, CARGO_PKG_*…);
+            // build scripts that watch them (ring's) would otherwise rebuild everything.
+            for (name, _) in std::env::vars_os() {
+                let name = name.to_string_lossy().to_string();
+                let per_package = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_CRATE_", "CARGO_BIN_", "CARGO_PRIMARY_", "CARGO_TARGET_TMPDIR"];
+                if per_package.iter().any(|p| name.starts_with(p)) {
+                    command.env_remove(&name);
+                }
+            }
+            let status = command
                 .args(&args)
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .status()
