@@ -23,10 +23,15 @@ pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Res
     })
 }
 
-/// Self-service sign-up, allowed only while registration is open.
-pub fn register(ctx: &Context, email: &str, password: &str) -> Result<UserRow> {
+/// Self-service sign-up: while registration is open, or with an administrator's invitation
+/// (used up by the sign-up).
+pub fn register(ctx: &Context, email: &str, password: &str, invite: Option<&str>) -> Result<UserRow> {
     if !crate::admin::registration_open(ctx)? {
-        return Err(Error::Forbidden("Registration is closed".into()));
+        let code = invite.ok_or_else(|| Error::Forbidden("Registration is closed".into()))?;
+        let redeemed = ctx.store.write(|tx| store::invites::redeem(tx, &crate::token::hash(code.trim()), email.trim()))?;
+        if !redeemed {
+            return Err(Error::Forbidden("This invitation is not valid (used, expired, or for another address)".into()));
+        }
     }
     let id = create(&ctx.store, email, password, false)?;
     ctx.store.read(|c| store::users::find_by_id(c, &id))?.ok_or(Error::NotFound("User"))

@@ -84,3 +84,27 @@ pub fn backup(ctx: &Context, actor: &UserRow) -> Result<Vec<u8>> {
     ctx.store.write(|tx| store::history::event(tx, Some(&actor.id), "backup downloaded", "", "", "admin"))?;
     Ok(bytes?)
 }
+
+/// How long an invitation stays valid.
+const INVITE_DAYS: i64 = 7;
+
+/// An invitation code (shown once) and when it expires.
+pub struct Invite {
+    pub code: String,
+    pub expires_at: i64,
+}
+
+/// Makes a single-use invitation to register while registration is closed, optionally for
+/// one e-mail address only.
+pub fn invite(ctx: &Context, actor: &UserRow, email: Option<&str>) -> Result<Invite> {
+    require_admin(actor)?;
+    let secret = crate::token::generate();
+    let code = secret.secret.replacen(crate::token::TOKEN_PREFIX, "inv_", 1);
+    let expires_at = store::now() + INVITE_DAYS * 86_400;
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    ctx.store.write(|tx| {
+        store::invites::insert(tx, &crate::token::hash(&code), email, &actor.id, expires_at)?;
+        store::history::event(tx, Some(&actor.id), "invitation made", email.unwrap_or("anyone"), "", "admin")
+    })?;
+    Ok(Invite { code, expires_at })
+}

@@ -83,6 +83,7 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["api", "admin", "users"]) => native::admin::users(ctx, r),
         ("PATCH", ["api", "admin", "users", id]) => native::admin::update_user(ctx, r, id),
         ("POST", ["api", "admin", "users", id, "password"]) => native::admin::reset_password(ctx, r, id),
+        ("POST", ["api", "admin", "invites"]) => native::admin::invite(ctx, r),
         ("GET", ["api", "admin", "backup"]) => native::admin::backup(ctx, r),
         ("GET" | "PATCH", ["api", "admin", "settings"]) => native::admin::settings(ctx, r),
         ("GET", ["api", "openapi.json"]) => Response::from_data("application/json", OPENAPI),

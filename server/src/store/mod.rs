@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod history;
 pub mod hostnames;
+pub mod invites;
 pub mod records;
 pub mod settings;
 pub mod tokens;
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sessions.sql"),
     include_str!("migrations/0003_managed_records.sql"),
     include_str!("migrations/0004_custom_domains.sql"),
+    include_str!("migrations/0005_invites.sql"),
 ];
 
 /// File name of the database inside the data directory.

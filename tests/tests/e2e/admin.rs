@@ -79,3 +79,33 @@ fn admin_opens_and_closes_registration() {
     assert_eq!(register("b@example.com"), 403);
     assert_eq!(lab.api("GET", "/api/admin/settings", Some(&admin), None).json(), json!({"registrationOpen": false}));
 }
+
+#[test]
+fn invitations_open_registration_once_for_the_invited() {
+    let lab = Lab::start();
+    let admin = lab.admin("root@example.com");
+    let user = lab.login("u@example.com");
+    assert_eq!(lab.api("POST", "/api/admin/invites", Some(&user), Some(json!({}))).status, 403);
+
+    let r = lab.api("POST", "/api/admin/invites", Some(&admin), Some(json!({"email": "friend@example.com"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let code = r.json()["invite"]["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("inv_"));
+    let stored: String = lab.db().query_row("SELECT code_hash FROM invites", [], |r| r.get(0)).unwrap();
+    assert!(!stored.contains(&code), "only the hash is kept");
+
+    let register = |email: &str, invite: Option<&str>| {
+        lab.api("POST", "/api/auth/register", None, Some(json!({"email": email, "password": PASSWORD, "invite": invite})))
+    };
+    assert_eq!(register("friend@example.com", None).status, 403);
+    assert_eq!(register("stranger@example.com", Some(&code)).status, 403, "the invitation names another address");
+    assert_eq!(register("friend@example.com", Some("inv_made_up_code_123456")).status, 403);
+    let r = register("friend@example.com", Some(&code));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(register("friend2@example.com", Some(&code)).status, 403, "single use");
+
+    // An invitation for anyone works for any address, once.
+    let open = lab.api("POST", "/api/admin/invites", Some(&admin), None).json()["invite"]["code"].as_str().unwrap().to_string();
+    assert_eq!(register("anyone@example.com", Some(&open)).status, 201);
+    assert_eq!(lab.count("SELECT count(*) FROM users"), 4);
+}

@@ -87,3 +87,18 @@ pub fn backup(ctx: &Context, request: &Request) -> Response {
             .with_additional_header("Cache-Control", "no-store"))
     })
 }
+
+#[derive(Deserialize, Default)]
+struct NewInvite {
+    email: Option<String>,
+}
+
+/// A single-use invitation to register (the code is shown once).
+pub fn invite(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let actor = session(ctx, request)?;
+        let input: NewInvite = body(request).unwrap_or_default();
+        let invite = admin::invite(ctx, &actor, input.email.as_deref())?;
+        Ok(reply(201, &json!({"invite": {"code": invite.code, "email": input.email, "expiresAt": crate::store::rfc3339(invite.expires_at)}})))
+    })
+}

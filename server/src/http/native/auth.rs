@@ -13,12 +13,14 @@ use crate::{Context, accounts};
 struct Credentials {
     email: String,
     password: String,
+    /// An administrator's invitation, needed while registration is closed.
+    invite: Option<String>,
 }
 
 pub fn register(ctx: &Context, request: &Request) -> Response {
     limited(&ctx.limits.register, &client_key(ctx, request), || {
         let input: Credentials = body(request)?;
-        let user = accounts::register(ctx, &input.email, &input.password)?;
+        let user = accounts::register(ctx, &input.email, &input.password, input.invite.as_deref())?;
         let token = crate::session::issue(ctx, &user)?;
         Ok(reply(201, &json!({"token": token, "user": user_json(&user)})))
     })
