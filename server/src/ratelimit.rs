@@ -28,7 +28,8 @@ pub struct RateLimits {
     pub login: Limiter,
     pub register: Limiter,
     pub api: Limiter,
-    per_token: DefaultKeyedRateLimiter<String>,
+    /// Update requests per token.
+    pub updates: Limiter,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     failure_limit: u32,
@@ -41,7 +42,7 @@ impl RateLimits {
             login: Limiter::per_minute(config.logins_per_minute),
             register: Limiter::per_minute(config.registrations_per_minute),
             api: Limiter::per_minute(config.api_requests_per_minute),
-            per_token: RateLimiter::keyed(quota(config.updates_per_minute)),
+            updates: Limiter::per_minute(config.updates_per_minute),
             per_address: RateLimiter::keyed(quota(config.requests_per_address_per_minute)),
             failures: Mutex::new(HashMap::new()),
             failure_limit: config.failed_auth_per_minute.max(1),
@@ -62,12 +63,6 @@ impl RateLimits {
         })
     }
 
-    /// Counts an update authorised by token `id`.
-    pub fn check_token(&self, id: &str) -> Result<()> {
-        self.per_token.check_key(&id.to_string()).map_err(|not_until| Error::RateLimited {
-            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
-        })
-    }
 
     /// Remembers a request with wrong credentials.
     pub fn note_failure(&self, addr: IpAddr) {
@@ -84,7 +79,7 @@ impl RateLimits {
 
     /// Forgets state that no longer limits anyone (called periodically).
     pub fn forget_idle(&self) {
-        self.per_token.retain_recent();
+        self.updates.inner.retain_recent();
         self.login.inner.retain_recent();
         self.register.inner.retain_recent();
         self.api.inner.retain_recent();
@@ -164,12 +159,12 @@ mod tests {
     fn token_quota_allows_bursts_up_to_the_limit() {
         let limits = RateLimits::new(&RateLimitConfig { updates_per_minute: 5, ..Default::default() });
         for _ in 0..5 {
-            assert!(limits.check_token("t").is_ok());
+            assert!(limits.updates.check("t").is_ok());
         }
-        let Err(Error::RateLimited { retry_after }) = limits.check_token("t") else {
+        let Err(Error::RateLimited { retry_after }) = limits.updates.check("t") else {
             panic!("sixth request should be limited");
         };
         assert!(retry_after > Duration::ZERO && retry_after <= Duration::from_secs(12));
-        assert!(limits.check_token("other").is_ok());
+        assert!(limits.updates.check("other").is_ok());
     }
 }

@@ -82,12 +82,20 @@ impl Outcome {
     }
 }
 
+/// What an accepted request did: one result per requested host, in order, and what is left
+/// of the token's rate limit.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub hosts: Vec<HostResult>,
+    pub budget: crate::ratelimit::Budget,
+}
+
 /// Runs one update request. Account-level failures are errors; per-host ones are outcomes.
 /// Every result is counted for `/metrics`.
-pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
+pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
     let result = run(ctx, req);
     match &result {
-        Ok(results) => results.iter().for_each(|r| ctx.metrics.update(req.dialect, r.outcome.as_str())),
+        Ok(report) => report.hosts.iter().for_each(|r| ctx.metrics.update(req.dialect, r.outcome.as_str())),
         Err(e) => ctx.metrics.update(req.dialect, match e {
             Error::NoCredentials => "nocredentials",
             Error::BadAuth => "badauth",
@@ -101,7 +109,7 @@ pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>>
     result
 }
 
-fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
+fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
     ctx.limits.check_address(req.source)?;
     if req.credentials.secrets.is_empty() {
         return Err(Error::NoCredentials);
@@ -111,7 +119,7 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
             ctx.limits.note_failure(req.source);
         }
     })?;
-    ctx.limits.check_token(&token.id)?;
+    let budget = ctx.limits.updates.check(&token.id)?;
     let names = requested_names(ctx, req, &token)?;
 
     let (results, _) = ctx.store.write_then(
@@ -125,7 +133,7 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Vec<HostResult>> {
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )?;
-    Ok(results)
+    Ok(Report { hosts: results, budget })
 }
 
 fn update_host(

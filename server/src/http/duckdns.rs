@@ -58,19 +58,24 @@ pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Respo
         user_agent: caller::user_agent(request),
         dialect: "duckdns",
     };
-    let results = match update::update(ctx, &update) {
+    let report = match update::update(ctx, &update) {
         Ok(r) => r,
         Err(e) => return error(&e),
     };
+    super::with_budget(answer(&report.hosts, &change, caller::param(request, "verbose").is_some_and(|v| v.eq_ignore_ascii_case("true"))), &report.budget)
+}
+
+/// `OK`/`KO`, or the verbose four lines.
+fn answer(results: &[crate::update::HostResult], change: &Change, verbose: bool) -> Response {
     let ok = !results.is_empty() && results.iter().all(|r| matches!(r.outcome, Outcome::Good | Outcome::NoChange));
     if !ok {
         return text(200, "KO");
     }
-    if !flag("verbose") {
+    if !verbose {
         return text(200, "OK");
     }
     let changed = if results.iter().any(|r| r.outcome == Outcome::Good) { "UPDATED" } else { "NOCHANGE" };
-    let body = match (&change, results.first()) {
+    let body = match (change, results.first()) {
         (Change::Txt(value), _) => format!("OK\n{}\n{changed}", value.as_deref().unwrap_or("")),
         (Change::Addresses(a), Some(first)) => {
             let v4 = match &a.v4 {

@@ -29,9 +29,9 @@ pub fn update(ctx: &Context, request: &Request, dialect: &'static str) -> Respon
         dialect,
     };
     match update::update(ctx, &update) {
-        Ok(results) => {
-            let lines: Vec<String> = results.iter().map(|r| line(r.outcome, &echo)).collect();
-            text(200, lines.join("\n"))
+        Ok(report) => {
+            let lines: Vec<String> = report.hosts.iter().map(|r| line(r.outcome, &echo)).collect();
+            super::with_budget(text(200, lines.join("\n")), &report.budget)
         }
         Err(e) => error(&e),
     }

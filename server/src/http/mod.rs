@@ -95,6 +95,14 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
     }
 }
 
+/// `X-RateLimit-*` headers telling a client what is left of its budget.
+fn with_budget(response: Response, budget: &crate::ratelimit::Budget) -> Response {
+    response
+        .with_additional_header("X-RateLimit-Limit", budget.limit.to_string())
+        .with_additional_header("X-RateLimit-Remaining", budget.remaining.to_string())
+        .with_additional_header("X-RateLimit-Reset", budget.reset.to_string())
+}
+
 /// `/metrics` in the Prometheus text format.
 fn metrics(ctx: &Context) -> Response {
     match ctx.metrics.render(ctx) {

@@ -155,9 +155,10 @@ fn per_token_rate_limit_answers_429_with_retry_after() {
     let lab = Lab::start_with(|c| c.rate_limit.updates_per_minute = 4);
     let token = lab.host("a@example.com", HOST);
     let auth = basic(HOST, &token);
-    // A dual-stack pair plus two refreshes fit.
-    for query in ["myip=192.0.2.8", "myipv6=2001:db8::8", "myip=192.0.2.8", "myipv6=2001:db8::8"] {
-        assert_eq!(lab.get(&format!("/nic/update?{query}"), &[("Authorization", &auth)]).status, 200);
+    // A dual-stack pair plus two refreshes fit, and each answer says what is left.
+    for (query, left) in [("myip=192.0.2.8", "3"), ("myipv6=2001:db8::8", "2"), ("myip=192.0.2.8", "1"), ("myipv6=2001:db8::8", "0")] {
+        let r = lab.get(&format!("/nic/update?{query}"), &[("Authorization", &auth)]);
+        assert_eq!((r.status, r.header("x-ratelimit-remaining")), (200, Some(left)));
     }
     let r = lab.get("/nic/update?myip=192.0.2.9", &[("Authorization", &auth)]);
     assert_eq!(r.status, 429);

@@ -127,6 +127,7 @@ fn ipdock_update_get_post_and_errors() {
     let r = lab.get("/api/update?ip=203.0.113.60", &[("Authorization", &bearer)]);
     assert_eq!(r.status, 200);
     assert_eq!(r.json(), serde_json::json!({"status": "good", "ip": "203.0.113.60", "previous": null}));
+    assert_eq!((r.header("x-ratelimit-limit"), r.header("x-ratelimit-remaining")), (Some("120"), Some("119")));
     assert_served(&lab, "203.0.113.60", before);
 
     let before = lab.serial();

@@ -78,13 +78,7 @@ fn session(ctx: &Context, request: &Request) -> Result<UserRow, Error> {
 /// `X-RateLimit-*` headers (on a 429 too).
 fn limited(limiter: &Limiter, key: &str, handle: impl FnOnce() -> Result<Response, Error>) -> Response {
     match limiter.check(key) {
-        Ok(budget) => {
-            let response = handle().unwrap_or_else(|e| error(&e));
-            response
-                .with_additional_header("X-RateLimit-Limit", budget.limit.to_string())
-                .with_additional_header("X-RateLimit-Remaining", budget.remaining.to_string())
-                .with_additional_header("X-RateLimit-Reset", budget.reset.to_string())
-        }
+        Ok(budget) => super::with_budget(handle().unwrap_or_else(|e| error(&e)), &budget),
         Err(e) => {
             let reset = match &e {
                 Error::RateLimited { retry_after } => retry_after.as_secs().max(1),

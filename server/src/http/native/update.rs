@@ -36,20 +36,21 @@ pub fn update(ctx: &Context, request: &Request) -> Response {
         user_agent: caller::user_agent(request),
         dialect: "ipdock",
     };
-    let results = match update::update(ctx, &update) {
+    let report = match update::update(ctx, &update) {
         Ok(r) => r,
         Err(e) => return error(&e),
     };
-    let Some(result) = results.first() else { return error(&Error::NotFound("Hostname")) };
+    let Some(result) = report.hosts.first() else { return error(&Error::NotFound("Hostname")) };
     let previous = if is_v6 { result.previous_v6.clone() } else { result.previous_v4.clone() };
-    match result.outcome {
+    let response = match result.outcome {
         Outcome::Good => Response::json(&json!({"status": "good", "ip": echo, "previous": previous})),
         Outcome::NoChange => Response::json(&json!({"status": "nochg", "ip": echo})),
         Outcome::NoHost => err(404, "Hostname not found"),
         Outcome::NotFqdn => err(422, "Hostname is not a valid domain name"),
         Outcome::Abuse => err(403, "Hostname is blocked"),
         Outcome::DnsErr => err(503, "The hostname's zone is not being served"),
-    }
+    };
+    crate::http::with_budget(response, &report.budget)
 }
 
 /// `{"ip": "…"}` from a JSON body; an empty body means "detect".
