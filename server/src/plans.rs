@@ -27,11 +27,20 @@ fn upgrade_to(ctx: &Context, allows: impl Fn(&Plan) -> bool) -> String {
 
 /// May `user` have one more hostname, having `current`?
 pub fn check_hostnames(ctx: &Context, user: &UserRow, current: usize) -> Result<()> {
+    check_count(ctx, user, current, "hostnames", |p| p.hostnames)
+}
+
+/// May `user` add one more custom domain, having `current`?
+pub fn check_custom_domains(ctx: &Context, user: &UserRow, current: usize) -> Result<()> {
+    check_count(ctx, user, current, "custom domains", |p| p.custom_domains)
+}
+
+fn check_count(ctx: &Context, user: &UserRow, current: usize, what: &str, limit: impl Fn(&Plan) -> u32) -> Result<()> {
     match plan_of(ctx, user) {
-        Some(plan) if current >= plan.hostnames as usize => Err(Error::PlanLimit(format!(
-            "Your plan allows {} hostnames; more require {}",
-            plan.hostnames,
-            upgrade_to(ctx, |p| p.hostnames as usize > current)
+        Some(plan) if current >= limit(plan) as usize => Err(Error::PlanLimit(format!(
+            "Your plan allows {} {what}; more require {}",
+            limit(plan),
+            upgrade_to(ctx, |p| limit(p) as usize > current)
         ))),
         _ => Ok(()),
     }
@@ -44,18 +53,6 @@ pub fn check_record_type(ctx: &Context, user: &UserRow, kind: RecordKind) -> Res
         Some(plan) if !allowed(plan) => {
             Err(Error::PlanLimit(format!("{kind} records require {}", upgrade_to(ctx, allowed))))
         }
-        _ => Ok(()),
-    }
-}
-
-/// May `user` add one more custom domain, having `current`?
-pub fn check_custom_domains(ctx: &Context, user: &UserRow, current: usize) -> Result<()> {
-    match plan_of(ctx, user) {
-        Some(plan) if current >= plan.custom_domains as usize => Err(Error::PlanLimit(format!(
-            "Your plan allows {} custom domains; more require {}",
-            plan.custom_domains,
-            upgrade_to(ctx, |p| p.custom_domains as usize > current)
-        ))),
         _ => Ok(()),
     }
 }
