@@ -24,9 +24,9 @@ const QPS_DURATION: Duration = Duration::from_secs(3);
 const TOKENS: usize = 200;
 
 fn main() {
-    let bin = std::env::var_os("PORCHLIGHT_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/porchlight")
-    });
+    // Relative paths are taken from the workspace root, where the README's commands run.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").map_or_else(|| PathBuf::from("target/release/porchlight"), PathBuf::from));
     assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
     println!("binary: {} ({} bytes)", bin.display(), std::fs::metadata(&bin).unwrap().len());
     println!("{:>8} | {:>9} | {:>9} | {:>14} | {:>14} | {:>12} | {:>14} | {:>12}", "names", "RSS idle", "RSS load", "upd→DNS p50", "upd→DNS p99", "q/s (hits)", "q/s (NXDOMAIN)", "q/server-CPU-s");

@@ -62,7 +62,7 @@ pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Respo
         Ok(r) => r,
         Err(e) => return error(&e),
     };
-    super::with_budget(answer(&report.hosts, &change, caller::param(request, "verbose").is_some_and(|v| v.eq_ignore_ascii_case("true"))), &report.budget)
+    super::with_budget(answer(&report.hosts, &change, flag("verbose")), &report.budget)
 }
 
 /// `OK`/`KO`, or the verbose four lines.
