@@ -96,8 +96,8 @@ pub fn owned(conn: &rusqlite::Connection, user: &UserRow, id: &str) -> Result<Ho
 
 pub fn view(conn: &rusqlite::Connection, host: HostRow) -> Result<HostView> {
     Ok(HostView {
-        v4: store::records::host_value(conn, &host.id, RecordKind::A)?,
-        v6: store::records::host_value(conn, &host.id, RecordKind::Aaaa)?,
+        v4: store::records::managed_value(conn, &host.id, &host.name, RecordKind::A)?,
+        v6: store::records::managed_value(conn, &host.id, &host.name, RecordKind::Aaaa)?,
         host,
     })
 }
@@ -112,6 +112,53 @@ pub fn get(ctx: &Context, user: &UserRow, id: &str) -> Result<HostView> {
 
 pub fn history(ctx: &Context, user: &UserRow, id: &str, limit: u32) -> Result<Vec<store::hostnames::HistoryRow>> {
     ctx.store.read(|c| store::hostnames::history(c, &owned(c, user, id)?.id, limit.clamp(1, 1000)))
+}
+
+/// Changes a hostname's settings: its TTL (applied to its update-managed records at once)
+/// and whether it follows the account's IPv6 prefix with a fixed interface id (`Some(None)`
+/// stops following).
+pub fn configure(ctx: &Context, user: &UserRow, id: &str, ttl: Option<u32>, interface_id: Option<Option<&str>>) -> Result<HostView> {
+    let ttl = ttl.map(crate::records::check_ttl).transpose()?;
+    let interface_id = match interface_id {
+        Some(Some(text)) => Some(Some(parse_interface_id(text)?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let (view, _) = ctx.store.write_then(
+        |tx| {
+            let host = owned(tx, user, id)?;
+            let new_ttl = ttl.unwrap_or(host.ttl);
+            let new_iid = interface_id.clone().unwrap_or_else(|| host.ipv6_interface_id.clone());
+            store::hostnames::set_settings(tx, &host.id, new_ttl, new_iid.as_deref())?;
+            let mut touched = Touched::default();
+            if new_ttl != host.ttl {
+                store::records::set_managed_ttl(tx, &host.id, new_ttl)?;
+                for (zone_id, name, kind) in store::records::owned_by_hostname(tx, &host.id)? {
+                    touched.add(&zone_id, name, kind);
+                }
+            }
+            let detail = format!("ttl {new_ttl}, ipv6 interface id {}", new_iid.as_deref().unwrap_or("-"));
+            store::history::event(tx, Some(&user.id), "hostname changed", &host.name, &detail, "api")?;
+            let host = owned(tx, user, id)?;
+            Ok((view(tx, host)?, touched.collect(tx)?))
+        },
+        |(_, publication)| publication.publish(&ctx.catalog),
+    )?;
+    Ok(view)
+}
+
+/// An interface id as an IPv6 address whose upper 64 bits are zero (`::1:2:3:4`); a whole
+/// address is accepted and its lower 64 bits kept.
+fn parse_interface_id(text: &str) -> Result<String> {
+    let addr: std::net::Ipv6Addr = text
+        .trim()
+        .parse()
+        .map_err(|_| Error::Invalid(format!("{text} is not an interface id (write it like ::1a2b:3c4d:5e6f:7080)")))?;
+    let iid = u128::from(addr) & u128::from(u64::MAX);
+    if iid == 0 {
+        return Err(Error::Invalid("The interface id cannot be all zeros".into()));
+    }
+    Ok(std::net::Ipv6Addr::from(iid).to_string())
 }
 
 /// Deletes the hostname with its records, history and tokens; its name leaves DNS at once.

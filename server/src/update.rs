@@ -42,6 +42,8 @@ pub struct UpdateRequest<'a> {
     /// Hostnames as given (each may be a comma list); empty when none were given.
     pub hostnames: Vec<String>,
     pub change: Change,
+    /// IPv64's `praefix`: the change applies to `<subname>.<host>` instead of the host.
+    pub subname: Option<String>,
     pub source: IpAddr,
     pub user_agent: Option<&'a str>,
     pub dialect: &'static str,
@@ -66,6 +68,8 @@ pub struct HostResult {
     /// Addresses before the update (for answers that report them).
     pub previous_v4: Option<String>,
     pub previous_v6: Option<String>,
+    /// The host the name resolved to, when it did and the token reaches it.
+    pub host_id: Option<String>,
 }
 
 impl Outcome {
@@ -125,10 +129,22 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
     let (results, _) = ctx.store.write_then(
         |tx| {
             let mut touched = Touched::default();
-            let results = names
+            let mut results = names
                 .iter()
                 .map(|requested| update_host(ctx, tx, req, &token, requested, &mut touched))
                 .collect::<Result<Vec<_>>>()?;
+            if let Change::Addresses(AddressRequest { prefix: Some(prefix), v6, .. }) = &req.change {
+                // A host given its own IPv6 address in this request keeps it.
+                let explicit: Vec<&str> = match v6 {
+                    Want::Keep => Vec::new(),
+                    _ => results.iter().filter_map(|r| r.host_id.as_deref()).collect(),
+                };
+                if follow_prefix(tx, req, &token, *prefix, &explicit, &mut touched)? {
+                    for result in results.iter_mut().filter(|r| r.outcome == Outcome::NoChange) {
+                        result.outcome = Outcome::Good;
+                    }
+                }
+            }
             Ok((results, touched.collect(tx)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
@@ -144,7 +160,8 @@ fn update_host(
     requested: &str,
     touched: &mut Touched,
 ) -> Result<HostResult> {
-    let mut result = HostResult { requested: requested.to_string(), outcome: Outcome::NoHost, previous_v4: None, previous_v6: None };
+    let mut result =
+        HostResult { requested: requested.to_string(), outcome: Outcome::NoHost, previous_v4: None, previous_v6: None, host_id: None };
     let Ok(name) = DomainName::parse(requested) else {
         result.outcome = Outcome::NotFqdn;
         return Ok(result);
@@ -163,61 +180,37 @@ fn update_host(
         return Ok(result);
     }
     let host_name = DomainName::parse(&host.name)?;
-    result.previous_v4 = store::records::host_value(tx, &host.id, RecordKind::A)?;
-    result.previous_v6 = store::records::host_value(tx, &host.id, RecordKind::Aaaa)?;
+    let owner = match &req.subname {
+        Some(label) => subname(&host_name, label)?,
+        None => host_name.clone(),
+    };
+    result.host_id = Some(host.id.clone());
+    result.previous_v4 = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::A)?;
+    result.previous_v6 = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::Aaaa)?;
 
     // (owner name, kind, old value, new value)
     let mut wanted: Vec<(DomainName, RecordKind, Option<String>, Option<RecordData>)> = Vec::new();
     match &req.change {
-        Change::Addresses(AddressRequest { v4, v6 }) => {
-            let new_v4 = match v4 {
-                Want::Keep => None,
-                Want::Set { addr, .. } => Some(Some(RecordData::A(*addr))),
-                Want::Clear => Some(None),
-            };
-            let new_v6 = match v6 {
-                Want::Keep => None,
-                Want::Set { addr, .. } => Some(Some(RecordData::Aaaa(*addr))),
-                Want::Clear => Some(None),
-            };
-            if let Some(new) = new_v4 {
-                wanted.push((host_name.clone(), RecordKind::A, result.previous_v4.clone(), new));
+        Change::Addresses(AddressRequest { only_prefix: true, .. }) => {}
+        Change::Addresses(AddressRequest { v4, v6, .. }) => {
+            if let Some(new) = wanted_value(v4, |a| RecordData::A(*a)) {
+                wanted.push((owner.clone(), RecordKind::A, result.previous_v4.clone(), new));
             }
-            if let Some(new) = new_v6 {
-                wanted.push((host_name.clone(), RecordKind::Aaaa, result.previous_v6.clone(), new));
+            if let Some(new) = wanted_value(v6, |a| RecordData::Aaaa(*a)) {
+                wanted.push((owner.clone(), RecordKind::Aaaa, result.previous_v6.clone(), new));
             }
         }
         Change::Txt(value) => {
-            let old = store::records::host_value(tx, &host.id, RecordKind::Txt)?;
+            let old = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::Txt)?;
             let new = value.clone().map(RecordData::Txt);
-            wanted.push((host_name.clone(), RecordKind::Txt, old.clone(), new.clone()));
-            wanted.push((host_name.child(ACME_LABEL)?, RecordKind::Txt, old, new));
+            wanted.push((owner.clone(), RecordKind::Txt, old.clone(), new.clone()));
+            wanted.push((owner.child(ACME_LABEL)?, RecordKind::Txt, old, new));
         }
     }
 
     let mut changed = false;
-    for (owner, kind, old, new) in wanted {
-        let new_text = new.as_ref().map(|d| d.to_columns().0);
-        if old == new_text {
-            continue;
-        }
-        let values: Vec<RecordData> = new.into_iter().collect();
-        store::records::replace_host_rrset(tx, &host.zone_id, &host.id, &owner, kind, &values, host.ttl)?;
-        if owner == host_name {
-            store::history::record_change(tx, &store::history::Change {
-                hostname_id: &host.id,
-                kind: kind.as_str(),
-                old: old.as_deref(),
-                new: new_text.as_deref(),
-                source: &req.source.to_string(),
-                user_agent: req.user_agent,
-                dialect: req.dialect,
-            })?;
-            let detail = format!("{} -> {} ({})", old.as_deref().unwrap_or("-"), new_text.as_deref().unwrap_or("-"), req.dialect);
-            store::history::event(tx, Some(&host.user_id), &format!("address {kind}"), &host.name, &detail, &req.source.to_string())?;
-        }
-        touched.add(&host.zone_id, owner, kind);
-        changed = true;
+    for (name, kind, old, new) in wanted {
+        changed |= set_managed(tx, req, &host, &name, kind, old, new, touched)?;
     }
     if !changed {
         result.outcome = Outcome::NoChange;
@@ -226,6 +219,92 @@ fn update_host(
     store::hostnames::touch(tx, &host.id)?;
     result.outcome = Outcome::Good;
     Ok(result)
+}
+
+/// What a family's wish means for its record: None = leave it, Some(None) = remove it.
+fn wanted_value<A>(want: &Want<A>, data: impl Fn(&A) -> RecordData) -> Option<Option<RecordData>> {
+    match want {
+        Want::Keep => None,
+        Want::Set { addr, .. } => Some(Some(data(addr))),
+        Want::Clear => Some(None),
+    }
+}
+
+/// `<label>.<host>` for IPv64's `praefix` (one or more labels, never a wildcard).
+fn subname(host: &DomainName, label: &str) -> Result<DomainName> {
+    let label = label.trim().trim_matches('.');
+    if label.is_empty() {
+        return Ok(host.clone());
+    }
+    if label.contains('*') {
+        return Err(Error::Invalid("praefix cannot be a wildcard".into()));
+    }
+    host.child(label)
+}
+
+/// Sets one update-managed record set of `host` at `name` to `new` (None = remove), with
+/// history and event, unless it already holds that value. Returns whether it changed.
+#[allow(clippy::too_many_arguments)]
+fn set_managed(
+    tx: &rusqlite::Transaction<'_>,
+    req: &UpdateRequest<'_>,
+    host: &HostRow,
+    name: &DomainName,
+    kind: RecordKind,
+    old: Option<String>,
+    new: Option<RecordData>,
+    touched: &mut Touched,
+) -> Result<bool> {
+    let new_text = new.as_ref().map(|d| d.to_columns().0);
+    if old == new_text {
+        return Ok(false);
+    }
+    let values: Vec<RecordData> = new.into_iter().collect();
+    store::records::replace_host_rrset(tx, &host.zone_id, &host.id, name, kind, &values, host.ttl)?;
+    let source = req.source.to_string();
+    if name.as_str() == host.name {
+        store::history::record_change(tx, &store::history::Change {
+            hostname_id: &host.id,
+            kind: kind.as_str(),
+            old: old.as_deref(),
+            new: new_text.as_deref(),
+            source: &source,
+            user_agent: req.user_agent,
+            dialect: req.dialect,
+        })?;
+    }
+    let detail = format!("{} -> {} ({})", old.as_deref().unwrap_or("-"), new_text.as_deref().unwrap_or("-"), req.dialect);
+    store::history::event(tx, Some(&host.user_id), &format!("address {kind}"), name.as_str(), &detail, &source)?;
+    touched.add(&host.zone_id, name.clone(), kind);
+    Ok(true)
+}
+
+/// Moves every host of the token's account that follows its IPv6 prefix to `prefix`,
+/// keeping each host's interface id; hosts in `skip` were given their own address. Returns
+/// whether any AAAA changed.
+fn follow_prefix(
+    tx: &rusqlite::Transaction<'_>,
+    req: &UpdateRequest<'_>,
+    token: &TokenRow,
+    prefix: ipnet::Ipv6Net,
+    skip: &[&str],
+    touched: &mut Touched,
+) -> Result<bool> {
+    let mut changed = false;
+    for host in store::hostnames::following_prefix(tx, &token.user_id)? {
+        let Some(iid) = host.ipv6_interface_id.as_deref().and_then(|i| i.parse().ok()) else { continue };
+        if host.blocked || skip.contains(&host.id.as_str()) {
+            continue;
+        }
+        let name = DomainName::parse(&host.name)?;
+        let old = store::records::managed_value(tx, &host.id, &host.name, RecordKind::Aaaa)?;
+        let new = RecordData::Aaaa(crate::address::with_prefix(prefix, iid));
+        if set_managed(tx, req, &host, &name, RecordKind::Aaaa, old, Some(new), touched)? {
+            store::hostnames::touch(tx, &host.id)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
 }
 
 /// Finds the host a request names: the name itself, or a bare label relative to a served

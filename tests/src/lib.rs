@@ -101,6 +101,11 @@ impl Lab {
         hostnames::create(ctx, email, fqdn).unwrap().token
     }
 
+    /// The id of hostname `fqdn`.
+    pub fn host_id(&self, fqdn: &str) -> String {
+        self.appliance.context().store.read(|c| porchlight::store::hostnames::find_by_name(c, fqdn)).unwrap().unwrap().id
+    }
+
     /// A GET over a fresh connection.
     pub fn get(&self, target: &str, headers: &[(&str, &str)]) -> HttpResponse {
         self.request("GET", target, headers, b"")

@@ -36,7 +36,7 @@ pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Respo
     let change = if let Some(txt) = &txt {
         Change::Txt(if clear || txt.is_empty() { None } else { Some(txt.clone()) })
     } else if clear {
-        Change::Addresses(AddressRequest { v4: Want::Clear, v6: Want::Clear })
+        Change::Addresses(AddressRequest { v4: Want::Clear, v6: Want::Clear, ..Default::default() })
     } else {
         match AddressRequest::from_params(
             |n| match n {
@@ -54,6 +54,7 @@ pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Respo
         credentials,
         hostnames: domains.into_iter().collect(),
         change: change.clone(),
+        subname: None,
         source,
         user_agent: caller::user_agent(request),
         dialect: "duckdns",

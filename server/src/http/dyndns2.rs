@@ -24,6 +24,7 @@ pub fn update(ctx: &Context, request: &Request, dialect: &'static str) -> Respon
         credentials: caller::credentials(request),
         hostnames,
         change: Change::Addresses(addresses),
+        subname: caller::param(request, "praefix"),
         source,
         user_agent: caller::user_agent(request),
         dialect,
@@ -39,8 +40,9 @@ pub fn update(ctx: &Context, request: &Request, dialect: &'static str) -> Respon
 
 fn line(outcome: Outcome, echo: &str) -> String {
     match outcome {
-        Outcome::Good => format!("good {echo}"),
-        Outcome::NoChange => format!("nochg {echo}"),
+        // A request that carried only a prefix has no address to echo.
+        Outcome::Good => format!("good {echo}").trim_end().to_string(),
+        Outcome::NoChange => format!("nochg {echo}").trim_end().to_string(),
         Outcome::NoHost => "nohost".into(),
         Outcome::NotFqdn => "notfqdn".into(),
         Outcome::Abuse => "abuse".into(),

@@ -73,6 +73,7 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["api", "hostnames"]) => native::hostnames::list(ctx, r),
         ("POST", ["api", "hostnames"]) => native::hostnames::create(ctx, r),
         ("GET", ["api", "hostnames", id]) => native::hostnames::get(ctx, r, id),
+        ("PATCH", ["api", "hostnames", id]) => native::hostnames::configure(ctx, r, id),
         ("GET", ["api", "hostnames", id, "history"]) => native::hostnames::history(ctx, r, id),
         ("DELETE", ["api", "hostnames", id]) => native::hostnames::delete(ctx, r, id),
         ("GET", ["api", "logs"]) => native::logs::list(ctx, r),

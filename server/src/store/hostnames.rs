@@ -15,9 +15,11 @@ pub struct HostRow {
     pub blocked: bool,
     pub created_at: i64,
     pub updated_at: Option<i64>,
+    /// Set when the host follows its owner's IPv6 prefix with this interface id.
+    pub ipv6_interface_id: Option<String>,
 }
 
-const COLUMNS: &str = "id, zone_id, user_id, name, ttl, blocked, created_at, updated_at";
+const COLUMNS: &str = "id, zone_id, user_id, name, ttl, blocked, created_at, updated_at, ipv6_interface_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<HostRow> {
     Ok(HostRow {
@@ -29,6 +31,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HostRow> {
         blocked: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
+        ipv6_interface_id: r.get(8)?,
     })
 }
 
@@ -59,6 +62,24 @@ pub fn by_user(conn: &Connection, user_id: &str) -> Result<Vec<HostRow>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM hostnames WHERE user_id = ?1 ORDER BY name"))?;
     let rows = stmt.query_map([user_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The account's hosts that follow its IPv6 prefix.
+pub fn following_prefix(conn: &Connection, user_id: &str) -> Result<Vec<HostRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM hostnames WHERE user_id = ?1 AND ipv6_interface_id IS NOT NULL ORDER BY name"
+    ))?;
+    let rows = stmt.query_map([user_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Changes a hostname's TTL and prefix following.
+pub fn set_settings(conn: &Connection, id: &str, ttl: u32, ipv6_interface_id: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE hostnames SET ttl = ?1, ipv6_interface_id = ?2 WHERE id = ?3",
+        params![ttl, ipv6_interface_id, id],
+    )?;
+    Ok(())
 }
 
 pub fn delete(conn: &Connection, id: &str) -> Result<()> {

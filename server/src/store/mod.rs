@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_managed_records.sql"),
     include_str!("migrations/0004_custom_domains.sql"),
     include_str!("migrations/0005_invites.sql"),
+    include_str!("migrations/0006_prefix_following.sql"),
 ];
 
 /// File name of the database inside the data directory.

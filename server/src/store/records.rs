@@ -45,12 +45,19 @@ pub fn rrset(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKi
     Ok(records)
 }
 
-/// The content of a hostname's single record of `kind`, if any.
-pub fn host_value(conn: &Connection, hostname_id: &str, kind: RecordKind) -> Result<Option<String>> {
+/// The content of the update-managed record of `kind` a hostname has at `name` (the host
+/// itself, or a name below it), if any.
+pub fn managed_value(conn: &Connection, hostname_id: &str, name: &str, kind: RecordKind) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND managed")?
-        .query_row(params![hostname_id, kind.as_str()], |r| r.get(0))
+        .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND name = ?3 AND managed ORDER BY created_at DESC, id LIMIT 1")?
+        .query_row(params![hostname_id, kind.as_str(), name], |r| r.get(0))
         .optional()?)
+}
+
+/// Gives every update-managed record of a hostname a new TTL.
+pub fn set_managed_ttl(conn: &Connection, hostname_id: &str, ttl: u32) -> Result<()> {
+    conn.execute("UPDATE records SET ttl = ?1 WHERE hostname_id = ?2 AND managed", params![ttl, hostname_id])?;
+    Ok(())
 }
 
 /// Replaces the records of `kind` that a hostname owns at `name` by `values` (none = delete).

@@ -12,4 +12,5 @@ mod domains;
 mod http_wire;
 mod https;
 mod management;
+mod prefixes;
 mod records;

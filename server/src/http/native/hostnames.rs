@@ -17,6 +17,16 @@ struct NewHostname {
     ttl: Option<u32>,
 }
 
+/// `PATCH /api/hostnames/{id}`: `ttl`, and `ipv6InterfaceId` (null stops following the
+/// account's IPv6 prefix).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HostnamePatch {
+    ttl: Option<u32>,
+    #[serde(default, deserialize_with = "super::present")]
+    ipv6_interface_id: Option<Option<String>>,
+}
+
 pub fn list(ctx: &Context, request: &Request) -> Response {
     limited(&ctx.limits.api, &client_key(ctx, request), || {
         let user = session(ctx, request)?;
@@ -42,6 +52,15 @@ pub fn get(ctx: &Context, request: &Request, id: &str) -> Response {
     limited(&ctx.limits.api, &client_key(ctx, request), || {
         let user = session(ctx, request)?;
         Ok(reply(200, &json!({"hostname": hostname_json(&hostnames::get(ctx, &user, id)?)})))
+    })
+}
+
+pub fn configure(ctx: &Context, request: &Request, id: &str) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let user = session(ctx, request)?;
+        let patch: HostnamePatch = body(request)?;
+        let view = hostnames::configure(ctx, &user, id, patch.ttl, patch.ipv6_interface_id.as_ref().map(|o| o.as_deref()))?;
+        Ok(reply(200, &json!({"hostname": hostname_json(&view)})))
     })
 }
 
@@ -79,6 +98,7 @@ fn hostname_json(view: &HostView) -> Value {
         "ttl": host.ttl,
         "ipv4": view.v4,
         "ipv6": view.v6,
+        "ipv6InterfaceId": host.ipv6_interface_id,
         "lastUpdate": host.updated_at.map(rfc3339),
         "createdAt": rfc3339(host.created_at),
     })

@@ -67,6 +67,11 @@ fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Error> {
     serde_json::from_str(&text).map_err(|e| Error::BadRequest(format!("Request body is not valid JSON: {e}")))
 }
 
+/// For `Option<Option<T>>` fields: absent → None, `null` → Some(None), a value → Some(Some).
+fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// The signed-in account (a `Bearer` session token).
 fn session(ctx: &Context, request: &Request) -> Result<UserRow, Error> {
     let header = request.header("Authorization").ok_or(Error::NoCredentials)?;

@@ -32,6 +32,7 @@ pub fn update(ctx: &Context, request: &Request) -> Response {
         credentials: caller::credentials(request),
         hostnames: caller::param(request, "hostname").into_iter().collect(),
         change: Change::Addresses(addresses),
+        subname: None,
         source,
         user_agent: caller::user_agent(request),
         dialect: "ipdock",
