@@ -66,6 +66,26 @@ pub fn create_in_zone(ctx: &Context, user: &UserRow, zone_id: &str, label: &str,
     insert(ctx, user, zone_id, name, ttl, true)
 }
 
+/// Creates hostname `fqdn` for `user` in whichever served zone holds it (the dialects that
+/// name hosts by their full name).
+pub fn create_named(ctx: &Context, user: &UserRow, fqdn: &str) -> Result<CreatedHost> {
+    let name = DomainName::parse_fqdn(fqdn)?;
+    let zone = ctx.store.read(|c| crate::zones::served_containing(ctx, c, &name))?;
+    if zone.name == name.as_str() {
+        return Err(Error::Invalid(format!("{name} is a zone; name a host inside it")));
+    }
+    create_in_zone(ctx, user, &zone.id, name.as_str(), None)
+}
+
+/// The account's hostname called `fqdn` (NotFound for anyone else's).
+pub fn find_named(ctx: &Context, user: &UserRow, fqdn: &str) -> Result<HostRow> {
+    let name = DomainName::parse(fqdn)?;
+    ctx.store
+        .read(|c| store::hostnames::find_by_name(c, name.as_str()))?
+        .filter(|h| h.user_id == user.id)
+        .ok_or(Error::NotFound("Hostname"))
+}
+
 fn insert(ctx: &Context, user: &UserRow, zone_id: &str, name: DomainName, ttl: u32, enforce_plan: bool) -> Result<CreatedHost> {
     if name.first_label() == "*" {
         return Err(Error::Invalid("A hostname cannot be a wildcard".into()));

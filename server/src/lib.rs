@@ -5,6 +5,7 @@
 //! [`Appliance::start`] runs everything; [`Context`] is what the parts share.
 
 pub mod accounts;
+pub mod acme;
 pub mod admin;
 pub mod address;
 pub mod config;

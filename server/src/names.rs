@@ -75,6 +75,11 @@ impl DomainName {
     }
 
     /// `label.self`, validated.
+    /// The name one label up, if any.
+    pub fn parent(&self) -> Option<Self> {
+        self.as_str().split_once('.').and_then(|(_, parent)| Self::parse(parent).ok())
+    }
+
     pub fn child(&self, label: &str) -> Result<Self> {
         Self::parse(&format!("{label}.{}", self.0))
     }

@@ -8,7 +8,7 @@ use crate::records::RecordKind;
 use crate::store::users::UserRow;
 
 /// The limits of `user`'s plan; `None` for administrators (no limits).
-fn plan_of<'a>(ctx: &'a Context, user: &UserRow) -> Option<&'a Plan> {
+pub fn plan_of<'a>(ctx: &'a Context, user: &UserRow) -> Option<&'a Plan> {
     if user.is_admin {
         return None;
     }

@@ -92,6 +92,57 @@ impl LastUsed {
     }
 }
 
+/// Whoever presented a token: the account and the token itself.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRow,
+    pub token: TokenRow,
+}
+
+impl Caller {
+    /// The token's host, for a hostname token.
+    pub fn host_id(&self) -> Option<&str> {
+        self.token.hostname_id.as_deref()
+    }
+
+    /// Requires an account API key (any scope), not a hostname token.
+    pub fn require_account(&self) -> Result<()> {
+        if self.token.hostname_id.is_none() { Ok(()) } else { Err(Error::Forbidden("A hostname token cannot read the account".into())) }
+    }
+
+    /// Requires an account API key carrying `scope`.
+    pub fn require(&self, scope: &str) -> Result<()> {
+        if self.token.hostname_id.is_none() && has_scope(&self.token, scope) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("This token lacks the {scope} scope")))
+        }
+    }
+}
+
+/// Finds the token among `secrets` (most specific first; at most three are tried) that
+/// `accept` takes, by hash; the stored hash is compared in constant time. Disabled accounts'
+/// tokens do not work.
+pub fn authenticate(ctx: &Context, secrets: &[String], accept: impl Fn(&TokenRow) -> bool) -> Result<Caller> {
+    let mut tried: Vec<&str> = Vec::new();
+    for secret in secrets.iter().map(String::as_str).filter(|s| crate::token::plausible(s)) {
+        if tried.contains(&secret) || tried.len() >= 3 {
+            continue;
+        }
+        tried.push(secret);
+        let hash = crate::token::hash(secret);
+        if let Some(token) = ctx.store.read(|c| store::tokens::find_by_hash(c, &hash))?
+            && crate::token::hashes_match(&token.secret_hash, &hash)
+            && accept(&token)
+            && let Some(user) = ctx.store.read(|c| store::users::find_by_id(c, &token.user_id))?.filter(|u| !u.disabled)
+        {
+            ctx.last_used.note(&token.id);
+            return Ok(Caller { user, token });
+        }
+    }
+    Err(Error::BadAuth)
+}
+
 /// Whether a token carries `scope`.
 pub fn has_scope(token: &TokenRow, scope: &str) -> bool {
     token.scopes.split_whitespace().any(|s| s == scope)

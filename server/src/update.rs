@@ -11,13 +11,10 @@ use crate::error::{Error, Result};
 use crate::names::DomainName;
 use crate::records::{RecordData, RecordKind};
 use crate::store::{self, hostnames::HostRow, tokens::TokenRow};
-use crate::token;
 use crate::zones::Touched;
 
 /// Most hostnames one request may name (the DynDNS2 rule).
 pub const MAX_HOSTS: usize = 20;
-/// Label under which ACME DNS-01 challenges live.
-const ACME_LABEL: &str = "_acme-challenge";
 
 /// What the caller presented: candidate secrets (Basic password and user name, bearer or
 /// query token, in that order) and the Basic user name, which may be a hostname.
@@ -204,7 +201,7 @@ fn update_host(
             let old = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::Txt)?;
             let new = value.clone().map(RecordData::Txt);
             wanted.push((owner.clone(), RecordKind::Txt, old.clone(), new.clone()));
-            wanted.push((owner.child(ACME_LABEL)?, RecordKind::Txt, old, new));
+            wanted.push((owner.child(crate::acme::CHALLENGE_LABEL)?, RecordKind::Txt, old, new));
         }
     }
 
@@ -328,25 +325,8 @@ fn find_host(ctx: &Context, conn: &rusqlite::Connection, name: &DomainName) -> R
     Ok(None)
 }
 
-/// Looks each candidate secret up by its hash; the stored hash is compared in constant time.
 fn authenticate(ctx: &Context, credentials: &Credentials) -> Result<TokenRow> {
-    let mut tried: Vec<&str> = Vec::new();
-    for secret in credentials.secrets.iter().map(String::as_str).filter(|s| token::plausible(s)) {
-        if tried.contains(&secret) || tried.len() >= 3 {
-            continue;
-        }
-        tried.push(secret);
-        let hash = token::hash(secret);
-        if let Some(row) = ctx.store.read(|c| store::tokens::find_by_hash(c, &hash))?
-            && token::hashes_match(&row.secret_hash, &hash)
-            && crate::tokens::has_scope(&row, "update")
-            && ctx.store.read(|c| store::users::find_by_id(c, &row.user_id))?.is_some_and(|u| !u.disabled)
-        {
-            ctx.last_used.note(&row.id);
-            return Ok(row);
-        }
-    }
-    Err(Error::BadAuth)
+    crate::tokens::authenticate(ctx, &credentials.secrets, |t| crate::tokens::has_scope(t, "update")).map(|c| c.token)
 }
 
 /// The hostnames a request names, in order: the given list; else the Basic user name if it

@@ -55,6 +55,21 @@ pub fn zone_of<'a>(zones: &'a [ZoneSettings], name: &DomainName) -> Option<&'a Z
     zones.iter().filter(|z| name.is_within(&z.name)).max_by_key(|z| z.name.as_str().len())
 }
 
+/// The served zone (built-in, or a verified custom domain) holding `name`: the most
+/// specific one.
+pub fn served_containing(ctx: &Context, conn: &rusqlite::Connection, name: &DomainName) -> Result<store::zones::ZoneRow> {
+    let mut candidate = Some(name.clone());
+    while let Some(current) = candidate {
+        if ctx.catalog.serves(&current)
+            && let Some(zone) = store::zones::find_by_name(conn, current.as_str())?
+        {
+            return Ok(zone);
+        }
+        candidate = current.parent();
+    }
+    Err(crate::error::Error::NotFound("Domain"))
+}
+
 /// Record sets changed inside a transaction. Once the changes are written, `collect`
 /// raises each touched zone's serial once and re-reads the sets from the database (so a set
 /// shared by a hostname's records and hand-made ones is published whole); the result is

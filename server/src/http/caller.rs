@@ -35,6 +35,11 @@ pub fn client_ip(request: &Request, trusted: &[IpNet]) -> IpAddr {
 
 /// Every secret the request carries, most specific first, and the Basic (or query) user.
 pub fn credentials(request: &Request) -> Credentials {
+    credentials_with(request, |name| param(request, name))
+}
+
+/// As [`credentials`], reading parameters through `param` (for a form body).
+pub fn credentials_with(request: &Request, param: impl Fn(&str) -> Option<String>) -> Credentials {
     let mut credentials = Credentials::default();
     if let Some(auth) = request.header("Authorization") {
         let (scheme, value) = auth.trim().split_once(' ').unwrap_or((auth, ""));
@@ -51,12 +56,12 @@ pub fn credentials(request: &Request) -> Credentials {
         }
     }
     for name in SECRET_PARAMS {
-        if let Some(value) = param(request, name) {
+        if let Some(value) = param(name) {
             credentials.secrets.push(value);
         }
     }
     if credentials.username.is_none() {
-        credentials.username = USER_PARAMS.iter().find_map(|n| param(request, n));
+        credentials.username = USER_PARAMS.iter().find_map(|n| param(n));
     }
     credentials.secrets.retain(|s| !s.is_empty());
     credentials
@@ -72,6 +77,45 @@ fn decode_basic(value: &str) -> Option<(String, String)> {
 /// A query parameter (first occurrence), percent-decoded.
 pub fn param(request: &Request, name: &str) -> Option<String> {
     request.get_param(name)
+}
+
+/// Parameters of a form body (`application/x-www-form-urlencoded` or `multipart/form-data`,
+/// as `curl --data-urlencode` and `curl --form` send them) before those of the query string.
+pub struct Form(Vec<(String, String)>);
+
+/// Longest form field read from a multipart body.
+const MAX_FIELD: u64 = 16 * 1024;
+
+impl Form {
+    pub fn read(request: &Request) -> Result<Self, crate::error::Error> {
+        let bad = |what: &str| crate::error::Error::BadRequest(format!("The form body could not be read: {what}"));
+        let content_type = request.header("Content-Type").unwrap_or("").to_ascii_lowercase();
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            return rouille::input::post::raw_urlencoded_post_input(request).map(Self).map_err(|e| bad(&e.to_string()));
+        }
+        if !content_type.starts_with("multipart/form-data") {
+            return Ok(Self(Vec::new()));
+        }
+        let mut multipart = rouille::input::multipart::get_multipart_input(request).map_err(|e| bad(&e.to_string()))?;
+        let mut pairs = Vec::new();
+        while let Some(field) = multipart.next() {
+            let name = field.headers.name.to_string();
+            let mut value = String::new();
+            std::io::Read::read_to_string(&mut std::io::Read::take(field.data, MAX_FIELD), &mut value).map_err(|e| bad(&e.to_string()))?;
+            pairs.push((name, value));
+        }
+        Ok(Self(pairs))
+    }
+
+    /// A parameter from the body, else from the query string.
+    pub fn get(&self, request: &Request, name: &str) -> Option<String> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| param(request, name))
+    }
+
+    /// Whether the body or the query string names `name` (with or without a value).
+    pub fn has(&self, request: &Request, name: &str) -> bool {
+        self.get(request, name).is_some()
+    }
 }
 
 pub fn user_agent(request: &Request) -> Option<&str> {

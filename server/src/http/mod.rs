@@ -5,6 +5,7 @@ pub(crate) mod caller;
 mod checkip;
 mod duckdns;
 mod dyndns2;
+mod ipv64;
 mod native;
 mod server;
 
@@ -53,6 +54,8 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["update", domains, token, ip]) => duckdns::update(ctx, r, Some(duckdns::PathForm::new(domains, token, Some(ip)))),
         ("GET", ["ip"] | ["myip"]) => checkip::plain(ctx, r),
         ("GET", ["nic", "checkip.html"]) => checkip::dyndns_page(ctx, r),
+        // IPv64 (the verb is a parameter of /api).
+        ("GET" | "POST" | "DELETE", ["api"]) => ipv64::api(ctx, r),
         // Native management API (the ipdock document).
         ("POST", ["api", "auth", "register"]) => native::auth::register(ctx, r),
         ("POST", ["api", "auth", "login"]) => native::auth::login(ctx, r),
@@ -102,6 +105,34 @@ fn with_budget(response: Response, budget: &crate::ratelimit::Budget) -> Respons
         .with_additional_header("X-RateLimit-Limit", budget.limit.to_string())
         .with_additional_header("X-RateLimit-Remaining", budget.remaining.to_string())
         .with_additional_header("X-RateLimit-Reset", budget.reset.to_string())
+}
+
+/// Runs `handle` if `key` is within `limiter`'s budget, and puts the budget in the answer's
+/// `X-RateLimit-*` headers (on a 429 too); `render` maps errors to the dialect's format.
+fn limited(
+    limiter: &crate::ratelimit::Limiter,
+    key: &str,
+    render: fn(&crate::error::Error) -> Response,
+    handle: impl FnOnce() -> Result<Response>,
+) -> Response {
+    match limiter.check(key) {
+        Ok(budget) => with_budget(handle().unwrap_or_else(|e| render(&e)), &budget),
+        Err(e) => {
+            let reset = match &e {
+                crate::error::Error::RateLimited { retry_after } => retry_after.as_secs().max(1),
+                _ => 60,
+            };
+            render(&e)
+                .with_additional_header("X-RateLimit-Limit", limiter.limit().to_string())
+                .with_additional_header("X-RateLimit-Remaining", "0")
+                .with_additional_header("X-RateLimit-Reset", reset.to_string())
+        }
+    }
+}
+
+/// The rate-limit key of a request: its client address.
+fn client_key(ctx: &Context, request: &Request) -> String {
+    format!("ip:{}", caller::client_ip(request, &ctx.config.trusted_proxies))
 }
 
 /// `/metrics` in the Prometheus text format.

@@ -133,6 +133,48 @@ pub fn delete(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str) -> 
     Ok(())
 }
 
+/// Creates a record at the full name `input.name`, in whichever served zone holds it (the
+/// dialects that name records by their full name rather than by zone id).
+pub fn create_at(ctx: &Context, user: &UserRow, input: &Input) -> Result<RecordRow> {
+    let name = DomainName::parse(input.name.trim())?;
+    let zone = ctx.store.read(|c| crate::zones::served_containing(ctx, c, &name))?;
+    create(ctx, user, &zone.id, &Input { name: name.to_string(), ..input.clone() })
+}
+
+/// Deletes the hand-made records of `kind` at `name` (only those holding `content`, when
+/// given). Returns how many went; none matching is NotFound.
+pub fn delete_matching(ctx: &Context, user: &UserRow, name: &DomainName, kind: RecordKind, content: Option<&str>) -> Result<usize> {
+    let (count, _) = ctx.store.write_then(
+        |tx| {
+            let zone = crate::zones::served_containing(ctx, tx, name)?;
+            let apex = DomainName::parse(&zone.name)?;
+            may_edit(tx, user, &zone, &apex, name).map_err(|_| Error::NotFound("Record"))?;
+            let wanted = content.map(|c| RecordData::from_columns(kind, c, None, None, None)).transpose()?;
+            let rows: Vec<RecordRow> = store::records::at_name(tx, &zone.id, name, kind)?
+                .into_iter()
+                .filter(|r| !r.managed)
+                .filter(|r| match (&wanted, content) {
+                    (None, _) => true,
+                    (Some(data), Some(text)) => r.content == text || r.content == data.to_columns().0,
+                    (Some(_), None) => false,
+                })
+                .collect();
+            if rows.is_empty() {
+                return Err(Error::NotFound("Record"));
+            }
+            for row in &rows {
+                store::records::delete(tx, &row.id)?;
+            }
+            store::history::event(tx, Some(&user.id), "record deleted", name.as_str(), kind.as_str(), "api")?;
+            let mut touched = Touched::default();
+            touched.add(&zone.id, name.clone(), kind);
+            Ok((rows.len(), touched.collect(tx)?))
+        },
+        |(_, publication)| publication.publish(&ctx.catalog),
+    )?;
+    Ok(count)
+}
+
 /// A hand-made record the user may change.
 fn editable(
     ctx: &Context,

@@ -31,6 +31,15 @@ pub fn event(conn: &Connection, user_id: Option<&str>, kind: &str, subject: &str
     Ok(())
 }
 
+/// How many of the account's events of a kind (SQL `LIKE` pattern) happened since `since`.
+pub fn count_since(conn: &Connection, user_id: &str, kind_like: &str, since: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM events WHERE user_id = ?1 AND kind LIKE ?2 AND at >= ?3",
+        params![user_id, kind_like, since],
+        |r| r.get(0),
+    )?)
+}
+
 /// One line of an account's log.
 #[derive(Debug, Clone)]
 pub struct LogLine {

@@ -114,6 +114,20 @@ pub fn history(conn: &Connection, hostname_id: &str, limit: u32) -> Result<Vec<H
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// How many accepted changes a hostname has had (within the retention period).
+pub fn change_count(conn: &Connection, hostname_id: &str) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM host_history WHERE hostname_id = ?1", [hostname_id], |r| r.get(0))?)
+}
+
+/// How many accepted changes the account's hostnames had since `since` (Unix time).
+pub fn changes_since(conn: &Connection, user_id: &str, since: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM host_history h JOIN hostnames n ON n.id = h.hostname_id WHERE n.user_id = ?1 AND h.at >= ?2",
+        params![user_id, since],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn touch(conn: &Connection, id: &str) -> Result<()> {
     conn.execute("UPDATE hostnames SET updated_at = ?1 WHERE id = ?2", params![now(), id])?;
     Ok(())

@@ -124,9 +124,11 @@ pub struct RecordRow {
     pub managed: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The row's number: a stable integer id for dialects that want one (IPv64's `record_id`).
+    pub number: i64,
 }
 
-const ROW_COLUMNS: &str = "id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, managed, created_at, updated_at";
+const ROW_COLUMNS: &str = "id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, managed, created_at, updated_at, rowid";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
     Ok(RecordRow {
@@ -143,7 +145,30 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
         managed: r.get(10)?,
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
+        number: r.get(13)?,
     })
+}
+
+/// The records at or below a hostname (its updates' and hand-made ones), by name and type.
+pub fn for_hostname(conn: &Connection, hostname_id: &str) -> Result<Vec<RecordRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE hostname_id = ?1 ORDER BY name, type, created_at"))?;
+    let rows = stmt.query_map([hostname_id], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The record with row number `number`.
+pub fn find_by_number(conn: &Connection, number: i64) -> Result<Option<RecordRow>> {
+    Ok(conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE rowid = ?1"))?.query_row([number], row).optional()?)
+}
+
+/// The records of one type at one name.
+pub fn at_name(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKind) -> Result<Vec<RecordRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 AND name = ?2 AND type = ?3 ORDER BY created_at, rowid"
+    ))?;
+    let rows = stmt.query_map(params![zone_id, name.as_str(), kind.as_str()], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn list_zone(conn: &Connection, zone_id: &str) -> Result<Vec<RecordRow>> {

@@ -11,6 +11,7 @@ mod dns;
 mod domains;
 mod http_wire;
 mod https;
+mod ipv64;
 mod management;
 mod prefixes;
 mod records;

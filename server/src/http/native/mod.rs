@@ -18,7 +18,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::caller;
 use crate::Context;
 use crate::error::Error;
 use crate::ratelimit::Limiter;
@@ -79,28 +78,12 @@ fn session(ctx: &Context, request: &Request) -> Result<UserRow, Error> {
     crate::session::verify(ctx, token.trim())
 }
 
-/// Runs `handle` if `key` is within `limiter`'s budget, and puts the budget in the answer's
-/// `X-RateLimit-*` headers (on a 429 too).
+/// Runs `handle` within `limiter`'s budget for `key`, errors in the native format.
 fn limited(limiter: &Limiter, key: &str, handle: impl FnOnce() -> Result<Response, Error>) -> Response {
-    match limiter.check(key) {
-        Ok(budget) => super::with_budget(handle().unwrap_or_else(|e| error(&e)), &budget),
-        Err(e) => {
-            let reset = match &e {
-                Error::RateLimited { retry_after } => retry_after.as_secs().max(1),
-                _ => 60,
-            };
-            error(&e)
-                .with_additional_header("X-RateLimit-Limit", limiter.limit().to_string())
-                .with_additional_header("X-RateLimit-Remaining", "0")
-                .with_additional_header("X-RateLimit-Reset", reset.to_string())
-        }
-    }
+    super::limited(limiter, key, error, handle)
 }
 
-/// The rate-limit key of a request: its client address.
-fn client_key(ctx: &Context, request: &Request) -> String {
-    format!("ip:{}", caller::client_ip(request, &ctx.config.trusted_proxies))
-}
+use super::client_key;
 
 /// An account as the API shows it.
 fn user_json(user: &UserRow) -> serde_json::Value {
