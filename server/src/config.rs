@@ -59,6 +59,10 @@ pub struct Config {
     /// Nameservers a custom domain must be delegated to. Default: those of the first zone.
     #[serde(default)]
     pub delegation_nameservers: Vec<String>,
+    /// Addresses that may register acme-dns accounts (`POST /register`) without credentials;
+    /// those accounts belong to the first administrator.
+    #[serde(default = "defaults::acme_dns_register_from")]
+    pub acme_dns_register_from: Vec<IpNet>,
     /// Days the event log and address history are kept.
     #[serde(default = "defaults::log_retention_days")]
     pub log_retention_days: u32,
@@ -178,6 +182,12 @@ mod defaults {
         ]
         .into()
     }
+    pub fn acme_dns_register_from() -> Vec<ipnet::IpNet> {
+        ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+            .iter()
+            .filter_map(|n| n.parse().ok())
+            .collect()
+    }
     pub fn log_retention_days() -> u32 {
         90
     }
@@ -205,7 +215,8 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 16] = [
+const ENV_KEYS: [&str; 17] = [
+    "acme_dns_register_from",
     "delegation_resolver",
     "delegation_nameservers",
     "data_dir",
@@ -223,7 +234,7 @@ const ENV_KEYS: [&str; 16] = [
     "session_hours",
     "log_retention_days",
 ];
-const LIST_KEYS: [&str; 4] = ["dns", "trusted_proxies", "zone", "delegation_nameservers"];
+const LIST_KEYS: [&str; 5] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from"];
 /// Environment variables that name the config file rather than a key.
 const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
 

@@ -2,9 +2,11 @@
 //! each translating requests into domain calls and domain results into its wire format.
 
 pub(crate) mod caller;
+mod acmedns;
 mod checkip;
 mod duckdns;
 mod dyndns2;
+mod httpreq;
 mod ipv64;
 mod native;
 mod server;
@@ -52,6 +54,11 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["update"]) => dyndns2::update(ctx, r, "dyndns2"),
         ("GET", ["update", domains, token]) => duckdns::update(ctx, r, Some(duckdns::PathForm::new(domains, token, None))),
         ("GET", ["update", domains, token, ip]) => duckdns::update(ctx, r, Some(duckdns::PathForm::new(domains, token, Some(ip)))),
+        // ACME DNS-01: acme-dns and lego's httpreq.
+        ("POST", ["register"]) => acmedns::register(ctx, r),
+        ("POST", ["update"]) if !has("hostname") && !has("domains") => acmedns::update(ctx, r),
+        ("POST", ["present"]) => httpreq::handle(ctx, r, httpreq::Action::Present),
+        ("POST", ["cleanup"]) => httpreq::handle(ctx, r, httpreq::Action::Cleanup),
         ("GET", ["ip"] | ["myip"]) => checkip::plain(ctx, r),
         ("GET", ["nic", "checkip.html"]) => checkip::dyndns_page(ctx, r),
         // IPv64 (the verb is a parameter of /api).

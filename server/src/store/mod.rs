@@ -2,6 +2,7 @@
 //! WAL journaling, and append-only migrations whose count is the schema version, kept in
 //! `PRAGMA user_version`.
 
+pub mod acme;
 pub mod backup;
 pub mod history;
 pub mod hostnames;
@@ -28,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_custom_domains.sql"),
     include_str!("migrations/0005_invites.sql"),
     include_str!("migrations/0006_prefix_following.sql"),
+    include_str!("migrations/0007_acme_accounts.sql"),
 ];
 
 /// File name of the database inside the data directory.

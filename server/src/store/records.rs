@@ -54,6 +54,15 @@ pub fn managed_value(conn: &Connection, hostname_id: &str, name: &str, kind: Rec
         .optional()?)
 }
 
+/// The update-managed values of `kind` a hostname has at `name`, newest first.
+pub fn managed_values(conn: &Connection, hostname_id: &str, name: &str, kind: RecordKind) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND name = ?3 AND managed ORDER BY created_at DESC, rowid DESC",
+    )?;
+    let rows = stmt.query_map(params![hostname_id, kind.as_str(), name], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Gives every update-managed record of a hostname a new TTL.
 pub fn set_managed_ttl(conn: &Connection, hostname_id: &str, ttl: u32) -> Result<()> {
     conn.execute("UPDATE records SET ttl = ?1 WHERE hostname_id = ?2 AND managed", params![ttl, hostname_id])?;

@@ -53,6 +53,14 @@ pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<UserRow>> {
     Ok(conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?.query_row([id], from_row).optional()?)
 }
 
+/// The administrator made first.
+pub fn first_admin(conn: &Connection) -> Result<Option<UserRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE is_admin AND NOT disabled ORDER BY created_at, rowid LIMIT 1"))?
+        .query_row([], from_row)
+        .optional()?)
+}
+
 pub fn count_admins(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users WHERE is_admin", [], |r| r.get(0))?)
 }
