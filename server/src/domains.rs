@@ -38,6 +38,20 @@ pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<CustomRow>> {
     ctx.store.read(|c| store::zones::custom_by_owner(c, &user.id))
 }
 
+/// The zones an account can put hosts in, as (id, name): the built-in zones, then its
+/// verified custom domains.
+pub fn visible(ctx: &Context, user: &UserRow) -> Result<Vec<(String, String)>> {
+    ctx.store.read(|c| {
+        let mut zones: Vec<(String, String)> = store::zones::list(c)?
+            .into_iter()
+            .filter(|z| ctx.zones.iter().any(|s| s.name.as_str() == z.name))
+            .map(|z| (z.id, z.name))
+            .collect();
+        zones.extend(store::zones::custom_by_owner(c, &user.id)?.into_iter().filter(|d| d.verified_at.is_some()).map(|d| (d.id, d.name)));
+        Ok(zones)
+    })
+}
+
 /// The account's custom domain `id` (NotFound for anyone else's, unless an administrator).
 pub fn owned(conn: &rusqlite::Connection, user: &UserRow, id: &str) -> Result<CustomRow> {
     store::zones::find_custom(conn, id)?.filter(|d| d.owner_id == user.id || user.is_admin).ok_or(Error::NotFound("Domain"))

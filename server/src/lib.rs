@@ -26,6 +26,7 @@ pub mod tls;
 pub mod token;
 pub mod tokens;
 pub mod update;
+pub mod updaters;
 pub mod zones;
 
 use std::net::SocketAddr;

@@ -26,6 +26,15 @@ pub fn generate() -> NewToken {
     NewToken { hash: hash(&secret), prefix: secret.chars().take(DISPLAY_LEN).collect(), secret }
 }
 
+/// Makes a token of 256 random bits written as 64 lower-case hex digits (the format of
+/// HostUp's updater tokens).
+pub fn generate_hex() -> NewToken {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    NewToken { hash: hash(&secret), prefix: secret.chars().take(DISPLAY_LEN).collect(), secret }
+}
+
 /// The stored form of a secret.
 pub fn hash(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());

@@ -120,6 +120,13 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
             ctx.limits.note_failure(req.source);
         }
     })?;
+    let updater = ctx.store.read(|c| crate::updaters::for_token(c, &token.id))?;
+    if let Some(updater) = &updater {
+        match &req.change {
+            Change::Addresses(addresses) => crate::updaters::check_families(updater, addresses)?,
+            Change::Txt(_) => return Err(Error::Forbidden("An updater token changes only its address record".into())),
+        }
+    }
     let budget = ctx.limits.updates.check(&token.id)?;
     let names = requested_names(ctx, req, &token)?;
 
@@ -130,6 +137,12 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
                 .iter()
                 .map(|requested| update_host(ctx, tx, req, &token, requested, &mut touched))
                 .collect::<Result<Vec<_>>>()?;
+            if let Some(updater) = &updater
+                && results.iter().any(|r| r.outcome == Outcome::Good)
+                && let Change::Addresses(addresses) = &req.change
+            {
+                store::updaters::record_update(tx, &updater.id, &addresses.echo())?;
+            }
             if let Change::Addresses(AddressRequest { prefix: Some(prefix), v6, .. }) = &req.change {
                 // A host given its own IPv6 address in this request keeps it.
                 let explicit: Vec<&str> = match v6 {

@@ -55,6 +55,7 @@ pub fn error(e: &Error) -> Response {
     match e {
         Error::NoCredentials | Error::BadAuth => text(401, "badauth".into())
             .with_additional_header("WWW-Authenticate", "Basic realm=\"porchlight\""),
+        Error::Forbidden(_) => text(403, "badauth".into()),
         Error::TooManyHosts { .. } => text(200, "numhost".into()),
         Error::BadAddress(_) => text(200, "badip".into()),
         Error::NotFound(_) | Error::Invalid(_) => text(200, "notfqdn".into()),

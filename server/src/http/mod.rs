@@ -6,6 +6,7 @@ mod acmedns;
 mod checkip;
 mod duckdns;
 mod dyndns2;
+mod hostup;
 mod httpreq;
 mod ipv64;
 mod native;
@@ -63,6 +64,13 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["nic", "checkip.html"]) => checkip::dyndns_page(ctx, r),
         // IPv64 (the verb is a parameter of /api).
         ("GET" | "POST" | "DELETE", ["api"]) => ipv64::api(ctx, r),
+        // HostUp v2: domains and per-hostname updaters.
+        ("GET", ["api", "v2", "domains"]) => hostup::domains(ctx, r),
+        ("GET", ["api", "v2", "domains", zone, "dyndns"]) => hostup::list(ctx, r, zone),
+        ("POST", ["api", "v2", "domains", zone, "dyndns"]) => hostup::create(ctx, r, zone),
+        ("GET", ["api", "v2", "domains", zone, "dyndns", id]) => hostup::get(ctx, r, zone, id),
+        ("PATCH", ["api", "v2", "domains", zone, "dyndns", id]) => hostup::set_enabled(ctx, r, zone, id),
+        ("DELETE", ["api", "v2", "domains", zone, "dyndns", id]) => hostup::delete(ctx, r, zone, id),
         // Native management API (the ipdock document).
         ("POST", ["api", "auth", "register"]) => native::auth::register(ctx, r),
         ("POST", ["api", "auth", "login"]) => native::auth::login(ctx, r),
@@ -158,7 +166,8 @@ mod tests {
     use super::*;
 
     /// (method, path with `{}` for parameters) of every `/api/…` line of the route table
-    /// above, read from this file's own source; `/api/v1/…` are other services' dialects.
+    /// above, read from this file's own source; `/api/v1/…` and `/api/v2/…` are other
+    /// services' dialects.
     fn routes_in_table() -> Vec<(String, String)> {
         let source = include_str!("mod.rs");
         let table = &source[source.find("match (request.method(), path.as_slice())").unwrap_or(0)..];
@@ -175,7 +184,7 @@ mod tests {
                     .map(|seg| if seg.starts_with('"') { seg.trim_matches('"').to_string() } else { "{}".to_string() })
                     .collect();
                 let path = format!("/{}", segments.join("/"));
-                if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+                if !path.starts_with("/api/") || path.starts_with("/api/v1/") || path.starts_with("/api/v2/") {
                     continue;
                 }
                 for method in methods.split('|').map(|m| m.trim().trim_matches('"')) {

@@ -10,6 +10,7 @@ pub mod invites;
 pub mod records;
 pub mod settings;
 pub mod tokens;
+pub mod updaters;
 pub mod users;
 pub mod zones;
 
@@ -30,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_invites.sql"),
     include_str!("migrations/0006_prefix_following.sql"),
     include_str!("migrations/0007_acme_accounts.sql"),
+    include_str!("migrations/0008_updaters.sql"),
 ];
 
 /// File name of the database inside the data directory.

@@ -10,6 +10,7 @@ mod clients;
 mod dialects;
 mod dns;
 mod domains;
+mod hostup;
 mod http_wire;
 mod https;
 mod ipv64;

@@ -1,0 +1,137 @@
+//! The HostUp v2 dialect: domains, per-hostname updaters whose 64-hex tokens update one
+//! hostname and one record type through the ordinary update endpoints, and RFC 7807 errors.
+
+use porchlight_tests::hickory_proto::rr::RecordType;
+use porchlight_tests::{HttpResponse, Lab, basic};
+use serde_json::{Value, json};
+
+const ZONE: &str = "00000000-0000-0000-0000-000000000001";
+const HOST: &str = "home.dyn.example.test";
+
+fn call(lab: &Lab, method: &str, path: &str, key: &str, body: Option<Value>) -> HttpResponse {
+    let auth = format!("Bearer {key}");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    lab.request(method, path, &[("Authorization", &auth), ("Accept", "application/json"), ("Content-Type", "application/json")], body.as_bytes())
+}
+
+fn key(lab: &Lab, session: &str, scopes: &[&str]) -> String {
+    let r = lab.api("POST", "/api/tokens", Some(session), Some(json!({"label": "hostup", "scopes": scopes})));
+    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
+}
+
+/// Asserts an RFC 7807 problem with `status` and `code`.
+fn assert_problem(r: &HttpResponse, status: u16, code: &str, instance: &str) -> Value {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    let doc = r.json();
+    assert_eq!((doc["status"].as_u64(), doc["code"].as_str(), doc["instance"].as_str()), (Some(u64::from(status)), Some(code), Some(instance)), "{doc}");
+    for field in ["type", "title", "detail"] {
+        assert!(doc[field].as_str().is_some_and(|v| !v.is_empty()), "{field} in {doc}");
+    }
+    assert!(doc["requestId"].as_str().unwrap().starts_with("req_"));
+    assert!(doc["timestamp"].as_str().unwrap().ends_with(".000Z"));
+    doc
+}
+
+#[test]
+fn updaters_are_made_listed_used_disabled_and_deleted() {
+    let lab = Lab::start();
+    let session = lab.login("a@example.com");
+    let key = key(&lab, &session, &["read:domains", "write:domains"]);
+
+    let r = call(&lab, "GET", "/api/v2/domains", &key, None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["data"][0], json!({"id": ZONE, "name": "dyn.example.test"}));
+
+    let path = format!("/api/v2/domains/{ZONE}/dyndns");
+    let r = call(&lab, "POST", &path, &key, Some(json!({"hostname": HOST, "recordType": "A"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let updater = r.json();
+    let token = updater["token"].as_str().unwrap().to_string();
+    assert!(updater["id"].as_str().unwrap().starts_with("ddns_"));
+    assert!(token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{token}");
+    assert_eq!(
+        (updater["hostname"].clone(), updater["recordType"].clone(), updater["lastIp"].clone(), updater["updateCount"].clone(), updater["enabled"].clone()),
+        (json!(HOST), json!("A"), Value::Null, json!(0), json!(true))
+    );
+    let id = updater["id"].as_str().unwrap().to_string();
+
+    // The token updates the A record of that hostname through the update endpoints...
+    let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.80"), &[("Authorization", &basic(HOST, &token))]);
+    assert_eq!((r.status, r.body.as_str()), (200, "good 203.0.113.80"));
+    assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.80"]);
+    let r = lab.get(&format!("/api/update?ip=203.0.113.81"), &[("Authorization", &format!("Bearer {token}"))]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    // ...but not its AAAA, nor another hostname.
+    let serial = lab.serial();
+    let r = lab.get(&format!("/nic/update?hostname={HOST}&myipv6=2001:db8::80"), &[("Authorization", &basic(HOST, &token))]);
+    assert_eq!((r.status, r.body.as_str()), (403, "badauth"));
+    lab.host("a@example.com", "other.dyn.example.test");
+    let r = lab.get("/nic/update?hostname=other.dyn.example.test&myip=203.0.113.82", &[("Authorization", &basic("x", &token))]);
+    assert_eq!(r.body, "nohost");
+    assert_eq!(lab.serial(), serial);
+
+    // Listing and getting show the counters, never the token.
+    let listed = call(&lab, "GET", &path, &key, None).json();
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    let got = call(&lab, "GET", &format!("{path}/{id}"), &key, None).json();
+    assert_eq!((got["updateCount"].clone(), got["lastIp"].clone(), got["token"].clone()), (json!(2), json!("203.0.113.81"), Value::Null));
+    assert!(got["lastUpdatedAt"].as_str().unwrap().ends_with(".000Z"));
+
+    // Disabled, the token stops working; enabled again, it works.
+    let r = call(&lab, "PATCH", &format!("{path}/{id}"), &key, Some(json!({"enabled": false})));
+    assert_eq!((r.status, r.json()["enabled"].clone()), (200, json!(false)));
+    let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.83"), &[("Authorization", &basic(HOST, &token))]);
+    assert_eq!((r.status, r.body.as_str()), (401, "badauth"));
+    assert_eq!(call(&lab, "PATCH", &format!("{path}/{id}"), &key, Some(json!({"enabled": true}))).status, 200);
+    let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.84"), &[("Authorization", &basic(HOST, &token))]);
+    assert_eq!(r.body, "good 203.0.113.84");
+
+    // Deleted, the token is gone; the hostname and its address stay.
+    assert_eq!(call(&lab, "DELETE", &format!("{path}/{id}"), &key, None).status, 204);
+    let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.85"), &[("Authorization", &basic(HOST, &token))]);
+    assert_eq!(r.status, 401);
+    assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.84"]);
+    assert_problem(&call(&lab, "GET", &format!("{path}/{id}"), &key, None), 404, "not_found", &format!("{path}/{id}"));
+}
+
+#[test]
+fn problems_for_bad_input_scopes_and_strangers() {
+    let lab = Lab::start();
+    let session = lab.login("a@example.com");
+    let writer = key(&lab, &session, &["write:domains"]);
+    let reader = key(&lab, &session, &["read:domains"]);
+    let path = format!("/api/v2/domains/{ZONE}/dyndns");
+
+    assert_problem(&call(&lab, "GET", "/api/v2/domains", "", None), 401, "unauthorized", "/api/v2/domains");
+    assert_problem(&call(&lab, "GET", "/api/v2/domains", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", None), 401, "unauthorized", "/api/v2/domains");
+    assert_problem(&call(&lab, "POST", &path, &reader, Some(json!({"hostname": HOST, "recordType": "A"}))), 403, "insufficient_scope", &path);
+
+    let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"recordType": "MX"}))), 400, "invalid_request", &path);
+    let pointers: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, vec!["/hostname", "/recordType"]);
+    assert_eq!(doc["errors"][0]["code"], "missing_required");
+    for hostname in ["home.elsewhere.test", "dyn.example.test"] {
+        let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": hostname, "recordType": "A"}))), 400, "invalid_request", &path);
+        assert_eq!(doc["errors"][0]["pointer"], "/hostname", "{hostname}");
+    }
+    assert_problem(&lab.request("POST", &path, &[("Authorization", &format!("Bearer {writer}"))], b"{not json"), 400, "invalid_request", &path);
+    let unknown = "/api/v2/domains/no-such-zone/dyndns";
+    assert_problem(&call(&lab, "POST", unknown, &writer, Some(json!({"hostname": HOST, "recordType": "A"}))), 404, "not_found", unknown);
+    // A hostname token is not an API key.
+    let host_token = lab.host("a@example.com", "mine.dyn.example.test");
+    assert_problem(&call(&lab, "GET", "/api/v2/domains", &host_token, None), 401, "unauthorized", "/api/v2/domains");
+
+    // Someone else's hostname and updaters are out of reach.
+    let made = call(&lab, "POST", &path, &writer, Some(json!({"hostname": HOST, "recordType": "AAAA"}))).json();
+    let id = made["id"].as_str().unwrap();
+    let stranger = key(&lab, &lab.login("b@example.com"), &["read:domains", "write:domains"]);
+    assert_problem(&call(&lab, "POST", &path, &stranger, Some(json!({"hostname": HOST, "recordType": "A"}))), 409, "conflict", &path);
+    for (method, body) in [("GET", None), ("PATCH", Some(json!({"enabled": false}))), ("DELETE", None)] {
+        assert_problem(&call(&lab, method, &format!("{path}/{id}"), &stranger, body), 404, "not_found", &format!("{path}/{id}"));
+    }
+    assert_eq!(call(&lab, "GET", &path, &stranger, None).json()["data"], json!([]));
+    // Plan limits come through as problems too (free: 3 hostnames; two exist).
+    call(&lab, "POST", &path, &writer, Some(json!({"hostname": "three.dyn.example.test", "recordType": "A"})));
+    assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": "four.dyn.example.test", "recordType": "A"}))), 403, "plan_limit", &path);
+}
