@@ -60,7 +60,7 @@ fn updaters_are_made_listed_used_disabled_and_deleted() {
     let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.80"), &[("Authorization", &basic(HOST, &token))]);
     assert_eq!((r.status, r.body.as_str()), (200, "good 203.0.113.80"));
     assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.80"]);
-    let r = lab.get(&format!("/api/update?ip=203.0.113.81"), &[("Authorization", &format!("Bearer {token}"))]);
+    let r = lab.get("/api/update?ip=203.0.113.81", &[("Authorization", &format!("Bearer {token}"))]);
     assert_eq!(r.status, 200, "{}", r.body);
     // ...but not its AAAA, nor another hostname.
     let serial = lab.serial();
