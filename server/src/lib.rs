@@ -16,6 +16,7 @@ pub mod hostnames;
 pub mod http;
 pub mod metrics;
 pub mod names;
+pub mod partners;
 pub mod password;
 pub mod plans;
 pub mod ratelimit;

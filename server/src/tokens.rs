@@ -6,7 +6,9 @@ use crate::error::{Error, Result};
 use crate::store::{self, tokens::TokenRow, users::UserRow};
 
 /// Scopes an account API key may carry.
-pub const SCOPES: [&str; 4] = ["read:domains", "write:domains", "write:records", "update"];
+pub const SCOPES: [&str; 5] = ["read:domains", "write:domains", "write:records", "update", "partner"];
+/// Scopes only administrators may give a key.
+const ADMIN_SCOPES: [&str; 1] = ["partner"];
 /// Longest label.
 const MAX_LABEL: usize = 100;
 
@@ -31,6 +33,9 @@ pub fn create(ctx: &Context, user: &UserRow, hostname_id: Option<&str>, label: &
         Some(_) => "update".to_string(),
         None => validate_scopes(scopes)?,
     };
+    if !user.is_admin && scopes.split_whitespace().any(|s| ADMIN_SCOPES.contains(&s)) {
+        return Err(Error::Forbidden("Only administrators may make partner keys".into()));
+    }
     let secret = crate::token::generate();
     ctx.store.write(|tx| {
         if let Some(id) = hostname_id {

@@ -168,6 +168,30 @@ impl Lab {
 }
 
 /// The lab configuration: everything on 127.0.0.1, port 0, one zone.
+/// Zone id of `parent.test` in a [`parent`] lab.
+pub const PARENT_ZONE_ID: &str = "00000000-0000-0000-0000-000000000002";
+
+/// A second appliance playing the parent zone `parent.test`, whose administrator (session
+/// returned) publishes delegations; point a lab's `delegation_resolver` at its DNS.
+pub fn parent() -> (Lab, String) {
+    let lab = Lab::start_with(|c| {
+        c.zone.push(porchlight::config::ZoneConfig { name: "parent.test".into(), nameservers: vec![], hostmaster: None, nameserver_addresses: vec![] });
+    });
+    let admin = lab.admin("registrar@example.com");
+    (lab, admin)
+}
+
+/// Delegates `mine.parent.test` to nameserver `to` in a [`parent`] lab.
+pub fn delegate(parent: &Lab, admin: &str, to: &str) {
+    let r = parent.api(
+        "POST",
+        &format!("/api/domains/{PARENT_ZONE_ID}/records"),
+        Some(admin),
+        Some(serde_json::json!({"type": "NS", "name": "mine", "content": to})),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
 pub fn lab_config(dir: &Path) -> Config {
     let overrides = Overrides {
         data_dir: Some(dir.join("data")),

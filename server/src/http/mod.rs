@@ -10,6 +10,7 @@ mod hostup;
 mod httpreq;
 mod ipv64;
 mod native;
+mod pocketdns;
 mod server;
 
 use std::sync::Arc;
@@ -64,6 +65,14 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["nic", "checkip.html"]) => checkip::dyndns_page(ctx, r),
         // IPv64 (the verb is a parameter of /api).
         ("GET" | "POST" | "DELETE", ["api"]) => ipv64::api(ctx, r),
+        // PocketDNS partner API.
+        ("POST", ["api", "v1", "users"]) => pocketdns::create_user(ctx, r),
+        ("GET", ["api", "v1", "users", user, "domains"]) => pocketdns::user_domains(ctx, r, user),
+        ("GET", ["api", "v1", "domains", id]) => pocketdns::domain(ctx, r, id),
+        ("POST", ["api", "v1", "dns_records"]) => pocketdns::create_record(ctx, r),
+        ("GET", ["api", "v1", "dns_records", id]) => pocketdns::record(ctx, r, id),
+        ("PATCH", ["api", "v1", "dns_records", id]) => pocketdns::update_record(ctx, r, id),
+        ("DELETE", ["api", "v1", "dns_records", id]) => pocketdns::delete_record(ctx, r, id),
         // HostUp v2: domains and per-hostname updaters.
         ("GET", ["api", "v2", "domains"]) => hostup::domains(ctx, r),
         ("GET", ["api", "v2", "domains", zone, "dyndns"]) => hostup::list(ctx, r, zone),
@@ -74,6 +83,7 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         // Native management API (the ipdock document).
         ("POST", ["api", "auth", "register"]) => native::auth::register(ctx, r),
         ("POST", ["api", "auth", "login"]) => native::auth::login(ctx, r),
+        ("POST", ["api", "auth", "link"]) => native::auth::redeem_link(ctx, r),
         ("POST", ["api", "auth", "logout-all"]) => native::auth::logout_everywhere(ctx, r),
         ("GET", ["api", "me"]) => native::auth::me(ctx, r),
         ("DELETE", ["api", "me"]) => native::auth::delete_account(ctx, r),

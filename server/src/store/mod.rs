@@ -7,6 +7,7 @@ pub mod backup;
 pub mod history;
 pub mod hostnames;
 pub mod invites;
+pub mod partners;
 pub mod records;
 pub mod settings;
 pub mod tokens;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_prefix_following.sql"),
     include_str!("migrations/0007_acme_accounts.sql"),
     include_str!("migrations/0008_updaters.sql"),
+    include_str!("migrations/0009_partners.sql"),
 ];
 
 /// File name of the database inside the data directory.

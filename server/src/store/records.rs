@@ -166,6 +166,11 @@ pub fn for_hostname(conn: &Connection, hostname_id: &str) -> Result<Vec<RecordRo
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The record `id`, in whichever zone.
+pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<RecordRow>> {
+    Ok(conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE id = ?1"))?.query_row([id], row).optional()?)
+}
+
 /// The record with row number `number`.
 pub fn find_by_number(conn: &Connection, number: i64) -> Result<Option<RecordRow>> {
     Ok(conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE rowid = ?1"))?.query_row([number], row).optional()?)

@@ -1,32 +1,10 @@
 //! Custom domains: added by an account, delegated at the parent, verified against a real DNS
 //! server playing the parent zone (a second appliance), and only then served.
 
-use porchlight::config::ZoneConfig;
 use porchlight_tests::hickory_proto::op::ResponseCode;
 use porchlight_tests::hickory_proto::rr::RecordType;
-use porchlight_tests::{Lab, basic, rcode};
+use porchlight_tests::{Lab, basic, delegate, parent, rcode};
 use serde_json::json;
-
-const PARENT_ZONE_ID: &str = "00000000-0000-0000-0000-000000000002";
-
-/// The parent: serves `parent.test`, whose administrator publishes delegations.
-fn parent() -> (Lab, String) {
-    let lab = Lab::start_with(|c| {
-        c.zone.push(ZoneConfig { name: "parent.test".into(), nameservers: vec![], hostmaster: None, nameserver_addresses: vec![] });
-    });
-    let admin = lab.admin("registrar@example.com");
-    (lab, admin)
-}
-
-fn delegate(parent: &Lab, admin: &str, to: &str) {
-    let r = parent.api(
-        "POST",
-        &format!("/api/domains/{PARENT_ZONE_ID}/records"),
-        Some(admin),
-        Some(json!({"type": "NS", "name": "mine", "content": to})),
-    );
-    assert_eq!(r.status, 201, "{}", r.body);
-}
 
 #[test]
 fn a_custom_domain_is_served_only_once_its_delegation_is_right() {

@@ -15,5 +15,6 @@ mod http_wire;
 mod https;
 mod ipv64;
 mod management;
+mod pocketdns;
 mod prefixes;
 mod records;

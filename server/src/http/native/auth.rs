@@ -38,6 +38,23 @@ pub fn login(ctx: &Context, request: &Request) -> Response {
     })
 }
 
+#[derive(Deserialize)]
+struct LoginLink {
+    code: String,
+}
+
+/// Signs in with a single-use login link's code (made by a partner); answers like login.
+pub fn redeem_link(ctx: &Context, request: &Request) -> Response {
+    let source = client_key(ctx, request);
+    limited(&ctx.limits.login, &source, || {
+        let input: LoginLink = body(request)?;
+        let user = crate::partners::redeem(ctx, &input.code)?;
+        ctx.store.write(|tx| crate::store::history::event(tx, Some(&user.id), "login", &user.email, "login link", &source))?;
+        let token = crate::session::issue(ctx, &user)?;
+        Ok(reply(200, &json!({"token": token, "user": user_json(&user)})))
+    })
+}
+
 pub fn me(ctx: &Context, request: &Request) -> Response {
     limited(&ctx.limits.api, &client_key(ctx, request), || Ok(reply(200, &user_json(&session(ctx, request)?))))
 }

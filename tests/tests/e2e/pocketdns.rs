@@ -1,0 +1,121 @@
+//! The PocketDNS partner API: partner keys made by an administrator, users created or found
+//! by the partner's identifier, single-use 24-hour login links, and DNS records in those
+//! users' verified domains, live in DNS.
+
+use porchlight_tests::hickory_proto::rr::RecordType;
+use porchlight_tests::{HttpResponse, Lab, delegate, parent};
+use serde_json::{Value, json};
+
+fn call(lab: &Lab, method: &str, path: &str, key: &str, body: Option<Value>) -> HttpResponse {
+    let auth = format!("Bearer {key}");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    lab.request(method, path, &[("Authorization", &auth), ("Content-Type", "application/json")], body.as_bytes())
+}
+
+fn partner_key(lab: &Lab, admin: &str) -> String {
+    let r = lab.api("POST", "/api/tokens", Some(admin), Some(json!({"label": "partner", "scopes": ["partner"]})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
+}
+
+fn assert_errors(r: &HttpResponse, status: u16) {
+    assert_eq!(r.status, status, "{}", r.body);
+    let errors = r.json()["errors"].clone();
+    assert!(errors.as_array().is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_string)), "{errors}");
+}
+
+/// The code in a login URL.
+fn code(login_url: &str) -> String {
+    login_url.split("code=").nth(1).unwrap().to_string()
+}
+
+#[test]
+fn a_partner_creates_a_user_signs_it_in_and_manages_its_records() {
+    let (parent_lab, registrar) = parent();
+    delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
+    let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent_lab.dns()));
+    let admin = lab.admin("admin@example.com");
+    let key = partner_key(&lab, &admin);
+
+    let r = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "u123@example.com"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["user_identifier"], "user-123");
+    assert!(r.header("x-ratelimit-limit").is_some() && r.header("x-ratelimit-remaining").is_some() && r.header("x-ratelimit-reset").is_some());
+    let url = r.json()["login_url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&format!("http://{}/login?code=", lab.http())), "{url}");
+
+    // The link signs the user in once.
+    let r = lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(&url)})));
+    assert_eq!((r.status, r.json()["user"]["email"].clone()), (200, json!("u123@example.com")));
+    let session = r.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(&url)}))).status, 422, "single use");
+    // Asking again finds the same user, with a fresh link.
+    let again = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123"}))).json();
+    assert_ne!(again["login_url"].as_str().unwrap(), url);
+    let r = lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(again["login_url"].as_str().unwrap())})));
+    assert_eq!(r.json()["user"]["email"], "u123@example.com");
+
+    // The user adds and verifies a domain; the partner sees it.
+    let id = lab.api("POST", "/api/domains", Some(&session), Some(json!({"name": "mine.parent.test"}))).json()["domain"]["id"].as_str().unwrap().to_string();
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).status, 200);
+    let r = call(&lab, "GET", "/api/v1/users/user-123/domains", &key, None);
+    assert_eq!((r.status, r.json()["domains"][0]["id"].clone(), r.json()["domains"][0]["name"].clone()), (200, json!(id), json!("mine.parent.test")));
+    let r = call(&lab, "GET", &format!("/api/v1/domains/{id}"), &key, None);
+    assert_eq!((r.json()["id"].clone(), r.json()["name"].clone()), (json!(id), json!("mine.parent.test")));
+
+    // Records: create, read, change, delete — each live in DNS.
+    let r = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": id, "type": "A", "name": "www", "value": "192.0.2.10"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let record = r.json();
+    assert_eq!((record["type"].clone(), record["name"].clone(), record["value"].clone(), record["ttl"].clone()), (json!("A"), json!("www"), json!("192.0.2.10"), json!(3600)));
+    let rid = record["id"].as_str().unwrap().to_string();
+    assert_eq!(lab.answers("www.mine.parent.test", RecordType::A), vec!["192.0.2.10"]);
+    let r = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": id, "type": "TXT", "name": "@", "value": "v=spf1 -all", "ttl": 300})));
+    assert_eq!((r.status, r.json()["name"].clone()), (201, json!("@")));
+    assert_eq!(lab.answers("mine.parent.test", RecordType::TXT), vec!["v=spf1 -all"]);
+
+    assert_eq!(call(&lab, "GET", &format!("/api/v1/dns_records/{rid}"), &key, None).json(), record);
+    let r = call(&lab, "PATCH", &format!("/api/v1/dns_records/{rid}"), &key, Some(json!({"value": "192.0.2.11", "ttl": 120})));
+    assert_eq!((r.status, r.json()["value"].clone(), r.json()["ttl"].clone()), (200, json!("192.0.2.11"), json!(120)));
+    assert_eq!(lab.answers("www.mine.parent.test", RecordType::A), vec!["192.0.2.11"]);
+    assert_errors(&call(&lab, "PATCH", &format!("/api/v1/dns_records/{rid}"), &key, Some(json!({"type": "AAAA"}))), 422);
+    assert_errors(&call(&lab, "PATCH", &format!("/api/v1/dns_records/{rid}"), &key, Some(json!({"value": "not-an-ip"}))), 422);
+    let r = call(&lab, "DELETE", &format!("/api/v1/dns_records/{rid}"), &key, None);
+    assert_eq!((r.status, r.body.as_str()), (204, ""));
+    assert!(lab.answers("www.mine.parent.test", RecordType::A).is_empty());
+    assert_errors(&call(&lab, "GET", &format!("/api/v1/dns_records/{rid}"), &key, None), 404);
+}
+
+#[test]
+fn partners_reach_only_their_own_users_and_errors_come_as_a_list() {
+    let lab = Lab::start();
+    let admin = lab.admin("admin@example.com");
+    let key = partner_key(&lab, &admin);
+    let other = partner_key(&lab, &admin);
+    // Only administrators make partner keys; other keys are not partner keys.
+    let user = lab.login("someone@example.com");
+    let r = lab.api("POST", "/api/tokens", Some(&user), Some(json!({"label": "p", "scopes": ["partner"]})));
+    assert_eq!(r.status, 403);
+    let plain = lab.api("POST", "/api/tokens", Some(&user), Some(json!({"label": "k", "scopes": ["write:records"]}))).json()["token"]["tokenValue"].as_str().unwrap().to_string();
+    assert_errors(&call(&lab, "POST", "/api/v1/users", &plain, Some(json!({"user_identifier": "x"}))), 401);
+    assert_errors(&call(&lab, "POST", "/api/v1/users", "", Some(json!({"user_identifier": "x"}))), 401);
+
+    assert_eq!(call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-1"}))).status, 201);
+    // Another partner does not see user-1, and an existing account cannot be claimed by e-mail.
+    assert_errors(&call(&lab, "GET", "/api/v1/users/user-1/domains", &other, None), 404);
+    assert_errors(&call(&lab, "POST", "/api/v1/users", &other, Some(json!({"user_identifier": "u", "email": "someone@example.com"}))), 422);
+    // Validation and unknown things.
+    assert_errors(&call(&lab, "POST", "/api/v1/users", &key, Some(json!({"email": "x@example.com"}))), 422);
+    assert_errors(&lab.request("POST", "/api/v1/users", &[("Authorization", &format!("Bearer {key}"))], b"{oops"), 400);
+    assert_errors(&call(&lab, "GET", "/api/v1/domains/nope", &key, None), 404);
+    assert_errors(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"type": "A"}))), 422);
+    assert_errors(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": "nope", "type": "A", "name": "x", "value": "192.0.2.1"}))), 404);
+    // A hostname's records in a built-in zone are not a partner's to touch.
+    lab.host("someone@example.com", "h.dyn.example.test");
+    let record = lab.count("SELECT count(*) FROM records");
+    let zone = "00000000-0000-0000-0000-000000000001";
+    assert_errors(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": zone, "type": "TXT", "name": "h", "value": "x"}))), 404);
+    assert_eq!(lab.count("SELECT count(*) FROM records"), record);
+    let r = lab.api("POST", "/api/auth/link", None, Some(json!({"code": "pth_madeupmadeupmadeup"})));
+    assert_eq!((r.status, r.json()["error"].is_string()), (422, true));
+}
