@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every test of porchlight. On a fresh Debian machine it first installs what the tests
-# need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn) and BIND's zone checker, and clippy.
+# need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn, GNU wget, curl), BIND's zone checker, and clippy.
 # Then: lints, unit tests, the end-to-end suite, and the static release binary.
 #
 # Variables:
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # program:package pairs
 missing=""
-for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils curl:curl; do
+for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils curl:curl wget:wget; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 if [ -n "$missing" ]; then

@@ -18,3 +18,4 @@ mod management;
 mod pocketdns;
 mod prefixes;
 mod records;
+mod routers;
