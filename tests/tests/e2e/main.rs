@@ -17,5 +17,6 @@ mod ipv64;
 mod management;
 mod pocketdns;
 mod prefixes;
+mod recipes;
 mod records;
 mod routers;
