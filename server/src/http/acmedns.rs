@@ -2,8 +2,6 @@
 //! cert-manager): `POST /register`, `POST /update` with `X-Api-User`/`X-Api-Key`, errors as
 //! `{"error": "<code>"}` with acme-dns's codes.
 
-use std::io::Read as _;
-
 use ipnet::IpNet;
 use rouille::{Request, Response};
 use serde::Deserialize;
@@ -28,7 +26,7 @@ struct UpdateBody {
 
 pub fn register(ctx: &Context, request: &Request) -> Response {
     super::limited(&ctx.limits.api, &super::client_key(ctx, request), error, || {
-        let text = body(request)?;
+        let text = super::body_text(request).map_err(|_| Error::BadRequest("malformed_json_payload".into()))?;
         let input: RegisterBody = if text.trim().is_empty() { RegisterBody::default() } else { parse(&text)? };
         let allow_from = input
             .allowfrom
@@ -55,7 +53,7 @@ pub fn update(ctx: &Context, request: &Request) -> Response {
         if user.is_empty() || key.is_empty() {
             return Err(Error::NoCredentials);
         }
-        let input: UpdateBody = parse(&body(request)?)?;
+        let input: UpdateBody = parse(&super::body_text(request).map_err(|_| Error::BadRequest("malformed_json_payload".into()))?)?;
         if input.txt.is_empty() {
             return Err(Error::BadRequest("bad_txt".into()));
         }
@@ -84,14 +82,6 @@ fn owner(ctx: &Context, request: &Request) -> Result<Option<UserRow>, Error> {
             .map(Some)
             .ok_or(Error::BadAuth),
     }
-}
-
-fn body(request: &Request) -> Result<String, Error> {
-    let mut text = String::new();
-    if let Some(mut data) = request.data() {
-        data.read_to_string(&mut text).map_err(|_| Error::BadRequest("malformed_json_payload".into()))?;
-    }
-    Ok(text)
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {

@@ -5,7 +5,6 @@
 use std::io::Read as _;
 
 use rouille::{Request, Response};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::caller;
@@ -43,7 +42,7 @@ pub fn domains(ctx: &Context, request: &Request) -> Response {
 pub fn create(ctx: &Context, request: &Request, zone_id: &str) -> Response {
     handle(ctx, request, |caller| {
         caller.require("write:domains")?;
-        let body: Value = json_body(request)?;
+        let body: Value = super::json_body(request)?;
         let mut fields = Vec::new();
         let hostname = body["hostname"].as_str().unwrap_or_default().trim().to_string();
         if hostname.is_empty() {
@@ -86,7 +85,7 @@ pub fn get(ctx: &Context, request: &Request, zone_id: &str, id: &str) -> Respons
 pub fn set_enabled(ctx: &Context, request: &Request, zone_id: &str, id: &str) -> Response {
     handle(ctx, request, |caller| {
         caller.require("write:domains")?;
-        let body: Value = json_body(request)?;
+        let body: Value = super::json_body(request)?;
         let Some(enabled) = body["enabled"].as_bool() else {
             return Err(Problem {
                 error: Error::BadRequest("The request body failed validation.".into()),
@@ -140,14 +139,6 @@ fn finish(response: Response, instance: &str, fields: Vec<FieldError>) -> Respon
         doc["errors"] = fields.iter().map(|(pointer, detail, code)| json!({"pointer": pointer, "detail": detail, "code": code})).collect();
     }
     Response { status_code, headers, data: rouille::ResponseBody::from_string(doc.to_string()), upgrade }
-}
-
-fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, Problem> {
-    let mut text = String::new();
-    if let Some(mut data) = request.data() {
-        data.read_to_string(&mut text).map_err(|_| Error::BadRequest("The request body is not UTF-8.".into()))?;
-    }
-    serde_json::from_str(&text).map_err(|e| Error::BadRequest(format!("The request body is not valid JSON: {e}")).into())
 }
 
 fn updater_json(u: &UpdaterRow, token: Option<&str>) -> Value {

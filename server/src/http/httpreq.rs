@@ -2,8 +2,6 @@
 //! (default mode) or `{domain, token, keyAuth}` (RAW mode), Basic credentials; answers are
 //! plain text, any 2xx meaning done.
 
-use std::io::Read as _;
-
 use rouille::{Request, Response};
 use serde::Deserialize;
 
@@ -34,10 +32,7 @@ pub fn handle(ctx: &Context, request: &Request, action: Action) -> Response {
             return Err(Error::NoCredentials);
         }
         let caller = crate::tokens::authenticate(ctx, &credentials.secrets, |_| true)?;
-        let mut text = String::new();
-        if let Some(mut data) = request.data() {
-            data.read_to_string(&mut text).map_err(|_| Error::BadRequest("The body is not UTF-8".into()))?;
-        }
+        let text = super::body_text(request)?;
         let body: Body = serde_json::from_str(&text)
             .map_err(|_| Error::BadRequest("Expected JSON {\"fqdn\",\"value\"} or {\"domain\",\"token\",\"keyAuth\"}".into()))?;
         let (fqdn, value) = match body {

@@ -124,6 +124,22 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
     }
 }
 
+/// The request body as text (the server bounds its size).
+fn body_text(request: &Request) -> Result<String> {
+    let mut text = String::new();
+    if let Some(mut data) = request.data() {
+        std::io::Read::read_to_string(&mut data, &mut text)
+            .map_err(|_| crate::error::Error::BadRequest("Request body is not UTF-8".into()))?;
+    }
+    Ok(text)
+}
+
+/// The request body as JSON.
+fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T> {
+    serde_json::from_str(&body_text(request)?)
+        .map_err(|e| crate::error::Error::BadRequest(format!("Request body is not valid JSON: {e}")))
+}
+
 /// `X-RateLimit-*` headers telling a client what is left of its budget.
 fn with_budget(response: Response, budget: &crate::ratelimit::Budget) -> Response {
     response

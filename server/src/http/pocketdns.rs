@@ -2,14 +2,11 @@
 //! 24-hour login link for each, read their users' domains, and manage DNS records. Errors
 //! are `{"errors": […]}` with the document's status codes.
 
-use std::io::Read as _;
-
 use rouille::{Request, Response};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::caller;
+use super::{caller, json_body as body};
 use crate::Context;
 use crate::error::Error;
 use crate::records::edit::{self, Input, Patch};
@@ -26,22 +23,11 @@ struct NewUser {
     email: Option<String>,
 }
 
+/// A record's fields as the document names them: all given when creating, any when
+/// changing.
 #[derive(Deserialize)]
-struct NewRecord {
+struct RecordFields {
     domain_id: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    name: Option<String>,
-    value: Option<String>,
-    ttl: Option<u32>,
-    priority: Option<u16>,
-    weight: Option<u16>,
-    port: Option<u16>,
-    target: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RecordChange {
     #[serde(rename = "type")]
     kind: Option<String>,
     name: Option<String>,
@@ -79,7 +65,7 @@ pub fn domain(ctx: &Context, request: &Request, id: &str) -> Response {
 
 pub fn create_record(ctx: &Context, request: &Request) -> Response {
     handle(ctx, request, |partner| {
-        let r: NewRecord = body(request)?;
+        let r: RecordFields = body(request)?;
         let mut missing = Vec::new();
         for (field, value) in [("domain_id", &r.domain_id), ("type", &r.kind), ("name", &r.name)] {
             if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
@@ -118,7 +104,10 @@ pub fn record(ctx: &Context, request: &Request, id: &str) -> Response {
 pub fn update_record(ctx: &Context, request: &Request, id: &str) -> Response {
     handle(ctx, request, |partner| {
         let (row, domain, owner) = crate::partners::record(ctx, partner, id)?;
-        let change: RecordChange = body(request)?;
+        let change: RecordFields = body(request)?;
+        if change.domain_id.as_deref().is_some_and(|d| d != domain.id) {
+            return Err(Error::Invalid("A record cannot move to another domain; delete it and create a new one".into()));
+        }
         if change.kind.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case(&row.kind)) {
             return Err(Error::Invalid("A record's type cannot be changed; delete it and create a new one".into()));
         }
@@ -192,14 +181,6 @@ fn record_json(r: &RecordRow, domain: &CustomRow) -> Value {
         doc["target"] = json!(r.content);
     }
     doc
-}
-
-fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Error> {
-    let mut text = String::new();
-    if let Some(mut data) = request.data() {
-        data.read_to_string(&mut text).map_err(|_| Error::BadRequest("Request body is not UTF-8".into()))?;
-    }
-    serde_json::from_str(&text).map_err(|e| Error::BadRequest(format!("Request body is not valid JSON: {e}")))
 }
 
 fn reply(status: u16, body: &Value) -> Response {

@@ -11,11 +11,8 @@ pub mod records;
 pub mod tokens;
 pub mod update;
 
-use std::io::Read as _;
-
 use rouille::{Request, Response};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::Context;
@@ -57,14 +54,7 @@ pub fn reply(status: u16, value: &impl Serialize) -> Response {
     Response::json(value).with_status_code(status).with_additional_header("Cache-Control", "no-store")
 }
 
-/// Reads a JSON body into `T`.
-fn body<T: DeserializeOwned>(request: &Request) -> Result<T, Error> {
-    let mut text = String::new();
-    if let Some(mut data) = request.data() {
-        data.read_to_string(&mut text).map_err(|_| Error::BadRequest("Request body is not UTF-8".into()))?;
-    }
-    serde_json::from_str(&text).map_err(|e| Error::BadRequest(format!("Request body is not valid JSON: {e}")))
-}
+use super::json_body as body;
 
 /// For `Option<Option<T>>` fields: absent → None, `null` → Some(None), a value → Some(Some).
 fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
