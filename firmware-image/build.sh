@@ -11,6 +11,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 [ "$#" -gt 0 ] || { echo "usage: $0 ARTIFACT... (x86_64)" >&2; exit 2; }
+# Every binary embeds the admin UI.
+[ -f "$here/../web-ui/dist/index.html.gz" ] || sh "$here/../web-ui/build.sh"
 for artifact in "$@"; do
     case "$artifact" in
         x86_64) sh "$here/x86_64.sh" ;;

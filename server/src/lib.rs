@@ -22,6 +22,7 @@ pub mod plans;
 pub mod ratelimit;
 pub mod records;
 pub mod session;
+pub mod setup;
 pub mod store;
 pub mod tls;
 pub mod token;
@@ -119,6 +120,9 @@ impl Appliance {
             let _ = stopped.await;
         }));
         let (http, https) = http::start(ctx.clone())?;
+        if let Some(code) = setup::new_code(&ctx)? {
+            tracing::warn!("no administrator yet: create one at http://{}/setup?code={code}", http.addr());
+        }
         let stopping = Arc::new(AtomicBool::new(false));
         let housekeeping = spawn_housekeeping(ctx.clone(), stopping.clone())?;
         Ok(Self {

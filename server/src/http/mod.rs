@@ -12,6 +12,7 @@ mod ipv64;
 mod native;
 mod pocketdns;
 mod server;
+mod ui;
 
 use std::sync::Arc;
 
@@ -83,6 +84,8 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         // Native management API (the ipdock document).
         ("POST", ["api", "auth", "register"]) => native::auth::register(ctx, r),
         ("POST", ["api", "auth", "login"]) => native::auth::login(ctx, r),
+        ("GET", ["api", "setup"]) => native::auth::setup_status(ctx, r),
+        ("POST", ["api", "setup"]) => native::auth::setup(ctx, r),
         ("POST", ["api", "auth", "link"]) => native::auth::redeem_link(ctx, r),
         ("POST", ["api", "auth", "logout-all"]) => native::auth::logout_everywhere(ctx, r),
         ("GET", ["api", "me"]) => native::auth::me(ctx, r),
@@ -116,6 +119,9 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
         ("GET", ["api", "admin", "backup"]) => native::admin::backup(ctx, r),
         ("GET" | "PATCH", ["api", "admin", "settings"]) => native::admin::settings(ctx, r),
         ("GET", ["api", "openapi.json"]) => Response::from_data("application/json", OPENAPI),
+        // The admin UI: its start page for its own paths, content-hashed files.
+        ("GET", [""] | ["setup"] | ["login"]) => ui::index(r),
+        ("GET", ["assets", name]) => ui::asset(r, name),
         // Operations.
         ("GET", ["healthz"] | ["health"]) => Response::text("ok"),
         ("GET", ["metrics"]) => metrics(ctx),

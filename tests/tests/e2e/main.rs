@@ -20,3 +20,4 @@ mod prefixes;
 mod recipes;
 mod records;
 mod routers;
+mod ui;

@@ -39,6 +39,28 @@ pub fn login(ctx: &Context, request: &Request) -> Response {
 }
 
 #[derive(Deserialize)]
+struct Setup {
+    code: String,
+    email: String,
+    password: String,
+}
+
+/// `GET /api/setup`: whether the first administrator still has to be made.
+pub fn setup_status(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || Ok(reply(200, &json!({"needed": crate::setup::needed(ctx)?}))))
+}
+
+/// `POST /api/setup`: makes the first administrator with the printed setup code.
+pub fn setup(ctx: &Context, request: &Request) -> Response {
+    limited(&ctx.limits.login, &client_key(ctx, request), || {
+        let input: Setup = body(request)?;
+        let user = crate::setup::complete(ctx, &input.code, &input.email, &input.password)?;
+        let token = crate::session::issue(ctx, &user)?;
+        Ok(reply(201, &json!({"token": token, "user": user_json(&user)})))
+    })
+}
+
+#[derive(Deserialize)]
 struct LoginLink {
     code: String,
 }

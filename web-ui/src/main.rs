@@ -1,0 +1,10 @@
+//! porchlight's admin UI: a Leptos client-side app that talks only to the appliance's
+//! native JSON API.
+
+mod api;
+mod app;
+mod pages;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

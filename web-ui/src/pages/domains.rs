@@ -1,0 +1,86 @@
+//! Custom domains: add one, see exactly which NS records to set at the registrar, verify.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::text;
+use crate::api;
+
+#[component]
+pub fn Domains() -> impl IntoView {
+    let domains = RwSignal::new(Vec::<Value>::new());
+    let error = RwSignal::new(None::<String>);
+    let name = RwSignal::new(String::new());
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::call::<Value>("GET", "/api/domains", None::<&()>).await {
+                Ok(v) => domains.set(v["domains"].as_array().cloned().unwrap_or_default()),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    load();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = json!({"name": name.get()});
+        leptos::task::spawn_local(async move {
+            match api::call::<Value>("POST", "/api/domains", Some(&body)).await {
+                Ok(_) => {
+                    error.set(None);
+                    name.set(String::new());
+                    load();
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <h1>"Domains"</h1>
+        <section class="card">
+            <h2>"Add your own domain"</h2>
+            <form class="row" on:submit=add>
+                <label>"Domain" <input name="domain" placeholder="example.org" required bind:value=name/></label>
+                <button type="submit">"Add"</button>
+            </form>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </section>
+        {move || domains.get().into_iter().map(|d| view! { <DomainCard domain=d/> }).collect_view()}
+    }
+}
+
+#[component]
+fn DomainCard(domain: Value) -> impl IntoView {
+    let id = text(&domain, "id");
+    let name = text(&domain, "name");
+    let custom = text(&domain, "type") == "custom";
+    let verified = RwSignal::new(domain["verified"].as_bool() == Some(true));
+    let message = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let nameservers: Vec<String> = domain["nameservers"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)).collect();
+    let verify = move |_| {
+        let path = format!("/api/domains/{id}/verify");
+        leptos::task::spawn_local(async move {
+            match api::call::<Value>("POST", &path, None::<&()>).await {
+                Ok(v) => {
+                    verified.set(v["delegation"]["verified"].as_bool() == Some(true));
+                    message.set(v["delegation"]["message"].as_str().map(String::from));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let records = nameservers.iter().map(|ns| format!("{name}. IN NS {ns}.")).collect::<Vec<_>>().join("\n");
+    view! {
+        <section class="card" data-domain=name.clone()>
+            <h2>{name.clone()} " " <small class="muted">{if custom { "custom" } else { "built-in" }}</small></h2>
+            {custom.then(|| view! {
+                <p>{move || if verified.get() { "Delegated and served." } else { "Not served yet: set these NS records at your registrar, then verify." }}</p>
+                <pre>{records.clone()}</pre>
+                <button type="button" on:click=verify.clone()>"Verify delegation"</button>
+                <p role="status">{move || message.get()}</p>
+                <p class="error" role="alert">{move || error.get()}</p>
+            })}
+        </section>
+    }
+}

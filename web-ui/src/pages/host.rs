@@ -1,0 +1,140 @@
+//! One host: its address history as a timeline, the "follow IPv6 prefix" setting, and
+//! ready-to-paste client configurations with the appliance's address, the hostname and (while
+//! it is still known) the token filled in.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::dashboard::CopyButton;
+use super::{text, when};
+use crate::api;
+use crate::app::{Page, Session};
+
+#[component]
+pub fn HostDetail(id: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let host = RwSignal::new(None::<Value>);
+    let history = RwSignal::new(Vec::<Value>::new());
+    let error = RwSignal::new(None::<String>);
+    let load_id = id.clone();
+    leptos::task::spawn_local(async move {
+        match api::call::<Value>("GET", &format!("/api/hostnames/{load_id}"), None::<&()>).await {
+            Ok(v) => host.set(Some(v["hostname"].clone())),
+            Err(e) => error.set(Some(e.message)),
+        }
+        if let Ok(v) = api::call::<Value>("GET", &format!("/api/hostnames/{load_id}/history?limit=100"), None::<&()>).await {
+            history.set(v["history"].as_array().cloned().unwrap_or_default());
+        }
+    });
+    let token = session.fresh_tokens.with_untracked(|t| t.iter().find(|(h, _)| *h == id).map(|(_, t)| t.clone()));
+    view! {
+        <p><button type="button" class="plain" on:click=move |_| session.page.set(Page::Dashboard)>"← All hosts"</button></p>
+        <p class="error" role="alert">{move || error.get()}</p>
+        {move || host.get().map(|h| {
+            let fqdn = text(&h, "fqdn");
+            view! {
+                <h1>{fqdn.clone()}</h1>
+                <p>"IPv4 " <code>{text(&h, "ipv4")}</code> " · IPv6 " <code>{text(&h, "ipv6")}</code> " · TTL " {text(&h, "ttl")} " s"</p>
+                <PrefixSetting host=h.clone() on_saved=move |v| host.set(Some(v))/>
+                <section class="card">
+                    <h2>"Address history"</h2>
+                    <Show when=move || !history.with(Vec::is_empty) fallback=|| view! { <p class="muted">"No updates yet."</p> }>
+                        <ol class="timeline">
+                            {move || history.get().into_iter().map(|c| view! {
+                                <li>
+                                    <time>{when(&text(&c, "at"))}</time> " " <strong>{text(&c, "type")}</strong> " "
+                                    <code>{text(&c, "old")}</code> " → " <code>{text(&c, "new")}</code>
+                                    <span class="muted">" from " {text(&c, "source")} " (" {text(&c, "dialect")} ", " {text(&c, "userAgent")} ")"</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    </Show>
+                </section>
+                <ClientConfigs fqdn=fqdn token=token.clone()/>
+            }
+        })}
+    }
+}
+
+/// Whether the host follows the account's IPv6 prefix, and with which interface id.
+#[component]
+fn PrefixSetting(host: Value, on_saved: impl Fn(Value) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let id = text(&host, "id");
+    let iid = RwSignal::new(text(&host, "ipv6InterfaceId"));
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = iid.get();
+        let body = if value.trim().is_empty() { json!({"ipv6InterfaceId": null}) } else { json!({"ipv6InterfaceId": value.trim()}) };
+        let path = format!("/api/hostnames/{id}");
+        leptos::task::spawn_local(async move {
+            match api::call::<Value>("PATCH", &path, Some(&body)).await {
+                Ok(v) => {
+                    error.set(None);
+                    saved.set(true);
+                    on_saved(v["hostname"].clone());
+                }
+                Err(e) => {
+                    saved.set(false);
+                    error.set(Some(e.message));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Follow the IPv6 prefix"</h2>
+            <p class="muted">"Give this host's interface id and it moves with every new prefix your router reports (ip6lanprefix, ipv6prefix). Leave empty to stop."</p>
+            <form class="row" on:submit=save>
+                <label>"Interface id" <input name="ipv6InterfaceId" placeholder="::1a2b:3c4d:5e6f:7080" bind:value=iid/></label>
+                <button type="submit">"Save"</button>
+                <span class="ok" role="status">{move || saved.get().then_some("Saved")}</span>
+            </form>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </section>
+    }
+}
+
+/// Client configurations, each ready to paste.
+#[component]
+fn ClientConfigs(fqdn: String, token: Option<String>) -> impl IntoView {
+    let base = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let server = base.trim_start_matches("http://").trim_start_matches("https://").to_string();
+    let tls = base.starts_with("https://");
+    let known = token.is_some();
+    let token = token.unwrap_or_else(|| "YOUR_TOKEN".into());
+    let configs = configs(&base, &server, tls, &fqdn, &token);
+    view! {
+        <section class="card">
+            <h2>"Set up a client"</h2>
+            {(!known).then(|| view! { <p class="muted">"The token is shown only when made; regenerate it under Tokens and put it where YOUR_TOKEN stands."</p> })}
+            {configs.into_iter().map(|(name, text)| view! {
+                <details class="client" data-client=name>
+                    <summary>{name}</summary>
+                    <pre>{text.clone()}</pre>
+                    <CopyButton text=text label="Copy"/>
+                </details>
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// (client, configuration) for every supported client.
+fn configs(base: &str, server: &str, tls: bool, host: &str, token: &str) -> Vec<(&'static str, String)> {
+    let update = format!("{base}/nic/update?hostname={host}&myip=");
+    let ssl = if tls { "yes" } else { "no" };
+    let inadyn_ssl = if tls { "true" } else { "false" };
+    vec![
+        ("UniFi", format!("Service: dyndns\nHostname: {host}\nUsername: {host}\nPassword: {token}\nServer: {server}\n\n(or Service: custom, Server: {server}/nic/update?hostname=%h&myip=%i)")),
+        ("pfSense", format!("Service type: Custom\nUpdate URL: {update}%IP%\nResult Match: good %IP%|nochg %IP%\nUsername: {host}\nPassword: {token}")),
+        ("OPNsense", format!("Service: dyndns2 (custom server)\nServer: {server}\nUsername: {host}\nPassword: {token}\nHostname: {host}")),
+        ("OpenWrt", format!("config service 'porchlight'\n\toption enabled '1'\n\toption lookup_host '{host}'\n\toption domain '{host}'\n\toption username '{host}'\n\toption password '{token}'\n\toption update_url '{}://[USERNAME]:[PASSWORD]@{server}/nic/update?hostname=[DOMAIN]&myip=[IP]'\n\toption interface 'wan'", if tls { "https" } else { "http" })),
+        ("FritzBox", format!("Update URL: {base}/nic/update?hostname=<domain>&myip=<ipaddr>,<ip6addr>&ip6lanprefix=<ip6lanprefix>\nDomain name: {host}\nUsername: {host}\nPassword: {token}")),
+        ("Synology", format!("Query URL: {base}/nic/update?hostname=__HOSTNAME__&myip=__MYIP__&username=__USERNAME__&password=__PASSWORD__\nHostname: {host}\nUsername: {host}\nPassword: {token}")),
+        ("ddclient", format!("protocol=dyndns2\nserver={server}\nssl={ssl}\nlogin={host}\npassword='{token}'\n{host}")),
+        ("inadyn", format!("custom porchlight {{\n    ssl = {inadyn_ssl}\n    username = \"{host}\"\n    password = \"{token}\"\n    ddns-server = \"{server}\"\n    ddns-path = \"/nic/update?hostname=%h&myip=%i\"\n    hostname = \"{host}\"\n}}")),
+        ("curl / cron", format!("*/5 * * * * curl -fsS -H 'Authorization: Bearer {token}' {base}/api/update")),
+        ("Docker", format!("docker run -d --restart unless-stopped \\\n  -e IPDOCK_API_URL={base} \\\n  -e IPDOCK_TOKEN={token} \\\n  ipdockrepo/ipdock-client:latest")),
+    ]
+}
