@@ -20,6 +20,8 @@ pub struct HostView {
     pub host: HostRow,
     pub v4: Option<String>,
     pub v6: Option<String>,
+    /// Where the last accepted change came from: address and dialect.
+    pub last_source: Option<String>,
 }
 
 /// Creates `fqdn` for the account with e-mail `owner` (the CLI: an administrator acts, so
@@ -118,6 +120,9 @@ pub fn view(conn: &rusqlite::Connection, host: HostRow) -> Result<HostView> {
     Ok(HostView {
         v4: store::records::managed_value(conn, &host.id, &host.name, RecordKind::A)?,
         v6: store::records::managed_value(conn, &host.id, &host.name, RecordKind::Aaaa)?,
+        last_source: store::hostnames::history(conn, &host.id, 1)?
+            .first()
+            .map(|h| format!("{} ({})", h.source.as_deref().unwrap_or("?"), h.dialect)),
         host,
     })
 }

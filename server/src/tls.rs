@@ -35,6 +35,27 @@ pub fn server_config(config: &Config, zones: &[ZoneSettings]) -> Result<Arc<rust
     Ok(Arc::new(tls))
 }
 
+/// What the settings screen shows about the HTTPS certificate.
+pub struct CertificateInfo {
+    pub path: PathBuf,
+    pub self_signed: bool,
+    /// SHA-256 of the first certificate (DER), as colon-separated hex: what a client pins.
+    pub sha256: String,
+}
+
+/// The HTTPS certificate in use, when HTTPS is on and the certificate can be read.
+pub fn certificate_info(config: &Config) -> Option<CertificateInfo> {
+    config.https?;
+    let (path, self_signed) = match &config.tls_cert {
+        Some(path) => (path.clone(), false),
+        None => (config.data_dir.join("tls").join("cert.pem"), true),
+    };
+    let der = CertificateDer::pem_file_iter(&path).ok()?.next()?.ok()?;
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(der.as_ref());
+    let sha256 = digest.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
+    Some(CertificateInfo { path, self_signed, sha256 })
+}
+
 /// The kept self-signed certificate, made on first use for `localhost`, the loopback
 /// addresses and every zone (and `*.zone`).
 fn self_signed(config: &Config, zones: &[ZoneSettings]) -> Result<(PathBuf, PathBuf)> {

@@ -150,6 +150,7 @@ try {
   assert.deepEqual(await update(appliance.base, token, "203.0.113.50"), { status: 200, body: "good 203.0.113.50" });
   await row.locator("code.ipv4", { hasText: "203.0.113.50" }).waitFor({ timeout: 15000 });
   await row.getByText("fresh").waitFor();
+  await row.locator(".source", { hasText: "(dyndns2)" }).waitFor();
   await shot("dashboard");
 
   // A record with a validation error, fixed, then served by DNS.
@@ -182,6 +183,8 @@ try {
     await page.getByRole("heading", { name: heading }).waitFor();
     await shot(name);
   }
+  await page.getByText("HTTPS is off").waitFor();
+  await page.getByRole("cell", { name: EMAIL }).waitFor();
 
   // Phone width: the host list still reads.
   await page.setViewportSize({ width: 390, height: 800 });

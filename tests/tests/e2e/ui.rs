@@ -57,3 +57,32 @@ fn first_run_setup_makes_one_administrator_with_the_printed_code() {
     assert!(porchlight::setup::new_code(lab.appliance.context()).unwrap().is_none());
     assert_eq!(lab.count("SELECT count(*) FROM users WHERE is_admin"), 1);
 }
+
+#[test]
+fn settings_show_plans_and_the_https_certificate_and_hosts_their_last_source() {
+    let lab = Lab::start_with(|c| c.https = Some("127.0.0.1:0".parse().unwrap()));
+    let admin = lab.admin("root@example.com");
+    let settings = lab.api("GET", "/api/admin/settings", Some(&admin), None).json();
+    let plans: Vec<&str> = settings["plans"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(plans, vec!["free", "self-hoster"]);
+    assert_eq!(settings["tls"]["selfSigned"], true);
+    let pem = std::fs::read_to_string(lab.data_dir().join("tls/cert.pem")).unwrap();
+    let der = base64_decode(&pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>());
+    let expected: Vec<String> = sha256(&der).iter().map(|b| format!("{b:02X}")).collect();
+    assert_eq!(settings["tls"]["sha256"], expected.join(":"));
+
+    let token = lab.host("root@example.com", "src.dyn.example.test");
+    lab.get("/nic/update?hostname=src.dyn.example.test&myip=203.0.113.9", &[("Authorization", &porchlight_tests::basic("x", &token))]);
+    let hosts = lab.api("GET", "/api/hostnames", Some(&admin), None).json();
+    assert_eq!(hosts["hostnames"][0]["lastSource"], "127.0.0.1 (dyndns2)");
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+}
+
+fn sha256(data: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(data).to_vec()
+}

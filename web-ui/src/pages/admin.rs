@@ -10,6 +10,7 @@ use crate::api;
 pub fn Admin() -> impl IntoView {
     let users = RwSignal::new(Vec::<Value>::new());
     let open = RwSignal::new(false);
+    let settings = RwSignal::new(Value::Null);
     let error = RwSignal::new(None::<String>);
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -19,6 +20,7 @@ pub fn Admin() -> impl IntoView {
             }
             if let Ok(v) = api::call::<Value>("GET", "/api/admin/settings", None::<&()>).await {
                 open.set(v["registrationOpen"].as_bool() == Some(true));
+                settings.set(v);
             }
         });
     };
@@ -53,6 +55,15 @@ pub fn Admin() -> impl IntoView {
                 "Anyone may register an account"
             </label>
             <p><button type="button" class="plain" on:click=backup>"Download a backup"</button></p>
+            <h3>"HTTPS"</h3>
+            {move || settings.with(|s| match s["tls"].as_object() {
+                Some(tls) => view! {
+                    <p>"Listening on " <code>{text(s, "https")}</code> ", certificate " <code>{tls.get("certificate").and_then(Value::as_str).unwrap_or_default().to_string()}</code>
+                       {if tls.get("selfSigned").and_then(Value::as_bool) == Some(true) { " (self-signed: pin it in clients)" } else { "" }}</p>
+                    <p>"SHA-256 " <code class="fingerprint">{tls.get("sha256").and_then(Value::as_str).unwrap_or_default().to_string()}</code></p>
+                }.into_any(),
+                None => view! { <p class="muted">"HTTPS is off (set https in the configuration, or --https)."</p> }.into_any(),
+            })}
         </section>
         <section class="card">
             <h2>"Accounts"</h2>
@@ -63,14 +74,22 @@ pub fn Admin() -> impl IntoView {
                         let id = text(&u, "id");
                         let disabled = u["disabled"].as_bool() == Some(true);
                         let (plan_id, state_id) = (id.clone(), id.clone());
+                        let plan = text(&u, "plan");
                         view! {
                             <tr>
                                 <td>{text(&u, "email")}</td>
-                                <td>
-                                    <select aria-label="Plan" on:change=move |ev| change(format!("/api/admin/users/{plan_id}"), json!({"plan": event_target_value(&ev)}), "PATCH")>
-                                        {["free", "self-hoster", "admin"].into_iter().map(|p| view! { <option value=p selected=text(&u, "plan") == p>{p}</option> }).collect_view()}
-                                    </select>
-                                </td>
+                                <td>{if u["isAdmin"].as_bool() == Some(true) {
+                                    view! { <span>"Administrator"</span> }.into_any()
+                                } else {
+                                    view! {
+                                        <select aria-label="Plan" on:change=move |ev| change(format!("/api/admin/users/{plan_id}"), json!({"plan": event_target_value(&ev)}), "PATCH")>
+                                            {move || settings.with(|s| s["plans"].as_array().cloned().unwrap_or_default()).into_iter().map(|p| {
+                                                let name = text(&p, "name");
+                                                view! { <option value=name.clone() selected=plan == name>{text(&p, "title")}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    }.into_any()
+                                }}</td>
                                 <td>{text(&u, "hostnames")}</td>
                                 <td>{when(&text(&u, "createdAt"))}</td>
                                 <td><button type="button" class="plain" on:click=move |_| change(format!("/api/admin/users/{state_id}"), json!({"disabled": !disabled}), "PATCH")>

@@ -78,7 +78,7 @@ fn HostRow(host: Value, on_deleted: impl Fn() + Copy + Send + Sync + 'static) ->
             <td><button type="button" class="plain" on:click=move |_| session.page.set(Page::Host(open_id.clone()))>{fqdn.clone()}</button></td>
             <td><code class="ipv4">{text(&host, "ipv4")}</code></td>
             <td><code class="ipv6">{text(&host, "ipv6")}</code></td>
-            <td>{when(&last)}</td>
+            <td>{when(&last)} <br/><span class="muted source">{text(&host, "lastSource")}</span></td>
             <td class=class>{status}</td>
             <td><Changes id=id.clone()/></td>
             <td>

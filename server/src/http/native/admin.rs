@@ -73,7 +73,17 @@ pub fn settings(ctx: &Context, request: &Request) -> Response {
         } else if !actor.is_admin {
             return Err(crate::Error::Forbidden("Administrators only".into()));
         }
-        Ok(reply(200, &json!({"registrationOpen": admin::registration_open(ctx)?})))
+        let plans: Vec<serde_json::Value> =
+            ctx.config.plans.iter().map(|(name, plan)| json!({"name": name, "title": plan.title})).collect();
+        let tls = crate::tls::certificate_info(&ctx.config).map(|c| {
+            json!({"certificate": c.path.display().to_string(), "selfSigned": c.self_signed, "sha256": c.sha256})
+        });
+        Ok(reply(200, &json!({
+            "registrationOpen": admin::registration_open(ctx)?,
+            "plans": plans,
+            "https": ctx.config.https.map(|a| a.to_string()),
+            "tls": tls,
+        })))
     })
 }
 

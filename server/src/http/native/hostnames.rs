@@ -41,7 +41,7 @@ pub fn create(ctx: &Context, request: &Request) -> Response {
         let input: NewHostname = body(request)?;
         let created = hostnames::create_in_zone(ctx, &user, &input.domain_id, &input.name, input.ttl)?;
         let token = ctx.store.read(|c| crate::store::tokens::find_for_user(c, &user.id, &created.token_id))?;
-        let view = HostView { host: created.host, v4: None, v6: None };
+        let view = HostView { host: created.host, v4: None, v6: None, last_source: None };
         let mut token = token.as_ref().map(token_json).unwrap_or_else(|| json!({}));
         token["tokenValue"] = json!(created.token);
         Ok(reply(201, &json!({"hostname": hostname_json(&view), "token": token})))
@@ -100,6 +100,7 @@ fn hostname_json(view: &HostView) -> Value {
         "ipv6": view.v6,
         "ipv6InterfaceId": host.ipv6_interface_id,
         "lastUpdate": host.updated_at.map(rfc3339),
+        "lastSource": view.last_source,
         "createdAt": rfc3339(host.created_at),
     })
 }
