@@ -73,11 +73,12 @@ fn admin_opens_and_closes_registration() {
     let register = |email: &str| lab.api("POST", "/api/auth/register", None, Some(json!({"email": email, "password": PASSWORD}))).status;
     assert_eq!(register("a@example.com"), 403);
     let r = lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(json!({"registrationOpen": true})));
-    assert_eq!(r.json(), json!({"registrationOpen": true}));
+    assert_eq!(r.json()["registrationOpen"], true);
     assert_eq!(register("a@example.com"), 201);
     lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(json!({"registrationOpen": false})));
     assert_eq!(register("b@example.com"), 403);
-    assert_eq!(lab.api("GET", "/api/admin/settings", Some(&admin), None).json(), json!({"registrationOpen": false}));
+    let settings = lab.api("GET", "/api/admin/settings", Some(&admin), None).json();
+    assert_eq!((settings["registrationOpen"].clone(), settings["https"].clone(), settings["tls"].clone()), (json!(false), json!(null), json!(null)));
 }
 
 #[test]
