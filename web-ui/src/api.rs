@@ -70,3 +70,24 @@ pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&i
     }
     Err(ApiError { status, message })
 }
+
+/// Calls the API in the background: the answer goes to `done`; an error's message lands in
+/// `error` (shown next to whatever caused it), and a success clears it.
+pub fn run<T: DeserializeOwned + 'static>(
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    error: leptos::prelude::RwSignal<Option<String>>,
+    done: impl FnOnce(T) + 'static,
+) {
+    use leptos::prelude::Set as _;
+    leptos::task::spawn_local(async move {
+        match call::<T>(method, &path, body.as_ref()).await {
+            Ok(answer) => {
+                error.set(None);
+                done(answer);
+            }
+            Err(e) => error.set(Some(e.message)),
+        }
+    });
+}

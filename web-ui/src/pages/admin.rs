@@ -25,17 +25,7 @@ pub fn Admin() -> impl IntoView {
         });
     };
     load();
-    let change = move |path: String, body: Value, method: &'static str| {
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>(method, &path, Some(&body)).await {
-                Ok(_) => {
-                    error.set(None);
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let change = move |path: String, body: Value, method: &'static str| api::run(method, path, Some(body), error, move |_: Value| load());
     let backup = move |_| {
         leptos::task::spawn_local(async move {
             // The download needs the session header, so it is fetched and handed over as a blob.

@@ -33,12 +33,7 @@ pub fn Setup() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = json!({"code": code.get(), "email": email.get(), "password": password.get()});
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", "/api/setup", Some(&body)).await {
-                Ok(answer) => sign_in(session, &answer),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        api::run("POST", "/api/setup".into(), Some(body), error, move |answer: Value| sign_in(session, &answer));
     };
     view! {
         <section class="card">
@@ -64,12 +59,7 @@ pub fn Login() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = json!({"email": email.get(), "password": password.get()});
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", "/api/auth/login", Some(&body)).await {
-                Ok(answer) => sign_in(session, &answer),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        api::run("POST", "/api/auth/login".into(), Some(body), error, move |answer: Value| sign_in(session, &answer));
     };
     view! {
         <section class="card">

@@ -18,17 +18,7 @@ const STALE_SECONDS: f64 = 3.0 * 86_400.0;
 pub fn Dashboard() -> impl IntoView {
     let hosts = RwSignal::new(Vec::<Value>::new());
     let error = RwSignal::new(None::<String>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("GET", "/api/hostnames", None::<&()>).await {
-                Ok(v) => {
-                    hosts.set(v["hostnames"].as_array().cloned().unwrap_or_default());
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = move || api::run("GET", "/api/hostnames".into(), None, error, move |v: Value| hosts.set(v["hostnames"].as_array().cloned().unwrap_or_default()));
     load();
     if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_millis(REFRESH_MS)) {
         on_cleanup(move || handle.clear());
@@ -65,13 +55,7 @@ fn HostRow(host: Value, on_deleted: impl Fn() + Copy + Send + Sync + 'static) ->
         if !confirmed {
             return;
         }
-        let path = format!("/api/hostnames/{delete_id}");
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("DELETE", &path, None::<&()>).await {
-                Ok(_) => on_deleted(),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        api::run("DELETE", format!("/api/hostnames/{delete_id}"), None, error, move |_: Value| on_deleted());
     };
     view! {
         <tr data-host=fqdn.clone()>
@@ -145,19 +129,13 @@ fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = json!({"domainId": domain.get(), "name": name.get()});
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", "/api/hostnames", Some(&body)).await {
-                Ok(v) => {
-                    let id = text(&v["hostname"], "id");
-                    let token = text(&v["token"], "tokenValue");
-                    session.fresh_tokens.update(|t| t.push((id.clone(), token.clone())));
-                    created.set(Some((id, text(&v["hostname"], "fqdn"), token)));
-                    error.set(None);
-                    name.set(String::new());
-                    on_created();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+        api::run("POST", "/api/hostnames".into(), Some(body), error, move |v: Value| {
+            let id = text(&v["hostname"], "id");
+            let token = text(&v["token"], "tokenValue");
+            session.fresh_tokens.update(|t| t.push((id.clone(), token.clone())));
+            created.set(Some((id, text(&v["hostname"], "fqdn"), token)));
+            name.set(String::new());
+            on_created();
         });
     };
     view! {

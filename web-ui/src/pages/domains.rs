@@ -11,27 +11,13 @@ pub fn Domains() -> impl IntoView {
     let domains = RwSignal::new(Vec::<Value>::new());
     let error = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("GET", "/api/domains", None::<&()>).await {
-                Ok(v) => domains.set(v["domains"].as_array().cloned().unwrap_or_default()),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = move || api::run("GET", "/api/domains".into(), None, error, move |v: Value| domains.set(v["domains"].as_array().cloned().unwrap_or_default()));
     load();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({"name": name.get()});
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", "/api/domains", Some(&body)).await {
-                Ok(_) => {
-                    error.set(None);
-                    name.set(String::new());
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+        api::run("POST", "/api/domains".into(), Some(json!({"name": name.get()})), error, move |_: Value| {
+            name.set(String::new());
+            load();
         });
     };
     view! {
@@ -58,16 +44,9 @@ fn DomainCard(domain: Value) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let nameservers: Vec<String> = domain["nameservers"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)).collect();
     let verify = move |_| {
-        let path = format!("/api/domains/{id}/verify");
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", &path, None::<&()>).await {
-                Ok(v) => {
-                    verified.set(v["delegation"]["verified"].as_bool() == Some(true));
-                    message.set(v["delegation"]["message"].as_str().map(String::from));
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+        api::run("POST", format!("/api/domains/{id}/verify"), None, error, move |v: Value| {
+            verified.set(v["delegation"]["verified"].as_bool() == Some(true));
+            message.set(v["delegation"]["message"].as_str().map(String::from));
         });
     };
     let records = nameservers.iter().map(|ns| format!("{name}. IN NS {ns}.")).collect::<Vec<_>>().join("\n");

@@ -67,19 +67,10 @@ fn PrefixSetting(host: Value, on_saved: impl Fn(Value) + Copy + Send + Sync + 's
         ev.prevent_default();
         let value = iid.get();
         let body = if value.trim().is_empty() { json!({"ipv6InterfaceId": null}) } else { json!({"ipv6InterfaceId": value.trim()}) };
-        let path = format!("/api/hostnames/{id}");
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("PATCH", &path, Some(&body)).await {
-                Ok(v) => {
-                    error.set(None);
-                    saved.set(true);
-                    on_saved(v["hostname"].clone());
-                }
-                Err(e) => {
-                    saved.set(false);
-                    error.set(Some(e.message));
-                }
-            }
+        saved.set(false);
+        api::run("PATCH", format!("/api/hostnames/{id}"), Some(body), error, move |v: Value| {
+            saved.set(true);
+            on_saved(v["hostname"].clone());
         });
     };
     view! {

@@ -16,12 +16,7 @@ pub fn Log() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let p = page.get();
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("GET", &format!("/api/logs?page={p}&perPage={PER_PAGE}"), None::<&()>).await {
-                Ok(v) => lines.set(v["logs"].as_array().cloned().unwrap_or_default()),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        api::run("GET", format!("/api/logs?page={p}&perPage={PER_PAGE}"), None, error, move |v: Value| lines.set(v["logs"].as_array().cloned().unwrap_or_default()));
     });
     let shown = move || {
         let f = filter.get().to_lowercase();

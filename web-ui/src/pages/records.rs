@@ -34,12 +34,7 @@ pub fn Records() -> impl IntoView {
         if id.is_empty() {
             return;
         }
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("GET", &format!("/api/domains/{id}/records"), None::<&()>).await {
-                Ok(v) => records.set(v["records"].as_array().cloned().unwrap_or_default()),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        api::run("GET", format!("/api/domains/{id}/records"), None, error, move |v: Value| records.set(v["records"].as_array().cloned().unwrap_or_default()));
     };
     leptos::task::spawn_local(async move {
         if let Ok(v) = api::call::<Value>("GET", "/api/domains", None::<&()>).await {
@@ -52,13 +47,7 @@ pub fn Records() -> impl IntoView {
         }
     });
     let delete = move |id: String| {
-        let path = format!("/api/domains/{}/records/{id}", zone.get_untracked());
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("DELETE", &path, None::<&()>).await {
-                Ok(_) => load(),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
+        api::run("DELETE", format!("/api/domains/{}/records/{id}", zone.get_untracked()), None, error, move |_: Value| load());
     };
     view! {
         <h1>"Records"</h1>
@@ -124,16 +113,9 @@ fn NewRecord(zone: RwSignal<String>, on_created: impl Fn() + Copy + Send + Sync 
             body["weight"] = json!(number(weight));
             body["port"] = json!(number(port));
         }
-        let path = format!("/api/domains/{}/records", zone.get_untracked());
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", &path, Some(&body)).await {
-                Ok(_) => {
-                    error.set(None);
-                    content.set(String::new());
-                    on_created();
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+        api::run("POST", format!("/api/domains/{}/records", zone.get_untracked()), Some(body), error, move |_: Value| {
+            content.set(String::new());
+            on_created();
         });
     };
     view! {

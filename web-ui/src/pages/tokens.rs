@@ -15,27 +15,14 @@ pub fn Tokens() -> impl IntoView {
     let tokens = RwSignal::new(Vec::<Value>::new());
     let error = RwSignal::new(None::<String>);
     let secret = RwSignal::new(None::<(String, String)>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("GET", "/api/tokens", None::<&()>).await {
-                Ok(v) => tokens.set(v["tokens"].as_array().cloned().unwrap_or_default()),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = move || api::run("GET", "/api/tokens".into(), None, error, move |v: Value| tokens.set(v["tokens"].as_array().cloned().unwrap_or_default()));
     load();
     let act = move |method: &'static str, path: String, label: String| {
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>(method, &path, None::<&()>).await {
-                Ok(v) => {
-                    if let Some(value) = v["token"]["tokenValue"].as_str() {
-                        secret.set(Some((label, value.to_string())));
-                    }
-                    error.set(None);
-                    load();
-                }
-                Err(e) => error.set(Some(e.message)),
+        api::run(method, path, None, error, move |v: Value| {
+            if let Some(value) = v["token"]["tokenValue"].as_str() {
+                secret.set(Some((label, value.to_string())));
             }
+            load();
         });
     };
     view! {
@@ -85,14 +72,8 @@ fn NewKey(on_created: impl Fn(String, String) + Copy + Send + Sync + 'static) ->
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = json!({"label": label.get(), "scopes": chosen.get()});
-        leptos::task::spawn_local(async move {
-            match api::call::<Value>("POST", "/api/tokens", Some(&body)).await {
-                Ok(v) => {
-                    error.set(None);
-                    on_created(text(&v["token"], "label"), text(&v["token"], "tokenValue"));
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+        api::run("POST", "/api/tokens".into(), Some(body), error, move |v: Value| {
+            on_created(text(&v["token"], "label"), text(&v["token"], "tokenValue"));
         });
     };
     view! {
