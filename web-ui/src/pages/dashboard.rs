@@ -117,15 +117,7 @@ fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let created = RwSignal::new(None::<(String, String, String)>);
-    leptos::task::spawn_local(async move {
-        if let Ok(v) = api::call::<Value>("GET", "/api/domains", None::<&()>).await {
-            let list: Vec<Value> = v["domains"].as_array().into_iter().flatten().filter(|d| d["verified"].as_bool() != Some(false)).cloned().collect();
-            if let Some(first) = list.first() {
-                domain.set(text(first, "id"));
-            }
-            domains.set(list);
-        }
-    });
+    super::load_zones(domains, domain, || {});
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = json!({"domainId": domain.get(), "name": name.get()});

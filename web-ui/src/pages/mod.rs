@@ -20,6 +20,22 @@ pub fn text(value: &Value, key: &str) -> String {
     }
 }
 
+/// Loads the zones hosts and records can go in (built-in ones and verified custom domains)
+/// into `zones`, selects the first in `selected`, then calls `then`.
+pub fn load_zones(zones: leptos::prelude::RwSignal<Vec<Value>>, selected: leptos::prelude::RwSignal<String>, then: impl FnOnce() + 'static) {
+    use leptos::prelude::Set as _;
+    leptos::task::spawn_local(async move {
+        if let Ok(v) = crate::api::call::<Value>("GET", "/api/domains", None::<&()>).await {
+            let list: Vec<Value> = v["domains"].as_array().into_iter().flatten().filter(|d| d["verified"].as_bool() != Some(false)).cloned().collect();
+            if let Some(first) = list.first() {
+                selected.set(text(first, "id"));
+            }
+            zones.set(list);
+            then();
+        }
+    });
+}
+
 /// A time from the API shown in the browser's own format.
 pub fn when(rfc3339: &str) -> String {
     if rfc3339.is_empty() {

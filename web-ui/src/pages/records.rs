@@ -36,16 +36,7 @@ pub fn Records() -> impl IntoView {
         }
         api::run("GET", format!("/api/domains/{id}/records"), None, error, move |v: Value| records.set(v["records"].as_array().cloned().unwrap_or_default()));
     };
-    leptos::task::spawn_local(async move {
-        if let Ok(v) = api::call::<Value>("GET", "/api/domains", None::<&()>).await {
-            let list: Vec<Value> = v["domains"].as_array().into_iter().flatten().filter(|d| d["verified"].as_bool() != Some(false)).cloned().collect();
-            if let Some(first) = list.first() {
-                zone.set(text(first, "id"));
-            }
-            domains.set(list);
-            load();
-        }
-    });
+    super::load_zones(domains, zone, load);
     let delete = move |id: String| {
         api::run("DELETE", format!("/api/domains/{}/records/{id}", zone.get_untracked()), None, error, move |_: Value| load());
     };
