@@ -34,7 +34,7 @@ pub fn HostDetail(id: String) -> impl IntoView {
             let fqdn = text(&h, "fqdn");
             view! {
                 <h1>{fqdn.clone()}</h1>
-                <p>"IPv4 " <code>{text(&h, "ipv4")}</code> " · IPv6 " <code>{text(&h, "ipv6")}</code> " · TTL " {text(&h, "ttl")} " s"</p>
+                <p>"IPv4 " <code>{or_none(text(&h, "ipv4"))}</code> " · IPv6 " <code>{or_none(text(&h, "ipv6"))}</code> " · TTL " {text(&h, "ttl")} " s"</p>
                 <PrefixSetting host=h.clone() on_saved=move |v| host.set(Some(v))/>
                 <section class="card">
                     <h2>"Address history"</h2>
@@ -54,6 +54,10 @@ pub fn HostDetail(id: String) -> impl IntoView {
             }
         })}
     }
+}
+
+fn or_none(value: String) -> String {
+    if value.is_empty() { "none yet".into() } else { value }
 }
 
 /// Whether the host follows the account's IPv6 prefix, and with which interface id.
