@@ -26,8 +26,11 @@ const PASSWORD = "correct horse battery staple";
 /** Starts the appliance on free loopback ports; resolves with its addresses and setup link. */
 function startAppliance() {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "porchlight-ui-"));
+  // The appliance refuses unknown PORCHLIGHT_* variables, so this script's own stay out.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PORCHLIGHT_")));
   const child = spawn(binary, ["serve", "--data-dir", data, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--zone", ZONE], {
     stdio: ["ignore", "pipe", "pipe"],
+    env,
   });
   let output = "";
   return new Promise((resolve, reject) => {
