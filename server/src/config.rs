@@ -59,6 +59,10 @@ pub struct Config {
     /// Nameservers a custom domain must be delegated to. Default: those of the first zone.
     #[serde(default)]
     pub delegation_nameservers: Vec<String>,
+    /// Split horizon: clients in these subnets get a host's LAN address (when it has one)
+    /// instead of its public one.
+    #[serde(default)]
+    pub lan_subnets: Vec<IpNet>,
     /// Addresses that may register acme-dns accounts (`POST /register`) without credentials;
     /// those accounts belong to the first administrator.
     #[serde(default = "defaults::acme_dns_register_from")]
@@ -215,8 +219,9 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 17] = [
+const ENV_KEYS: [&str; 18] = [
     "acme_dns_register_from",
+    "lan_subnets",
     "delegation_resolver",
     "delegation_nameservers",
     "data_dir",
@@ -234,7 +239,7 @@ const ENV_KEYS: [&str; 17] = [
     "session_hours",
     "log_retention_days",
 ];
-const LIST_KEYS: [&str; 5] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from"];
+const LIST_KEYS: [&str; 6] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from", "lan_subnets"];
 /// Environment variables that name the config file rather than a key.
 const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
 

@@ -22,6 +22,18 @@ pub struct HostView {
     pub v6: Option<String>,
     /// Where the last accepted change came from: address and dialect.
     pub last_source: Option<String>,
+    /// The addresses LAN clients get instead (split horizon).
+    pub lan_v4: Option<String>,
+    pub lan_v6: Option<String>,
+}
+
+/// Changes to a hostname's settings; `None` leaves a setting, `Some(None)` clears it.
+#[derive(Debug, Default, Clone)]
+pub struct Settings<'a> {
+    pub ttl: Option<u32>,
+    pub interface_id: Option<Option<&'a str>>,
+    pub lan_v4: Option<Option<&'a str>>,
+    pub lan_v6: Option<Option<&'a str>>,
 }
 
 /// Creates `fqdn` for the account with e-mail `owner` (the CLI: an administrator acts, so
@@ -120,6 +132,8 @@ pub fn view(conn: &rusqlite::Connection, host: HostRow) -> Result<HostView> {
     Ok(HostView {
         v4: store::records::managed_value(conn, &host.id, &host.name, RecordKind::A)?,
         v6: store::records::managed_value(conn, &host.id, &host.name, RecordKind::Aaaa)?,
+        lan_v4: store::records::managed_value(conn, &host.id, &host.name, RecordKind::LanA)?,
+        lan_v6: store::records::managed_value(conn, &host.id, &host.name, RecordKind::LanAaaa)?,
         last_source: store::hostnames::history(conn, &host.id, 1)?
             .first()
             .map(|h| format!("{} ({})", h.source.as_deref().unwrap_or("?"), h.dialect)),
@@ -139,12 +153,17 @@ pub fn history(ctx: &Context, user: &UserRow, id: &str, limit: u32) -> Result<Ve
     ctx.store.read(|c| store::hostnames::history(c, &owned(c, user, id)?.id, limit.clamp(1, 1000)))
 }
 
-/// Changes a hostname's settings: its TTL (applied to its update-managed records at once)
-/// and whether it follows the account's IPv6 prefix with a fixed interface id (`Some(None)`
-/// stops following).
-pub fn configure(ctx: &Context, user: &UserRow, id: &str, ttl: Option<u32>, interface_id: Option<Option<&str>>) -> Result<HostView> {
-    let ttl = ttl.map(crate::records::check_ttl).transpose()?;
-    let interface_id = match interface_id {
+/// Changes a hostname's settings: its TTL (applied to its update-managed records at once),
+/// whether it follows the account's IPv6 prefix with a fixed interface id, and the addresses
+/// LAN clients get instead of the public ones.
+pub fn configure(ctx: &Context, user: &UserRow, id: &str, settings: &Settings<'_>) -> Result<HostView> {
+    let ttl = settings.ttl.map(crate::records::check_ttl).transpose()?;
+    let lan = |value: Option<Option<&str>>, kind: RecordKind| -> Result<Option<Option<crate::records::RecordData>>> {
+        value.map(|v| v.map(|text| crate::records::RecordData::from_columns(kind, text, None, None, None)).transpose()).transpose()
+    };
+    let lan_v4 = lan(settings.lan_v4, RecordKind::LanA)?;
+    let lan_v6 = lan(settings.lan_v6, RecordKind::LanAaaa)?;
+    let interface_id = match settings.interface_id {
         Some(Some(text)) => Some(Some(parse_interface_id(text)?)),
         Some(None) => Some(None),
         None => None,
@@ -156,6 +175,14 @@ pub fn configure(ctx: &Context, user: &UserRow, id: &str, ttl: Option<u32>, inte
             let new_iid = interface_id.clone().unwrap_or_else(|| host.ipv6_interface_id.clone());
             store::hostnames::set_settings(tx, &host.id, new_ttl, new_iid.as_deref())?;
             let mut touched = Touched::default();
+            let name = DomainName::parse(&host.name)?;
+            for (kind, value) in [(RecordKind::LanA, &lan_v4), (RecordKind::LanAaaa, &lan_v6)] {
+                if let Some(value) = value {
+                    let values: Vec<crate::records::RecordData> = value.iter().cloned().collect();
+                    store::records::replace_host_rrset(tx, &host.zone_id, &host.id, &name, kind, &values, new_ttl)?;
+                    touched.add(&host.zone_id, name.clone(), kind);
+                }
+            }
             if new_ttl != host.ttl {
                 store::records::set_managed_ttl(tx, &host.id, new_ttl)?;
                 for (zone_id, name, kind) in store::records::owned_by_hostname(tx, &host.id)? {

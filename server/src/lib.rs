@@ -113,7 +113,7 @@ impl Appliance {
             .thread_name("dns")
             .enable_all()
             .build()?;
-        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns))?;
+        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets))?;
         let dns_addrs = dns.addrs().to_vec();
         let (dns_stop, stopped) = tokio::sync::oneshot::channel::<()>();
         runtime.spawn(dns.run(async move {

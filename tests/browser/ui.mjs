@@ -144,6 +144,14 @@ try {
   await ddclient.getByRole("button", { name: "Copy" }).click();
   await ddclient.getByText("Copied").waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), config);
+  // Split horizon: a bad LAN address is refused where it was typed, a good one saved.
+  const lan = page.locator("section", { hasText: "Inside the network" });
+  await lan.locator("input[name=lanIpv4]").fill("192.168.1.300");
+  await lan.getByRole("button", { name: "Save" }).click();
+  await lan.getByRole("alert").filter({ hasText: "LAN IPv4" }).waitFor();
+  await lan.locator("input[name=lanIpv4]").fill("192.168.1.10");
+  await lan.getByRole("button", { name: "Save" }).click();
+  await lan.getByText("Saved").waitFor();
   await shot("host-detail");
 
   // A real update over HTTP shows on the dashboard without a reload.

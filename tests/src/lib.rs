@@ -266,7 +266,12 @@ fn rand_id() -> u16 {
 }
 
 pub fn query_udp(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    query_udp_from("127.0.0.1", server, name, rtype)
+}
+
+/// A UDP query sent from `source` (any 127.0.0.0/8 address works on loopback).
+pub fn query_udp_from(source: &str, server: SocketAddr, name: &str, rtype: RecordType) -> Message {
+    let socket = UdpSocket::bind((source, 0)).unwrap();
     socket.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let query = query_message(name, rtype, true);
     socket.send_to(&query, server).unwrap();
@@ -278,7 +283,12 @@ pub fn query_udp(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
 }
 
 pub fn query_tcp(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
-    let mut stream = TcpStream::connect(server).unwrap();
+    query_tcp_from("127.0.0.1", server, name, rtype)
+}
+
+/// A TCP query from `source`: the socket is bound before it connects.
+pub fn query_tcp_from(source: &str, server: SocketAddr, name: &str, rtype: RecordType) -> Message {
+    let mut stream = connect_from(source, server);
     stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let query = query_message(name, rtype, false);
     stream.write_all(&(query.len() as u16).to_be_bytes()).unwrap();
@@ -288,6 +298,15 @@ pub fn query_tcp(server: SocketAddr, name: &str, rtype: RecordType) -> Message {
     let mut buf = vec![0u8; u16::from_be_bytes(len) as usize];
     stream.read_exact(&mut buf).unwrap();
     Message::from_vec(&buf).unwrap()
+}
+
+/// A TCP connection to `server` from the local address `source`.
+fn connect_from(source: &str, server: SocketAddr) -> TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let local: SocketAddr = format!("{source}:0").parse().unwrap();
+    socket.bind(&local.into()).unwrap();
+    socket.connect(&server.into()).unwrap();
+    socket.into()
 }
 
 pub fn answers(message: &Message, rtype: RecordType) -> Vec<String> {

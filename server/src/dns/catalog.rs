@@ -9,7 +9,6 @@
 //! Nodes keep the compact domain record data; wire records are built per answer with the
 //! question's own name as owner, which preserves the asker's spelling of it.
 
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
@@ -131,7 +130,8 @@ impl Catalog {
         names.sort_by(|a, b| a.0.cmp(b.0));
         for (name, node) in names {
             let owner = Name::from(name);
-            for set in &node.rrsets {
+            // LAN addresses are a view, not part of the zone.
+            for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
                 for record in set.to_wire(&owner) {
                     out.push_str(&record.to_string());
                     out.push('\n');
@@ -166,7 +166,8 @@ pub(crate) struct Resolution {
 
 impl Snapshot {
     /// Answers `qname`/`qtype`; `asked` is the question's name as the client spelled it.
-    pub(crate) fn resolve(&self, qname: &LowerName, asked: &Name, qtype: RecordType, _client: IpAddr) -> Resolution {
+    /// `lan`: the client is in a LAN subnet, so a host's LAN address wins (split horizon).
+    pub(crate) fn resolve(&self, qname: &LowerName, asked: &Name, qtype: RecordType, lan: bool) -> Resolution {
         let Some(zone) = self.zones.iter().find(|z| z.origin.zone_of(qname)) else {
             return Resolution { rcode: ResponseCode::Refused, ..Default::default() };
         };
@@ -186,11 +187,12 @@ impl Snapshot {
                 soa.name = owner.clone();
                 answers.push(soa);
             }
+            let lan_set = |k: RecordKind| if lan { k.for_lan().and_then(|l| node.get(l)) } else { None };
             if qtype == RecordType::ANY {
-                for set in &node.rrsets {
+                for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
                     answers.extend(set.to_wire(&owner));
                 }
-            } else if let Some(set) = kind_of(qtype).and_then(|k| node.get(k)) {
+            } else if let Some(set) = kind_of(qtype).and_then(|k| lan_set(k).or_else(|| node.get(k))) {
                 answers.extend(set.to_wire(&owner));
             } else if let Some(set) = node.get(RecordKind::Cname) {
                 answers.extend(set.to_wire(&owner));
@@ -406,8 +408,8 @@ fn kind_of(rtype: RecordType) -> Option<RecordKind> {
 
 fn rdata(data: &RecordData) -> RData {
     match data {
-        RecordData::A(a) => RData::A(rdata::A(*a)),
-        RecordData::Aaaa(a) => RData::AAAA(rdata::AAAA(*a)),
+        RecordData::A(a) | RecordData::LanA(a) => RData::A(rdata::A(*a)),
+        RecordData::Aaaa(a) | RecordData::LanAaaa(a) => RData::AAAA(rdata::AAAA(*a)),
         RecordData::Cname(n) => RData::CNAME(rdata::CNAME(fqdn(n))),
         RecordData::Ns(n) => RData::NS(NS(fqdn(n))),
         RecordData::Txt(text) => RData::TXT(TXT::new(split_txt(text))),
@@ -471,7 +473,7 @@ mod tests {
     fn ask(c: &Catalog, q: &str, t: RecordType) -> Result<Resolution> {
         let qname = LowerName::from(Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?);
         let asked = Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?;
-        Ok(c.snapshot().resolve(&qname, &asked, t, IpAddr::from([127, 0, 0, 1])))
+        Ok(c.snapshot().resolve(&qname, &asked, t, false))
     }
 
     #[test]

@@ -25,6 +25,8 @@ const TCP_TIMEOUT: Duration = Duration::from_secs(10);
 struct Handler {
     catalog: Arc<Catalog>,
     metrics: Arc<Metrics>,
+    /// Clients in these subnets get hosts' LAN addresses (split horizon).
+    lan: Vec<ipnet::IpNet>,
 }
 
 /// The position of a response code in the metrics' list.
@@ -37,6 +39,13 @@ fn rcode_index(code: ResponseCode) -> usize {
         ResponseCode::ServFail => 4,
         ResponseCode::NotImp => 5,
         _ => 6,
+    }
+}
+
+impl Handler {
+    fn is_lan(&self, client: std::net::IpAddr) -> bool {
+        let client = crate::address::canonical(client);
+        self.lan.iter().any(|net| net.contains(&client))
     }
 }
 
@@ -71,7 +80,7 @@ impl RequestHandler for Handler {
                 }
                 Ok(info) => {
                     let snapshot = self.catalog.snapshot();
-                    let answer = snapshot.resolve(info.query.name(), info.query.original().name(), info.query.query_type(), info.src.ip());
+                    let answer = snapshot.resolve(info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
                     metadata.response_code = answer.rcode;
                     metadata.authoritative = answer.authoritative;
                     let message = builder.build(metadata, answer.answers.iter(), answer.authority.iter(), std::iter::empty(), std::iter::empty());
@@ -97,8 +106,8 @@ pub struct DnsServer {
 impl DnsServer {
     /// Binds UDP and TCP on each address (port 0 picks one port for both) and starts serving.
     /// Must be called inside the runtime that will drive the sockets.
-    pub async fn start(catalog: Arc<Catalog>, metrics: Arc<Metrics>, addrs: &[SocketAddr]) -> Result<Self> {
-        let mut server = Server::new(Handler { catalog, metrics });
+    pub async fn start(catalog: Arc<Catalog>, metrics: Arc<Metrics>, addrs: &[SocketAddr], lan: &[ipnet::IpNet]) -> Result<Self> {
+        let mut server = Server::new(Handler { catalog, metrics, lan: lan.to_vec() });
         let mut bound = Vec::new();
         for addr in addrs {
             let (udp, tcp) = bind_pair(*addr).await?;

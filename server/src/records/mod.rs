@@ -24,6 +24,10 @@ pub enum RecordKind {
     Srv,
     Caa,
     Ns,
+    /// The address LAN clients get instead of the A record (split horizon).
+    LanA,
+    /// The address LAN clients get instead of the AAAA record.
+    LanAaaa,
 }
 
 impl RecordKind {
@@ -37,6 +41,8 @@ impl RecordKind {
             Self::Srv => "SRV",
             Self::Caa => "CAA",
             Self::Ns => "NS",
+            Self::LanA => "A@LAN",
+            Self::LanAaaa => "AAAA@LAN",
         }
     }
 
@@ -50,8 +56,26 @@ impl RecordKind {
             "SRV" => Self::Srv,
             "CAA" => Self::Caa,
             "NS" => Self::Ns,
+            "A@LAN" => Self::LanA,
+            "AAAA@LAN" => Self::LanAaaa,
             other => return Err(Error::Invalid(format!("record type {other} is not supported"))),
         })
+    }
+}
+
+impl RecordKind {
+    /// The LAN variant of an address type (what LAN clients get instead).
+    pub fn for_lan(self) -> Option<Self> {
+        match self {
+            Self::A => Some(Self::LanA),
+            Self::Aaaa => Some(Self::LanAaaa),
+            _ => None,
+        }
+    }
+
+    /// Whether only LAN clients see this type.
+    pub fn is_lan(self) -> bool {
+        matches!(self, Self::LanA | Self::LanAaaa)
     }
 }
 
@@ -73,6 +97,8 @@ pub enum RecordData {
     Srv { priority: u16, weight: u16, port: u16, target: DomainName },
     Caa { critical: bool, tag: String, value: String },
     Ns(DomainName),
+    LanA(Ipv4Addr),
+    LanAaaa(Ipv6Addr),
 }
 
 impl RecordData {
@@ -86,14 +112,16 @@ impl RecordData {
             Self::Srv { .. } => RecordKind::Srv,
             Self::Caa { .. } => RecordKind::Caa,
             Self::Ns(_) => RecordKind::Ns,
+            Self::LanA(_) => RecordKind::LanA,
+            Self::LanAaaa(_) => RecordKind::LanAaaa,
         }
     }
 
     /// The storage form: (content, priority, weight, port).
     pub fn to_columns(&self) -> (String, Option<u16>, Option<u16>, Option<u16>) {
         match self {
-            Self::A(a) => (a.to_string(), None, None, None),
-            Self::Aaaa(a) => (a.to_string(), None, None, None),
+            Self::A(a) | Self::LanA(a) => (a.to_string(), None, None, None),
+            Self::Aaaa(a) | Self::LanAaaa(a) => (a.to_string(), None, None, None),
             Self::Cname(n) | Self::Ns(n) => (n.to_string(), None, None, None),
             Self::Txt(t) => (t.clone(), None, None, None),
             Self::Mx { preference, exchange } => (exchange.to_string(), Some(*preference), None, None),
@@ -140,6 +168,12 @@ impl RecordData {
                 target: DomainName::parse_fqdn(content)?,
             },
             RecordKind::Caa => parse_caa(content)?,
+            RecordKind::LanA => Self::LanA(content.trim().parse().map_err(|_| {
+                Error::Invalid("The LAN IPv4 address must be a valid IPv4 address".into())
+            })?),
+            RecordKind::LanAaaa => Self::LanAaaa(content.trim().parse().map_err(|_| {
+                Error::Invalid("The LAN IPv6 address must be a valid IPv6 address".into())
+            })?),
         })
     }
 }

@@ -20,4 +20,5 @@ mod prefixes;
 mod recipes;
 mod records;
 mod routers;
+mod split_horizon;
 mod ui;

@@ -35,7 +35,8 @@ pub fn HostDetail(id: String) -> impl IntoView {
             view! {
                 <h1>{fqdn.clone()}</h1>
                 <p>"IPv4 " <code>{or_none(text(&h, "ipv4"))}</code> " · IPv6 " <code>{or_none(text(&h, "ipv6"))}</code> " · TTL " {text(&h, "ttl")} " s"</p>
-                <PrefixSetting host=h.clone() on_saved=move |v| host.set(Some(v))/>
+                <PrefixSetting host=h.clone()/>
+                <LanSetting host=h.clone()/>
                 <section class="card">
                     <h2>"Address history"</h2>
                     <Show when=move || !history.with(Vec::is_empty) fallback=|| view! { <p class="muted">"No updates yet."</p> }>
@@ -62,7 +63,7 @@ fn or_none(value: String) -> String {
 
 /// Whether the host follows the account's IPv6 prefix, and with which interface id.
 #[component]
-fn PrefixSetting(host: Value, on_saved: impl Fn(Value) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn PrefixSetting(host: Value) -> impl IntoView {
     let id = text(&host, "id");
     let iid = RwSignal::new(text(&host, "ipv6InterfaceId"));
     let error = RwSignal::new(None::<String>);
@@ -72,10 +73,7 @@ fn PrefixSetting(host: Value, on_saved: impl Fn(Value) + Copy + Send + Sync + 's
         let value = iid.get();
         let body = if value.trim().is_empty() { json!({"ipv6InterfaceId": null}) } else { json!({"ipv6InterfaceId": value.trim()}) };
         saved.set(false);
-        api::run("PATCH", format!("/api/hostnames/{id}"), Some(body), error, move |v: Value| {
-            saved.set(true);
-            on_saved(v["hostname"].clone());
-        });
+        api::run("PATCH", format!("/api/hostnames/{id}"), Some(body), error, move |_: Value| saved.set(true));
     };
     view! {
         <section class="card">
@@ -83,6 +81,39 @@ fn PrefixSetting(host: Value, on_saved: impl Fn(Value) + Copy + Send + Sync + 's
             <p class="muted">"Give this host's interface id and it moves with every new prefix your router reports (ip6lanprefix, ipv6prefix). Leave empty to stop."</p>
             <form class="row" on:submit=save>
                 <label>"Interface id" <input name="ipv6InterfaceId" placeholder="::1a2b:3c4d:5e6f:7080" bind:value=iid/></label>
+                <button type="submit">"Save"</button>
+                <span class="ok" role="status">{move || saved.get().then_some("Saved")}</span>
+            </form>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </section>
+    }
+}
+
+/// Split horizon: the addresses clients in the LAN subnets get instead of the public ones.
+#[component]
+fn LanSetting(host: Value) -> impl IntoView {
+    let id = text(&host, "id");
+    let v4 = RwSignal::new(text(&host, "lanIpv4"));
+    let v6 = RwSignal::new(text(&host, "lanIpv6"));
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let value = |s: RwSignal<String>| {
+        let text = s.get();
+        if text.trim().is_empty() { Value::Null } else { Value::String(text.trim().to_string()) }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let body = json!({"lanIpv4": value(v4), "lanIpv6": value(v6)});
+        api::run("PATCH", format!("/api/hostnames/{id}"), Some(body), error, move |_: Value| saved.set(true));
+    };
+    view! {
+        <section class="card">
+            <h2>"Inside the network"</h2>
+            <p class="muted">"DNS clients in the appliance's LAN subnets get these addresses instead of the public ones (no NAT hairpin needed). Leave empty to answer everyone alike."</p>
+            <form class="row" on:submit=save>
+                <label>"LAN IPv4" <input name="lanIpv4" placeholder="192.168.1.10" bind:value=v4/></label>
+                <label>"LAN IPv6" <input name="lanIpv6" placeholder="fd00::10" bind:value=v6/></label>
                 <button type="submit">"Save"</button>
                 <span class="ok" role="status">{move || saved.get().then_some("Saved")}</span>
             </form>

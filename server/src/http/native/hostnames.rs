@@ -25,6 +25,11 @@ struct HostnamePatch {
     ttl: Option<u32>,
     #[serde(default, deserialize_with = "super::present")]
     ipv6_interface_id: Option<Option<String>>,
+    /// Split horizon: what LAN clients get instead of the public addresses (null clears).
+    #[serde(default, deserialize_with = "super::present")]
+    lan_ipv4: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::present")]
+    lan_ipv6: Option<Option<String>>,
 }
 
 pub fn list(ctx: &Context, request: &Request) -> Response {
@@ -41,7 +46,7 @@ pub fn create(ctx: &Context, request: &Request) -> Response {
         let input: NewHostname = body(request)?;
         let created = hostnames::create_in_zone(ctx, &user, &input.domain_id, &input.name, input.ttl)?;
         let token = ctx.store.read(|c| crate::store::tokens::find_for_user(c, &user.id, &created.token_id))?;
-        let view = HostView { host: created.host, v4: None, v6: None, last_source: None };
+        let view = HostView { host: created.host, v4: None, v6: None, last_source: None, lan_v4: None, lan_v6: None };
         let mut token = token.as_ref().map(token_json).unwrap_or_else(|| json!({}));
         token["tokenValue"] = json!(created.token);
         Ok(reply(201, &json!({"hostname": hostname_json(&view), "token": token})))
@@ -59,7 +64,13 @@ pub fn configure(ctx: &Context, request: &Request, id: &str) -> Response {
     limited(&ctx.limits.api, &client_key(ctx, request), || {
         let user = session(ctx, request)?;
         let patch: HostnamePatch = body(request)?;
-        let view = hostnames::configure(ctx, &user, id, patch.ttl, patch.ipv6_interface_id.as_ref().map(|o| o.as_deref()))?;
+        let settings = hostnames::Settings {
+            ttl: patch.ttl,
+            interface_id: patch.ipv6_interface_id.as_ref().map(|o| o.as_deref()),
+            lan_v4: patch.lan_ipv4.as_ref().map(|o| o.as_deref()),
+            lan_v6: patch.lan_ipv6.as_ref().map(|o| o.as_deref()),
+        };
+        let view = hostnames::configure(ctx, &user, id, &settings)?;
         Ok(reply(200, &json!({"hostname": hostname_json(&view)})))
     })
 }
@@ -99,6 +110,8 @@ fn hostname_json(view: &HostView) -> Value {
         "ipv4": view.v4,
         "ipv6": view.v6,
         "ipv6InterfaceId": host.ipv6_interface_id,
+        "lanIpv4": view.lan_v4,
+        "lanIpv6": view.lan_v6,
         "lastUpdate": host.updated_at.map(rfc3339),
         "lastSource": view.last_source,
         "createdAt": rfc3339(host.created_at),
