@@ -206,6 +206,19 @@ try {
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
 
+  // A partner's login link signs its user into the UI, once.
+  const json = (r) => r.json();
+  const admin = await fetch(`${appliance.base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) }).then(json);
+  const key = await fetch(`${appliance.base}/api/tokens`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${admin.token}` }, body: JSON.stringify({ label: "partner", scopes: ["partner"] }) }).then(json);
+  const made = await fetch(`${appliance.base}/api/v1/users`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${key.token.tokenValue}` }, body: JSON.stringify({ user_identifier: "user-123", email: "partner-user@example.com" }) }).then(json);
+  await page.goto(made.login_url);
+  await page.getByRole("heading", { name: "Hosts" }).waitFor();
+  assert.equal(new URL(page.url()).pathname, "/", "the used link leaves the address bar");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.goto(made.login_url);
+  await page.getByRole("alert").filter({ hasText: "not valid" }).waitFor();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+
   const bundle = fs.readdirSync(path.join(root, "web-ui/dist/assets"))
     .filter((f) => /^porchlight-.*\.(wasm|js)\.gz$/.test(f))
     .reduce((sum, f) => sum + fs.statSync(path.join(root, "web-ui/dist/assets", f)).size, 0);

@@ -48,11 +48,26 @@ pub fn App() -> impl IntoView {
     let session = Session { user: RwSignal::new(None), page: RwSignal::new(Page::Dashboard), fresh_tokens: RwSignal::new(Vec::new()) };
     provide_context(session);
     let gate = RwSignal::new(Gate::Loading);
+    let link_error = RwSignal::new(None::<String>);
     // The static shell in index.html stays until the app can draw the same bar.
     if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell")) {
         shell.remove();
     }
     leptos::task::spawn_local(async move {
+        // A partner's login link (`/login?code=…`) signs its user in once.
+        if let Some(code) = login_link_code() {
+            let body = serde_json::json!({"code": code});
+            match api::call::<Value>("POST", "/api/auth/link", Some(&body)).await {
+                Ok(answer) => {
+                    api::set_session(answer["token"].as_str());
+                    leave_link();
+                    session.user.set(Some(answer["user"].clone()));
+                    return;
+                }
+                Err(e) => link_error.set(Some(e.message)),
+            }
+            leave_link();
+        }
         if api::session().is_some()
             && let Ok(me) = api::call::<Value>("GET", "/api/me", None::<&()>).await
         {
@@ -86,11 +101,31 @@ pub fn App() -> impl IntoView {
                     match gate.get() {
                         Gate::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
                         Gate::Setup => view! { <pages::auth::Setup/> }.into_any(),
-                        Gate::Login => view! { <pages::auth::Login/> }.into_any(),
+                        Gate::Login => view! {
+                            <p class="error" role="alert">{move || link_error.get()}</p>
+                            <pages::auth::Login/>
+                        }.into_any(),
                     }
                 }
             }}
         </main>
+    }
+}
+
+/// The code of a login link, when the page was opened as `/login?code=…`.
+fn login_link_code() -> Option<String> {
+    let location = web_sys::window()?.location();
+    if location.pathname().ok()? != "/login" {
+        return None;
+    }
+    let search = location.search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("code=")).map(str::to_string).filter(|c| !c.is_empty())
+}
+
+/// Takes the used link out of the address bar (and the browser history).
+fn leave_link() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
     }
 }
 
