@@ -3,7 +3,7 @@
 //! it is still known) the token filled in.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::dashboard::CopyButton;
 use super::{text, when};
@@ -35,8 +35,12 @@ pub fn HostDetail(id: String) -> impl IntoView {
             view! {
                 <h1>{fqdn.clone()}</h1>
                 <p>"IPv4 " <code>{or_none(text(&h, "ipv4"))}</code> " · IPv6 " <code>{or_none(text(&h, "ipv6"))}</code> " · TTL " {text(&h, "ttl")} " s"</p>
-                <PrefixSetting host=h.clone()/>
-                <LanSetting host=h.clone()/>
+                <HostSetting host=h.clone() title="Follow the IPv6 prefix"
+                    help="Give this host's interface id and it moves with every new prefix your router reports (ip6lanprefix, ipv6prefix). Leave empty to stop."
+                    fields=vec![("ipv6InterfaceId", "Interface id", "::1a2b:3c4d:5e6f:7080")]/>
+                <HostSetting host=h.clone() title="Inside the network"
+                    help="DNS clients in the appliance's LAN subnets get these addresses instead of the public ones (no NAT hairpin needed). Leave empty to answer everyone alike."
+                    fields=vec![("lanIpv4", "LAN IPv4", "192.168.1.10"), ("lanIpv6", "LAN IPv6", "fd00::10")]/>
                 <section class="card">
                     <h2>"Address history"</h2>
                     <Show when=move || !history.with(Vec::is_empty) fallback=|| view! { <p class="muted">"No updates yet."</p> }>
@@ -61,59 +65,38 @@ fn or_none(value: String) -> String {
     if value.is_empty() { "none yet".into() } else { value }
 }
 
-/// Whether the host follows the account's IPv6 prefix, and with which interface id.
-#[component]
-fn PrefixSetting(host: Value) -> impl IntoView {
-    let id = text(&host, "id");
-    let iid = RwSignal::new(text(&host, "ipv6InterfaceId"));
-    let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let value = iid.get();
-        let body = if value.trim().is_empty() { json!({"ipv6InterfaceId": null}) } else { json!({"ipv6InterfaceId": value.trim()}) };
-        saved.set(false);
-        api::run("PATCH", format!("/api/hostnames/{id}"), Some(body), error, move |_: Value| saved.set(true));
-    };
-    view! {
-        <section class="card">
-            <h2>"Follow the IPv6 prefix"</h2>
-            <p class="muted">"Give this host's interface id and it moves with every new prefix your router reports (ip6lanprefix, ipv6prefix). Leave empty to stop."</p>
-            <form class="row" on:submit=save>
-                <label>"Interface id" <input name="ipv6InterfaceId" placeholder="::1a2b:3c4d:5e6f:7080" bind:value=iid/></label>
-                <button type="submit">"Save"</button>
-                <span class="ok" role="status">{move || saved.get().then_some("Saved")}</span>
-            </form>
-            <p class="error" role="alert">{move || error.get()}</p>
-        </section>
-    }
-}
+/// One field of a host setting: (API field, label, placeholder).
+type Field = (&'static str, &'static str, &'static str);
 
-/// Split horizon: the addresses clients in the LAN subnets get instead of the public ones.
+/// A form that changes some of a host's settings with `PATCH /api/hostnames/{id}`; an
+/// empty field is sent as null (the setting is cleared).
 #[component]
-fn LanSetting(host: Value) -> impl IntoView {
+fn HostSetting(host: Value, title: &'static str, help: &'static str, fields: Vec<Field>) -> impl IntoView {
     let id = text(&host, "id");
-    let v4 = RwSignal::new(text(&host, "lanIpv4"));
-    let v6 = RwSignal::new(text(&host, "lanIpv6"));
+    let values: Vec<(Field, RwSignal<String>)> = fields.into_iter().map(|f| (f, RwSignal::new(text(&host, f.0)))).collect();
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
-    let value = |s: RwSignal<String>| {
-        let text = s.get();
-        if text.trim().is_empty() { Value::Null } else { Value::String(text.trim().to_string()) }
-    };
+    let inputs = values.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let body = json!({"lanIpv4": value(v4), "lanIpv6": value(v6)});
-        api::run("PATCH", format!("/api/hostnames/{id}"), Some(body), error, move |_: Value| saved.set(true));
+        let body: serde_json::Map<String, Value> = values
+            .iter()
+            .map(|((key, _, _), value)| {
+                let text = value.get().trim().to_string();
+                (key.to_string(), if text.is_empty() { Value::Null } else { Value::String(text) })
+            })
+            .collect();
+        api::run("PATCH", format!("/api/hostnames/{id}"), Some(Value::Object(body)), error, move |_: Value| saved.set(true));
     };
     view! {
         <section class="card">
-            <h2>"Inside the network"</h2>
-            <p class="muted">"DNS clients in the appliance's LAN subnets get these addresses instead of the public ones (no NAT hairpin needed). Leave empty to answer everyone alike."</p>
+            <h2>{title}</h2>
+            <p class="muted">{help}</p>
             <form class="row" on:submit=save>
-                <label>"LAN IPv4" <input name="lanIpv4" placeholder="192.168.1.10" bind:value=v4/></label>
-                <label>"LAN IPv6" <input name="lanIpv6" placeholder="fd00::10" bind:value=v6/></label>
+                {inputs.into_iter().map(|((key, label, placeholder), value)| view! {
+                    <label>{label} <input name=key placeholder=placeholder bind:value=value/></label>
+                }).collect_view()}
                 <button type="submit">"Save"</button>
                 <span class="ok" role="status">{move || saved.get().then_some("Saved")}</span>
             </form>
