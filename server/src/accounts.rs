@@ -87,7 +87,7 @@ pub fn delete(ctx: &Context, user: &UserRow, password: &str) -> Result<()> {
             }
             store::users::delete(tx, &user.id)?;
             store::history::event(tx, None, "account deleted", &user.email, "", "api")?;
-            touched.collect(tx)
+            touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),
     )?;

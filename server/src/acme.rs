@@ -103,7 +103,7 @@ pub fn update(ctx: &Context, username: &str, key: &str, subdomain: &str, txt: &s
                 store::history::event(tx, Some(&caller.user.id), "acme challenge", &host.name, "acme-dns", &source.to_string())?;
                 touched.add(&host.zone_id, name.clone(), RecordKind::Txt);
             }
-            touched.collect(tx)
+            touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),
     )?;

@@ -96,7 +96,7 @@ pub struct Plan {
 }
 
 /// A built-in zone.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneConfig {
     /// The zone's name, e.g. `dyn.example.com`.
@@ -111,6 +111,13 @@ pub struct ZoneConfig {
     /// listen addresses, when they are specific ones.
     #[serde(default)]
     pub nameserver_addresses: Vec<std::net::IpAddr>,
+    /// Who may pull the zone by AXFR/IXFR: networks (`192.0.2.0/24`) and TSIG keys
+    /// (`key:NAME`). Nobody by default.
+    #[serde(default)]
+    pub allow_transfer: Vec<String>,
+    /// Secondaries told of each change by NOTIFY, as `ADDRESS:PORT`.
+    #[serde(default)]
+    pub notify: Vec<String>,
 }
 
 /// Rate limits; generous enough that dual-stack pairs and forced `nochg` refreshes never
@@ -251,6 +258,10 @@ pub struct Overrides {
     pub https: Option<SocketAddr>,
     pub dns: Vec<SocketAddr>,
     pub zones: Vec<String>,
+    /// `allow_transfer` entries for the zones named in `zones`.
+    pub allow_transfer: Vec<String>,
+    /// `notify` targets for the zones named in `zones`.
+    pub notify: Vec<String>,
 }
 
 impl Default for Config {
@@ -310,9 +321,15 @@ impl Config {
             self.dns = o.dns;
         }
         for name in o.zones {
-            if !self.zone.iter().any(|z| z.name.eq_ignore_ascii_case(&name)) {
-                self.zone.push(ZoneConfig { name, nameservers: Vec::new(), hostmaster: None, nameserver_addresses: Vec::new() });
-            }
+            let zone = match self.zone.iter().position(|z| z.name.eq_ignore_ascii_case(&name)) {
+                Some(i) => &mut self.zone[i],
+                None => {
+                    self.zone.push(ZoneConfig { name, ..ZoneConfig::default() });
+                    self.zone.last_mut().unwrap_or_else(|| unreachable!("just pushed"))
+                }
+            };
+            zone.allow_transfer.extend(o.allow_transfer.iter().cloned());
+            zone.notify.extend(o.notify.iter().cloned());
         }
     }
 
@@ -387,7 +404,9 @@ impl Config {
                 .filter(|ns| ns.is_within(&name) && **ns != name)
                 .flat_map(|ns| addresses.iter().map(move |ip| (ns.clone(), *ip)))
                 .collect();
-            zones.push(ZoneSettings { name, nameservers, hostmaster, glue });
+            let transfers = crate::transfers::Policy::parse(&z.allow_transfer, &z.notify)
+                .map_err(|e| Error::Config(format!("zone {name}: {e}")))?;
+            zones.push(ZoneSettings { name, nameservers, hostmaster, glue, transfers });
         }
         Ok(zones)
     }
@@ -401,6 +420,8 @@ pub struct ZoneSettings {
     pub hostmaster: DomainName,
     /// Addresses of the nameservers inside the zone.
     pub glue: Vec<(DomainName, std::net::IpAddr)>,
+    /// AXFR/IXFR access and NOTIFY targets.
+    pub transfers: crate::transfers::Policy,
 }
 
 impl ZoneSettings {

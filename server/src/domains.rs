@@ -105,6 +105,10 @@ pub fn contents(ctx: &Context, conn: &rusqlite::Connection, domain: &CustomRow) 
         hostmaster: name.child("hostmaster")?,
         serial: domain.serial,
         records: store::records::for_zone(conn, &domain.id)?,
+        transfers: crate::transfers::Policy::from_lines(&domain.allow_transfer, &domain.notify).unwrap_or_else(|error| {
+            tracing::warn!(domain = domain.name, %error, "ignoring unreadable transfer settings");
+            crate::transfers::Policy::default()
+        }),
         name,
     })
 }

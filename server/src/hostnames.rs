@@ -192,7 +192,7 @@ pub fn configure(ctx: &Context, user: &UserRow, id: &str, settings: &Settings<'_
             let detail = format!("ttl {new_ttl}, ipv6 interface id {}", new_iid.as_deref().unwrap_or("-"));
             store::history::event(tx, Some(&user.id), "hostname changed", &host.name, &detail, "api")?;
             let host = owned(tx, user, id)?;
-            Ok((view(tx, host)?, touched.collect(tx)?))
+            Ok((view(tx, host)?, touched.collect(tx, &ctx.catalog)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )?;
@@ -224,7 +224,7 @@ pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
             }
             store::hostnames::delete(tx, &host.id)?;
             store::history::event(tx, Some(&user.id), "hostname deleted", &host.name, "", "api")?;
-            touched.collect(tx)
+            touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),
     )?;

@@ -11,6 +11,7 @@ pub mod address;
 pub mod config;
 pub mod dns;
 pub mod domains;
+pub mod dynamic_update;
 pub mod error;
 pub mod hostnames;
 pub mod http;
@@ -27,6 +28,8 @@ pub mod store;
 pub mod tls;
 pub mod token;
 pub mod tokens;
+pub mod transfers;
+pub mod tsig_keys;
 pub mod update;
 pub mod updaters;
 pub mod zones;
@@ -113,7 +116,7 @@ impl Appliance {
             .thread_name("dns")
             .enable_all()
             .build()?;
-        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets))?;
+        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets, ctx.clone()))?;
         let dns_addrs = dns.addrs().to_vec();
         let (dns_stop, stopped) = tokio::sync::oneshot::channel::<()>();
         runtime.spawn(dns.run(async move {

@@ -34,6 +34,9 @@ enum Command {
     /// Zone operations.
     #[command(subcommand)]
     Zone(ZoneCommand),
+    /// TSIG keys for RFC 2136 updates (nsupdate, certbot, lego) and signed transfers.
+    #[command(subcommand)]
+    Tsig(TsigCommand),
     /// Write a consistent copy of the database (safe while the appliance runs).
     Backup {
         /// Where to write the backup.
@@ -66,6 +69,28 @@ enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum TsigCommand {
+    /// Make a key and print its secret once, as `algorithm:name:secret` for `nsupdate -y`.
+    Add {
+        /// The key's name, e.g. certbot.home.example.
+        name: String,
+        /// hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512.
+        #[arg(long, default_value = "hmac-sha256")]
+        algorithm: String,
+        /// E-mail of the owning account: the key writes only where that account may.
+        #[arg(long)]
+        user: String,
+        /// Narrow the key to names and types, e.g. '_acme-challenge.*:TXT' (repeatable).
+        #[arg(long, value_name = "PATTERN:TYPE")]
+        allow: Vec<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List keys (never their secrets).
+    List(Common),
 }
 
 #[derive(Subcommand)]
@@ -116,11 +141,22 @@ struct Common {
     /// A zone to serve (repeatable), in addition to those in the configuration file.
     #[arg(long)]
     zone: Vec<String>,
+    /// For the --zone zones: who may transfer them, a CIDR or key:NAME (repeatable).
+    #[arg(long, value_name = "CIDR|key:NAME")]
+    allow_transfer: Vec<String>,
+    /// For the --zone zones: a secondary to NOTIFY after changes, ADDR:PORT (repeatable).
+    #[arg(long, value_name = "ADDR:PORT")]
+    notify: Vec<String>,
 }
 
 impl Common {
     fn load(&self) -> anyhow::Result<Config> {
-        let overrides = Overrides { data_dir: self.data_dir.clone(), http: self.http, https: self.https, dns: self.dns.clone(), zones: self.zone.clone() };
+        let overrides = Overrides {
+            data_dir: self.data_dir.clone(), http: self.http, https: self.https, dns: self.dns.clone(),
+            zones: self.zone.clone(),
+            allow_transfer: self.allow_transfer.clone(),
+            notify: self.notify.clone(),
+        };
         Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
     }
 }
@@ -186,6 +222,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let created = hostnames::create(&ctx, &user, &fqdn)?;
             println!("created {}", created.name);
             println!("update token (shown only now, store it in your router): {}", created.token);
+            Ok(())
+        }
+        Command::Tsig(TsigCommand::Add { name, algorithm, user, allow, common }) => {
+            let ctx = Context::open(common.load()?)?;
+            let owner = ctx.store.read(|c| store::users::find_by_email(c, &user))?.with_context(|| format!("no account {user}"))?;
+            let created = porchlight::tsig_keys::create(&ctx, &owner, &name, &algorithm, &allow)?;
+            println!("{}", created.nsupdate);
+            eprintln!("key {} made for {user}; the secret is shown only now (use: nsupdate -y '{}')", created.key.name, created.nsupdate);
+            Ok(())
+        }
+        Command::Tsig(TsigCommand::List(common)) => {
+            let ctx = Context::open(common.load()?)?;
+            let users = ctx.store.read(store::users::list_with_counts)?;
+            for (user, _) in users {
+                for key in ctx.store.read(|c| store::tsig_keys::by_user(c, &user.id))? {
+                    let allow = if key.allow.is_empty() { "*".to_string() } else { key.allow.replace('\n', ",") };
+                    println!("{}\t{}\t{}\tallow={allow}", key.name, key.algorithm, user.email);
+                }
+            }
             Ok(())
         }
         Command::Hostname(HostnameCommand::List(common)) => {

@@ -155,7 +155,7 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
                     }
                 }
             }
-            Ok((results, touched.collect(tx)?))
+            Ok((results, touched.collect(tx, &ctx.catalog)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )?;
@@ -255,7 +255,7 @@ fn subname(host: &DomainName, label: &str) -> Result<DomainName> {
 /// Sets one update-managed record set of `host` at `name` to `new` (None = remove), with
 /// history and event, unless it already holds that value. Returns whether it changed.
 #[allow(clippy::too_many_arguments)]
-fn set_managed(
+pub(crate) fn set_managed(
     tx: &rusqlite::Transaction<'_>,
     req: &UpdateRequest<'_>,
     host: &HostRow,

@@ -39,6 +39,7 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
                 nameservers: settings.nameservers.clone(),
                 hostmaster: settings.hostmaster.clone(),
                 records,
+                transfers: settings.transfers.clone(),
             });
         }
         for custom in store::zones::custom_verified(conn)? {
@@ -82,7 +83,7 @@ impl Touched {
         self.0.insert((zone_id.to_string(), name, kind));
     }
 
-    pub fn collect(self, tx: &rusqlite::Transaction<'_>) -> Result<Publication> {
+    pub fn collect(self, tx: &rusqlite::Transaction<'_>, catalog: &Catalog) -> Result<Publication> {
         let mut by_zone: std::collections::BTreeMap<String, Vec<(DomainName, RecordKind)>> = Default::default();
         for (zone_id, name, kind) in self.0 {
             by_zone.entry(zone_id).or_default().push((name, kind));
@@ -90,15 +91,38 @@ impl Touched {
         let mut zones = Vec::new();
         for (zone_id, sets) in by_zone {
             let Some(zone) = store::zones::find_by_id(tx, &zone_id)? else { continue };
+            let apex = DomainName::parse(&zone.name)?;
             let serial = store::zones::bump_serial(tx, &zone_id)?;
             let mut changes = Vec::with_capacity(sets.len());
+            let mut step = store::journal::Step { serial, ..Default::default() };
             for (name, kind) in sets {
                 let records = store::records::rrset(tx, &zone_id, &name, kind)?;
+                if !kind.is_lan() {
+                    // The catalog still serves the set as the previous commit left it.
+                    diff(catalog.rrset(&apex, &name, kind), &records, &mut step);
+                }
                 changes.push(RrsetChange { name, kind, records });
             }
-            zones.push((DomainName::parse(&zone.name)?, serial, changes));
+            store::journal::append(tx, &zone_id, &step)?;
+            zones.push((apex, serial, changes));
         }
         Ok(Publication(zones))
+    }
+}
+
+/// Adds what turns `old` into `new` to a journal step. A changed TTL replaces the whole set
+/// (secondaries keep one TTL per set).
+fn diff(old: Vec<crate::records::Record>, new: &[crate::records::Record], step: &mut store::journal::Step) {
+    let ttl_changed = matches!((old.first(), new.first()), (Some(a), Some(b)) if a.ttl != b.ttl);
+    for record in &old {
+        if ttl_changed || !new.iter().any(|n| n.data == record.data) {
+            step.removed.push(record.clone());
+        }
+    }
+    for record in new {
+        if ttl_changed || !old.iter().any(|o| o.data == record.data) {
+            step.added.push(record.clone());
+        }
     }
 }
 
@@ -112,5 +136,26 @@ impl Publication {
                 tracing::debug!(%zone, "change committed for a zone that is not served");
             }
         }
+    }
+}
+
+impl crate::dns::Backend for Context {
+    fn tsig_key(&self, name: &str) -> Option<crate::dns::tsig::Key> {
+        crate::tsig_keys::find(self, name).map(|(_, key)| key)
+    }
+
+    fn journal(&self, zone: &DomainName, from: u32, to: u32) -> Option<Vec<store::journal::Step>> {
+        let steps = self.store.read(|c| match store::zones::find_by_name(c, zone.as_str())? {
+            Some(row) => store::journal::between(c, &row.id, from, to),
+            None => Ok(None),
+        });
+        steps.unwrap_or_else(|error| {
+            tracing::warn!(%zone, %error, "cannot read the zone journal");
+            None
+        })
+    }
+
+    fn update(&self, update: crate::dynamic_update::Update) -> std::result::Result<(), crate::dynamic_update::Refusal> {
+        crate::dynamic_update::apply(self, update)
     }
 }

@@ -175,7 +175,7 @@ pub const PARENT_ZONE_ID: &str = "00000000-0000-0000-0000-000000000002";
 /// returned) publishes delegations; point a lab's `delegation_resolver` at its DNS.
 pub fn parent() -> (Lab, String) {
     let lab = Lab::start_with(|c| {
-        c.zone.push(porchlight::config::ZoneConfig { name: "parent.test".into(), nameservers: vec![], hostmaster: None, nameserver_addresses: vec![] });
+        c.zone.push(porchlight::config::ZoneConfig { name: "parent.test".into(), ..Default::default() });
     });
     let admin = lab.admin("registrar@example.com");
     (lab, admin)
@@ -199,6 +199,7 @@ pub fn lab_config(dir: &Path) -> Config {
         https: None,
         dns: vec!["127.0.0.1:0".parse().unwrap()],
         zones: vec![ZONE.to_string()],
+        ..Default::default()
     };
     Config::load(None, Vec::new(), overrides).unwrap()
 }

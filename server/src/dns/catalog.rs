@@ -18,6 +18,7 @@ use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
 
 use crate::names::DomainName;
 use crate::records::{Record as DomainRecord, RecordData, RecordKind};
+use crate::transfers::Policy;
 
 /// SOA timers (seconds): refresh, retry, expire, and the negative-caching TTL.
 const SOA_TIMERS: (i32, i32, i32, u32) = (3600, 600, 1_209_600, 60);
@@ -34,6 +35,8 @@ pub struct ZoneContents {
     pub nameservers: Vec<DomainName>,
     pub hostmaster: DomainName,
     pub records: Vec<DomainRecord>,
+    /// Who may transfer the zone, and whom to NOTIFY.
+    pub transfers: Policy,
 }
 
 /// A changed record set: the new records of `kind` at `name` (empty: the set is gone).
@@ -48,11 +51,19 @@ pub struct RrsetChange {
 pub struct Catalog {
     current: ArcSwap<Snapshot>,
     writer: Mutex<()>,
+    /// Zones changed since the NOTIFY sender last looked.
+    changed: Mutex<std::collections::BTreeSet<DomainName>>,
+    signal: tokio::sync::Notify,
 }
 
 impl Default for Catalog {
     fn default() -> Self {
-        Self { current: ArcSwap::from_pointee(Snapshot { zones: Vec::new() }), writer: Mutex::new(()) }
+        Self {
+            current: ArcSwap::from_pointee(Snapshot { zones: Vec::new() }),
+            writer: Mutex::new(()),
+            changed: Mutex::default(),
+            signal: tokio::sync::Notify::new(),
+        }
     }
 }
 
@@ -63,6 +74,7 @@ impl Catalog {
         let mut built: Vec<Arc<ZoneIndex>> = zones.into_iter().map(|z| Arc::new(ZoneIndex::build(z))).collect();
         // Most specific first, so that a child zone wins over its parent.
         built.sort_by_key(|z| std::cmp::Reverse(z.origin.num_labels()));
+        self.mark_changed(built.iter().map(|z| z.name.clone()));
         self.current.store(Arc::new(Snapshot { zones: built }));
     }
 
@@ -72,6 +84,7 @@ impl Catalog {
         let snapshot = self.current.load_full();
         let index = Arc::new(ZoneIndex::build(contents));
         let mut zones: Vec<Arc<ZoneIndex>> = snapshot.zones.iter().filter(|z| z.origin != index.origin).cloned().collect();
+        self.mark_changed([index.name.clone()]);
         zones.push(index);
         zones.sort_by_key(|z| std::cmp::Reverse(z.origin.num_labels()));
         self.current.store(Arc::new(Snapshot { zones }));
@@ -105,13 +118,56 @@ impl Catalog {
         let mut zones = snapshot.zones.clone();
         zones[position] = Arc::new(index);
         self.current.store(Arc::new(Snapshot { zones }));
+        self.mark_changed([zone.clone()]);
         true
+    }
+
+    fn mark_changed(&self, zones: impl IntoIterator<Item = DomainName>) {
+        self.changed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(zones);
+        self.signal.notify_one();
+    }
+
+    /// Waits until some zone changed, and returns which ones did since the last call.
+    pub(crate) async fn changes(&self) -> Vec<DomainName> {
+        loop {
+            let taken = self.take_changes();
+            if !taken.is_empty() {
+                return taken;
+            }
+            self.signal.notified().await;
+        }
+    }
+
+    /// The zones changed since the last call, without waiting.
+    pub(crate) fn take_changes(&self) -> Vec<DomainName> {
+        std::mem::take(&mut *self.changed.lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_iter().collect()
     }
 
     /// The serial currently served for a zone.
     pub fn serial(&self, zone: &DomainName) -> Option<u32> {
         let origin = lower(zone);
         self.current.load().zones.iter().find(|z| z.origin == origin).map(|z| z.serial)
+    }
+
+    /// One record set as served now (empty when there is none).
+    pub fn rrset(&self, zone: &DomainName, name: &DomainName, kind: RecordKind) -> Vec<DomainRecord> {
+        let snapshot = self.current.load();
+        let origin = lower(zone);
+        let Some(index) = snapshot.zones.iter().find(|z| z.origin == origin) else { return Vec::new() };
+        let Some(set) = index.nodes.get(&lower(name)).and_then(|n| n.get(kind)) else { return Vec::new() };
+        set.data.iter().map(|d| DomainRecord { name: name.clone(), ttl: set.ttl, data: d.clone() }).collect()
+    }
+
+    /// Whether any record exists at `name` (an empty non-terminal has none).
+    pub fn name_in_use(&self, zone: &DomainName, name: &DomainName) -> bool {
+        let snapshot = self.current.load();
+        let origin = lower(zone);
+        snapshot
+            .zones
+            .iter()
+            .find(|z| z.origin == origin)
+            .and_then(|index| index.nodes.get(&lower(name)))
+            .is_some_and(|n| !n.rrsets.is_empty() || lower(name) == origin)
     }
 
     /// Whether a zone is served.
@@ -165,6 +221,16 @@ pub(crate) struct Resolution {
 }
 
 impl Snapshot {
+    /// The zone called `name`.
+    pub(crate) fn zone_named(&self, name: &DomainName) -> Option<&Arc<ZoneIndex>> {
+        self.zone(&lower(name))
+    }
+
+    /// The zone whose apex is exactly `origin`.
+    pub(crate) fn zone(&self, origin: &LowerName) -> Option<&Arc<ZoneIndex>> {
+        self.zones.iter().find(|z| z.origin == *origin)
+    }
+
     /// Answers `qname`/`qtype`; `asked` is the question's name as the client spelled it.
     /// `lan`: the client is in a LAN subnet, so a host's LAN address wins (split horizon).
     pub(crate) fn resolve(&self, qname: &LowerName, asked: &Name, qtype: RecordType, lan: bool) -> Resolution {
@@ -219,10 +285,12 @@ impl Snapshot {
 
 /// One zone's names.
 #[derive(Clone)]
-struct ZoneIndex {
+pub(crate) struct ZoneIndex {
+    pub(crate) name: DomainName,
     origin: LowerName,
-    serial: u32,
+    pub(crate) serial: u32,
     soa: Record,
+    pub(crate) transfers: Arc<Policy>,
     nodes: imbl::HashMap<LowerName, Arc<Node>>,
 }
 
@@ -276,7 +344,14 @@ impl ZoneIndex {
                 minimum,
             )),
         );
-        let mut index = Self { origin: origin.clone(), serial: contents.serial, soa, nodes: imbl::HashMap::new() };
+        let mut index = Self {
+            name: contents.name.clone(),
+            origin: origin.clone(),
+            serial: contents.serial,
+            soa,
+            transfers: Arc::new(contents.transfers),
+            nodes: imbl::HashMap::new(),
+        };
         index.nodes.insert(origin.clone(), Arc::new(Node::default()));
         let ns = contents.nameservers.iter().cloned().map(RecordData::Ns).collect();
         index.set_rrset(origin, RecordKind::Ns, NS_TTL, ns);
@@ -293,6 +368,31 @@ impl ZoneIndex {
             index.set_rrset(lower(&name), kind, ttl, data);
         }
         index
+    }
+
+    /// The SOA record, with `serial` in place of the current one (IXFR's history).
+    pub(crate) fn soa(&self, serial: u32) -> Record {
+        let mut soa = self.soa.clone();
+        if let RData::SOA(data) = &mut soa.data {
+            data.serial = serial;
+        }
+        soa
+    }
+
+    /// Every record of the zone for a transfer (RFC 5936): the SOA first and last, the rest
+    /// in canonical order; LAN addresses are a view and stay out.
+    pub(crate) fn transfer_records(&self) -> Vec<Record> {
+        let mut names: Vec<(&LowerName, &Arc<Node>)> = self.nodes.iter().collect();
+        names.sort_by(|a, b| a.0.cmp(b.0));
+        let mut records = vec![self.soa.clone()];
+        for (name, node) in names {
+            let owner = Name::from(name);
+            for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
+                records.extend(set.to_wire(&owner));
+            }
+        }
+        records.push(self.soa.clone());
+        records
     }
 
     /// The node at `name`, or the wildcard node that covers it.
@@ -381,6 +481,11 @@ impl ZoneIndex {
     }
 }
 
+/// A stored record as a wire record.
+pub(crate) fn wire_record(record: &DomainRecord) -> Record {
+    Record::from_rdata(fqdn(&record.name), record.ttl, rdata(&record.data))
+}
+
 fn fqdn(name: &DomainName) -> Name {
     let mut n = Name::from_ascii(name.as_str()).unwrap_or_else(|_| Name::root());
     n.set_fqdn(true);
@@ -466,6 +571,7 @@ mod tests {
                 record("*.wild.dyn.example.com", RecordData::A([192, 0, 2, 2].into()))?,
                 record("alias.dyn.example.com", RecordData::Cname(name("a.b.dyn.example.com")?))?,
             ],
+            transfers: Policy::default(),
         }]);
         Ok(catalog)
     }

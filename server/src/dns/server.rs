@@ -1,19 +1,26 @@
 //! DNS listeners: hickory-server owns the sockets and the wire format (UDP and TCP on every
-//! configured address); answers come from the catalog's snapshot, never from SQLite.
+//! configured address); answers come from the catalog's snapshot, never from SQLite. Signed
+//! requests are checked here (TSIG) and their answers signed; zone transfers and RFC 2136
+//! updates are handed to `transfer` and `update`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::op::{Edns, Metadata, MessageType, OpCode, ResponseCode};
-use hickory_proto::rr::DNSClass;
+use hickory_proto::rr::{DNSClass, Record, RecordType};
+use hickory_proto::serialize::binary::BinEncoder;
+use hickory_server::net::NetError;
 use hickory_server::net::runtime::Time;
+use hickory_server::net::xfer::Protocol;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::zone_handler::MessageResponseBuilder;
 use hickory_server::Server;
 use tokio::net::{TcpListener, UdpSocket};
 
+use super::Backend;
 use super::catalog::Catalog;
+use super::tsig::{self, Signed, Signer};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 
@@ -22,11 +29,12 @@ const EDNS_PAYLOAD: u16 = 1232;
 /// Idle TCP connections are closed after this.
 const TCP_TIMEOUT: Duration = Duration::from_secs(10);
 
-struct Handler {
-    catalog: Arc<Catalog>,
+pub(super) struct Handler {
+    pub(super) catalog: Arc<Catalog>,
     metrics: Arc<Metrics>,
     /// Clients in these subnets get hosts' LAN addresses (split horizon).
     lan: Vec<ipnet::IpNet>,
+    pub(super) backend: Arc<dyn Backend>,
 }
 
 /// The position of a response code in the metrics' list.
@@ -42,6 +50,10 @@ fn rcode_index(code: ResponseCode) -> usize {
     }
 }
 
+pub(super) fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 impl Handler {
     fn is_lan(&self, client: std::net::IpAddr) -> bool {
         let client = crate::address::canonical(client);
@@ -49,48 +61,138 @@ impl Handler {
     }
 }
 
+/// Sends the answers to one request: the EDNS the client may receive, and the TSIG
+/// signature when the request was signed.
+pub(super) struct Reply<'r, R> {
+    pub(super) request: &'r Request,
+    response: R,
+    edns: Option<Edns>,
+    signer: Option<Signer>,
+    /// Largest message the client takes.
+    limit: u16,
+    pub(super) base: Metadata,
+}
+
+impl<R: ResponseHandler> Reply<'_, R> {
+    pub(super) fn metadata(&self, code: ResponseCode) -> Metadata {
+        let mut m = self.base;
+        m.response_code = code;
+        m
+    }
+
+    pub(super) fn protocol(&self) -> Protocol {
+        self.request.protocol()
+    }
+
+    pub(super) async fn send(&mut self, metadata: Metadata, answers: &[Record], authority: &[Record], additional: &[Record]) -> Result<ResponseInfo, NetError> {
+        let Self { request, response, edns, signer, limit, .. } = self;
+        let build = || {
+            let mut builder = MessageResponseBuilder::from_message_request(request);
+            if let Some(edns) = edns.as_ref() {
+                builder.edns(edns);
+            }
+            builder.build(metadata, answers.iter(), authority.iter(), std::iter::empty(), additional.iter())
+        };
+        let mut message = build();
+        if let Some(signer) = signer {
+            let mut bytes = Vec::with_capacity(512);
+            let mut encoder = BinEncoder::new(&mut bytes);
+            encoder.set_max_size(*limit);
+            match build().destructive_emit(&mut encoder) {
+                Ok(_) => message.set_signature(Box::new(signer.sign(&bytes, now()))),
+                Err(error) => tracing::warn!(%error, "could not sign an answer"),
+            }
+        }
+        response.send_response(message).await
+    }
+
+    pub(super) async fn code(&mut self, code: ResponseCode) -> Result<ResponseInfo, NetError> {
+        let metadata = self.metadata(code);
+        self.send(metadata, &[], &[], &[]).await
+    }
+}
+
 #[async_trait::async_trait]
 impl RequestHandler for Handler {
-    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, mut response: R) -> ResponseInfo {
-        let builder = MessageResponseBuilder::from_message_request(request);
-        let mut edns = Edns::new();
-        edns.set_max_payload(EDNS_PAYLOAD);
-        let mut builder = builder;
-        if request.edns.is_some() {
-            builder.edns(&edns);
-        }
-        let mut metadata = Metadata::response_from_request(&request.metadata);
-        metadata.recursion_available = false;
-
-        let base = metadata;
-        let refuse = move |code: ResponseCode| {
+    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, response: R) -> ResponseInfo {
+        let mut base = Metadata::response_from_request(&request.metadata);
+        base.recursion_available = false;
+        let fail = |code: ResponseCode| {
             let mut m = base;
             m.response_code = code;
-            m
+            ResponseInfo::from(hickory_proto::op::Header { metadata: m, counts: Default::default() })
         };
-        let result = if request.metadata.message_type != MessageType::Query {
-            return ResponseInfo::from(hickory_proto::op::Header { metadata: refuse(ResponseCode::FormErr), counts: Default::default() });
-        } else if request.metadata.op_code != OpCode::Query {
-            response.send_response(builder.build_no_records(refuse(ResponseCode::NotImp))).await
-        } else {
-            match request.request_info() {
-                Err(_) => response.send_response(builder.build_no_records(refuse(ResponseCode::FormErr))).await,
-                Ok(info) if info.query.query_class() != DNSClass::IN => {
-                    response.send_response(builder.build_no_records(refuse(ResponseCode::Refused))).await
+        if request.metadata.message_type != MessageType::Query {
+            return fail(ResponseCode::FormErr);
+        }
+        // The client's size, within what we are willing to send; 512 without EDNS.
+        let limit = match (&request.edns, request.protocol()) {
+            (_, Protocol::Tcp) => u16::MAX,
+            (Some(edns), _) => edns.max_payload().clamp(512, EDNS_PAYLOAD),
+            (None, _) => 512,
+        };
+        let edns = request.edns.as_ref().map(|_| {
+            let mut edns = Edns::new();
+            edns.set_max_payload(limit.min(EDNS_PAYLOAD));
+            edns
+        });
+        let mut reply = Reply { request, response, edns, signer: None, limit, base };
+
+        let signed = match Signed::parse(request.as_slice()) {
+            Ok(signed) => signed,
+            Err(()) => return self.finish(reply.code(ResponseCode::FormErr).await, fail),
+        };
+        let mut key_name = None;
+        if let Some(signed) = &signed {
+            let name = signed.key_name();
+            let key = tokio::task::block_in_place(|| self.backend.tsig_key(&name));
+            match signed.verify(key.as_ref(), now()) {
+                Ok(()) => {
+                    reply.signer = key.map(|k| Signer::new(k, signed));
+                    key_name = Some(name);
                 }
+                Err(error) => {
+                    tracing::info!(key = name, src = %request.src(), ?error, "refused a badly signed request");
+                    let metadata = reply.metadata(ResponseCode::NotAuth);
+                    let mut builder = MessageResponseBuilder::from_message_request(request);
+                    if let Some(edns) = reply.edns.as_ref() {
+                        builder.edns(edns);
+                    }
+                    let mut message = builder.build_no_records(metadata);
+                    message.set_signature(Box::new(tsig::error_record(signed, error, now())));
+                    let sent = reply.response.send_response(message).await;
+                    return self.finish(sent, fail);
+                }
+            }
+        }
+
+        let sent = match request.metadata.op_code {
+            OpCode::Query => match request.request_info() {
+                Err(_) => reply.code(ResponseCode::FormErr).await,
+                Ok(info) if matches!(info.query.query_type(), RecordType::AXFR | RecordType::IXFR) => {
+                    super::transfer::answer(self, &mut reply, info.query, key_name.as_deref()).await
+                }
+                Ok(info) if info.query.query_class() != DNSClass::IN => reply.code(ResponseCode::Refused).await,
                 Ok(info) => {
                     let snapshot = self.catalog.snapshot();
                     let answer = snapshot.resolve(info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
-                    metadata.response_code = answer.rcode;
+                    let mut metadata = reply.metadata(answer.rcode);
                     metadata.authoritative = answer.authoritative;
-                    let message = builder.build(metadata, answer.answers.iter(), answer.authority.iter(), std::iter::empty(), std::iter::empty());
-                    response.send_response(message).await
+                    reply.send(metadata, &answer.answers, &answer.authority, &[]).await
                 }
-            }
+            },
+            OpCode::Update => super::update::answer(self, &mut reply, request, key_name).await,
+            _ => reply.code(ResponseCode::NotImp).await,
         };
-        let info = result.unwrap_or_else(|error| {
+        self.finish(sent, fail)
+    }
+}
+
+impl Handler {
+    fn finish(&self, sent: Result<ResponseInfo, NetError>, fail: impl Fn(ResponseCode) -> ResponseInfo) -> ResponseInfo {
+        let info = sent.unwrap_or_else(|error| {
             tracing::debug!(%error, "could not send DNS response");
-            ResponseInfo::from(hickory_proto::op::Header { metadata: refuse(ResponseCode::ServFail), counts: Default::default() })
+            fail(ResponseCode::ServFail)
         });
         self.metrics.dns_answer(rcode_index(info.response_code));
         info
@@ -101,13 +203,20 @@ impl RequestHandler for Handler {
 pub struct DnsServer {
     server: Server<Handler>,
     addrs: Vec<SocketAddr>,
+    catalog: Arc<Catalog>,
 }
 
 impl DnsServer {
     /// Binds UDP and TCP on each address (port 0 picks one port for both) and starts serving.
     /// Must be called inside the runtime that will drive the sockets.
-    pub async fn start(catalog: Arc<Catalog>, metrics: Arc<Metrics>, addrs: &[SocketAddr], lan: &[ipnet::IpNet]) -> Result<Self> {
-        let mut server = Server::new(Handler { catalog, metrics, lan: lan.to_vec() });
+    pub async fn start(
+        catalog: Arc<Catalog>,
+        metrics: Arc<Metrics>,
+        addrs: &[SocketAddr],
+        lan: &[ipnet::IpNet],
+        backend: Arc<dyn Backend>,
+    ) -> Result<Self> {
+        let mut server = Server::new(Handler { catalog: catalog.clone(), metrics, lan: lan.to_vec(), backend });
         let mut bound = Vec::new();
         for addr in addrs {
             let (udp, tcp) = bind_pair(*addr).await?;
@@ -115,15 +224,16 @@ impl DnsServer {
             server.register_socket(udp);
             server.register_listener(tcp, TCP_TIMEOUT, 65_535);
         }
-        Ok(Self { server, addrs: bound })
+        Ok(Self { server, addrs: bound, catalog })
     }
 
     pub fn addrs(&self) -> &[SocketAddr] {
         &self.addrs
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves (and sends NOTIFY after changes) until `shutdown` resolves.
     pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
+        let notifier = tokio::spawn(super::notify::run(self.catalog.clone()));
         tokio::select! {
             result = self.server.block_until_done() => {
                 if let Err(error) = result { tracing::error!(%error, "DNS server stopped"); }
@@ -132,6 +242,7 @@ impl DnsServer {
                 let _ = self.server.shutdown_gracefully().await;
             }
         }
+        notifier.abort();
     }
 }
 

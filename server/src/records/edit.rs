@@ -85,7 +85,7 @@ pub fn create(ctx: &Context, user: &UserRow, zone_id: &str, input: &Input) -> Re
             let mut touched = Touched::default();
             touched.add(&zone.id, name, kind);
             let row = store::records::find(tx, &zone.id, &id)?.ok_or(Error::NotFound("Record"))?;
-            Ok((row, touched.collect(tx)?))
+            Ok((row, touched.collect(tx, &ctx.catalog)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )
@@ -111,7 +111,7 @@ pub fn update(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str, pat
             let mut touched = Touched::default();
             touched.add(&zone.id, name, kind);
             let row = store::records::find(tx, &zone.id, &row.id)?.ok_or(Error::NotFound("Record"))?;
-            Ok((row, touched.collect(tx)?))
+            Ok((row, touched.collect(tx, &ctx.catalog)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )
@@ -126,7 +126,7 @@ pub fn delete(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str) -> 
             store::history::event(tx, Some(&user.id), "record deleted", name.as_str(), kind.as_str(), "api")?;
             let mut touched = Touched::default();
             touched.add(&zone.id, name, kind);
-            touched.collect(tx)
+            touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),
     )?;
@@ -168,7 +168,7 @@ pub fn delete_matching(ctx: &Context, user: &UserRow, name: &DomainName, kind: R
             store::history::event(tx, Some(&user.id), "record deleted", name.as_str(), kind.as_str(), "api")?;
             let mut touched = Touched::default();
             touched.add(&zone.id, name.clone(), kind);
-            Ok((rows.len(), touched.collect(tx)?))
+            Ok((rows.len(), touched.collect(tx, &ctx.catalog)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )?;
@@ -218,7 +218,7 @@ fn owner_name(apex: &DomainName, input: &str) -> Result<DomainName> {
 }
 
 /// Whether `user` may edit records at `name`; returns the hostname covering it, if any.
-fn may_edit(
+pub(crate) fn may_edit(
     conn: &rusqlite::Connection,
     user: &UserRow,
     zone: &ZoneRow,

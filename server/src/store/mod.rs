@@ -7,10 +7,12 @@ pub mod backup;
 pub mod history;
 pub mod hostnames;
 pub mod invites;
+pub mod journal;
 pub mod partners;
 pub mod records;
 pub mod settings;
 pub mod tokens;
+pub mod tsig_keys;
 pub mod updaters;
 pub mod users;
 pub mod zones;
@@ -34,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_acme_accounts.sql"),
     include_str!("migrations/0008_updaters.sql"),
     include_str!("migrations/0009_partners.sql"),
+    include_str!("migrations/0010_transfers_and_tsig.sql"),
 ];
 
 /// File name of the database inside the data directory.

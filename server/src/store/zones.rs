@@ -70,12 +70,29 @@ pub struct CustomRow {
     pub serial: u32,
     pub verified_at: Option<i64>,
     pub created_at: i64,
+    /// Transfer settings, one entry per line (see `transfers::Policy::from_lines`).
+    pub allow_transfer: String,
+    pub notify: String,
 }
 
-const CUSTOM_COLUMNS: &str = "id, name, owner_id, serial, verified_at, created_at";
+const CUSTOM_COLUMNS: &str = "id, name, owner_id, serial, verified_at, created_at, allow_transfer, notify";
 
 fn custom_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomRow> {
-    Ok(CustomRow { id: r.get(0)?, name: r.get(1)?, owner_id: r.get(2)?, serial: r.get(3)?, verified_at: r.get(4)?, created_at: r.get(5)? })
+    Ok(CustomRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        owner_id: r.get(2)?,
+        serial: r.get(3)?,
+        verified_at: r.get(4)?,
+        created_at: r.get(5)?,
+        allow_transfer: r.get(6)?,
+        notify: r.get(7)?,
+    })
+}
+
+pub fn set_transfers(conn: &Connection, id: &str, allow_transfer: &str, notify: &str) -> Result<()> {
+    conn.execute("UPDATE zones SET allow_transfer = ?1, notify = ?2 WHERE id = ?3", params![allow_transfer, notify, id])?;
+    Ok(())
 }
 
 pub fn insert_custom(conn: &Connection, name: &str, owner_id: &str) -> Result<String> {

@@ -1,0 +1,112 @@
+//! Zone transfers: AXFR (RFC 5936) of the whole zone in as many TCP messages as it takes,
+//! and IXFR (RFC 1995) from the journal, falling back to the whole zone when the journal no
+//! longer reaches the client's serial. Only sources and keys the zone allows get either.
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::op::LowerQuery;
+use hickory_proto::rr::{RData, Record, RecordType};
+use hickory_proto::serialize::binary::BinEncodable as _;
+use hickory_server::net::NetError;
+use hickory_server::net::xfer::Protocol;
+use hickory_server::server::{ResponseHandler, ResponseInfo};
+
+use super::catalog::wire_record;
+use super::server::{Handler, Reply};
+
+/// Bytes of records per transfer message (well below the 64 KiB a TCP message may carry).
+const MESSAGE_BYTES: usize = 16 * 1024;
+
+pub(super) async fn answer<R: ResponseHandler>(
+    handler: &Handler,
+    reply: &mut Reply<'_, R>,
+    query: &LowerQuery,
+    key: Option<&str>,
+) -> Result<ResponseInfo, NetError> {
+    let snapshot = handler.catalog.snapshot();
+    let Some(zone) = snapshot.zone(query.name()).cloned() else {
+        return reply.code(ResponseCode::NotAuth).await;
+    };
+    let src = reply.request.src();
+    if !zone.transfers.permits(src.ip(), key) {
+        tracing::info!(zone = %zone.name, %src, key, "refused a zone transfer");
+        return reply.code(ResponseCode::Refused).await;
+    }
+    let mut metadata = reply.metadata(ResponseCode::NoError);
+    metadata.authoritative = true;
+    let udp = reply.protocol() == Protocol::Udp;
+    let records = if query.query_type() == RecordType::AXFR {
+        if udp {
+            return reply.code(ResponseCode::FormErr).await;
+        }
+        zone.transfer_records()
+    } else {
+        let Some(theirs) = reply.request.authorities.iter().find_map(|r| match &r.data {
+            RData::SOA(soa) => Some(soa.serial),
+            _ => None,
+        }) else {
+            return reply.code(ResponseCode::FormErr).await;
+        };
+        let current = zone.serial;
+        if !older(theirs, current) || udp {
+            // Up to date; or over UDP, where the answer is the current SOA and the client
+            // asks again over TCP (RFC 1995 §2).
+            vec![zone.soa(current)]
+        } else {
+            match tokio::task::block_in_place(|| handler.backend.journal(&zone.name, theirs, current)) {
+                Some(steps) => {
+                    let mut records = vec![zone.soa(current)];
+                    for step in steps {
+                        records.push(zone.soa(step.serial.wrapping_sub(1)));
+                        records.extend(step.removed.iter().map(wire_record));
+                        records.push(zone.soa(step.serial));
+                        records.extend(step.added.iter().map(wire_record));
+                    }
+                    records.push(zone.soa(current));
+                    records
+                }
+                None => zone.transfer_records(),
+            }
+        }
+    };
+    tracing::info!(zone = %zone.name, %src, key, kind = %query.query_type(), records = records.len(), "zone transfer");
+    send_all(reply, metadata, &records).await
+}
+
+/// Whether serial `a` is older than `b` (RFC 1982 arithmetic).
+fn older(a: u32, b: u32) -> bool {
+    a != b && (b.wrapping_sub(a) as i32) > 0
+}
+
+async fn send_all<R: ResponseHandler>(
+    reply: &mut Reply<'_, R>,
+    metadata: hickory_proto::op::Metadata,
+    records: &[Record],
+) -> Result<ResponseInfo, NetError> {
+    let mut start = 0;
+    let mut size = 0;
+    let mut last = None;
+    for (i, record) in records.iter().enumerate() {
+        let len = record.to_bytes().map_or(512, |b| b.len());
+        if size + len > MESSAGE_BYTES && i > start {
+            last = Some(reply.send(metadata, &records[start..i], &[], &[]).await?);
+            start = i;
+            size = 0;
+        }
+        size += len;
+    }
+    if start < records.len() || last.is_none() {
+        last = Some(reply.send(metadata, &records[start..], &[], &[]).await?);
+    }
+    last.ok_or(NetError::Message("nothing to send"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serial_arithmetic_wraps() {
+        assert!(super::older(1, 2));
+        assert!(!super::older(2, 2));
+        assert!(!super::older(3, 2));
+        assert!(super::older(u32::MAX, 1));
+    }
+}
