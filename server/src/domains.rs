@@ -83,6 +83,29 @@ pub fn verify(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Del
     Ok((domain.0, status))
 }
 
+/// Sets who may transfer the domain and which secondaries to NOTIFY; a served domain takes
+/// the new settings at once.
+pub fn set_transfers(ctx: &Context, user: &UserRow, id: &str, policy: &crate::transfers::Policy) -> Result<CustomRow> {
+    let (domain, contents) = ctx.store.write_then(
+        |tx| {
+            let domain = owned(tx, user, id)?;
+            let (allow, notify) = policy.to_lines();
+            store::zones::set_transfers(tx, &domain.id, &allow, &notify)?;
+            store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", &domain.name, &allow.replace('\n', ", "), "api")?;
+            let domain = store::zones::find_custom(tx, &domain.id)?.ok_or(Error::NotFound("Domain"))?;
+            let contents = if domain.verified_at.is_some() { Some(contents(ctx, tx, &domain)?) } else { None };
+            Ok((domain, contents))
+        },
+        |(_, contents)| {
+            if let Some(contents) = contents {
+                ctx.catalog.upsert(contents.clone());
+            }
+        },
+    )?;
+    drop(contents);
+    Ok(domain)
+}
+
 /// Deletes the domain with its hostnames, records and tokens; it leaves DNS at once.
 pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
     ctx.store.write_then(

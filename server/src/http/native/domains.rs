@@ -53,6 +53,26 @@ pub fn delegation_status(ctx: &Context, request: &Request, id: &str) -> Response
     })
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Transfers {
+    #[serde(default)]
+    allow_transfer: Vec<String>,
+    #[serde(default)]
+    notify: Vec<String>,
+}
+
+/// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings.
+pub fn configure(ctx: &Context, request: &Request, id: &str) -> Response {
+    limited(&ctx.limits.api, &client_key(ctx, request), || {
+        let user = session(ctx, request)?;
+        let input: Transfers = body(request)?;
+        let policy = crate::transfers::Policy::parse(&input.allow_transfer, &input.notify)?;
+        let domain = domains::set_transfers(ctx, &user, id, &policy)?;
+        Ok(reply(200, &json!({"domain": custom_json(&domain, &ctx.config.delegation_nameservers()?)})))
+    })
+}
+
 pub fn delete(ctx: &Context, request: &Request, id: &str) -> Response {
     limited(&ctx.limits.api, &client_key(ctx, request), || {
         domains::delete(ctx, &session(ctx, request)?, id)?;
@@ -70,6 +90,8 @@ fn custom_json(d: &CustomRow, expected: &[crate::names::DomainName]) -> Value {
         "nameservers": expected.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "createdAt": rfc3339(d.created_at),
         "verifiedAt": d.verified_at.map(rfc3339),
+        "allowTransfer": d.allow_transfer.lines().collect::<Vec<_>>(),
+        "notify": d.notify.lines().collect::<Vec<_>>(),
     })
 }
 

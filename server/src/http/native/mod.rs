@@ -9,6 +9,7 @@ pub mod hostnames;
 pub mod logs;
 pub mod records;
 pub mod tokens;
+pub mod tsig_keys;
 pub mod update;
 
 use rouille::{Request, Response};
