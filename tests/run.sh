@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every test of porchlight. On a fresh Debian machine it first installs what the tests
 # need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn, GNU wget, curl),
-# BIND's zone checker, Chromium and Node for the browser test, and clippy; web-ui/build.sh
+# BIND's zone checker and nsupdate, Knot (a secondary, knsupdate, kdig), certbot's RFC 2136
+# plugin, Chromium and Node for the browser test, and clippy; web-ui/build.sh
 # installs the UI's toolchain. Then: the UI bundle, lints, unit tests, the end-to-end suite,
 # the browser test, and the static release binary.
 #
@@ -12,9 +13,11 @@ cd "$(dirname "$0")/.."
 
 # program:package pairs
 missing=""
-for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils curl:curl wget:wget chromium:chromium node:nodejs npm:npm; do
+for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate:bind9-dnsutils dig:bind9-dnsutils \
+    knotd:knot kdig:knot-dnsutils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
+[ -d /usr/lib/python3/dist-packages/certbot_dns_rfc2136 ] || missing="$missing python3-certbot-dns-rfc2136"
 if [ -n "$missing" ]; then
     if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
         echo "tests/run.sh: need root to install:$missing" >&2

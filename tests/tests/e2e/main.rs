@@ -19,6 +19,7 @@ mod pocketdns;
 mod prefixes;
 mod recipes;
 mod records;
+mod rfc2136;
 mod routers;
 mod split_horizon;
 mod ui;
