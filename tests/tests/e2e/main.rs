@@ -21,5 +21,6 @@ mod recipes;
 mod records;
 mod rfc2136;
 mod routers;
+mod secondaries;
 mod split_horizon;
 mod ui;
