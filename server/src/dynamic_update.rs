@@ -208,10 +208,10 @@ fn permitted(
 fn compute(conn: &rusqlite::Connection, zone: &ZoneRow, update: &Update) -> crate::error::Result<(Sets, Sets)> {
     let mut before = Sets::new();
     let load = |before: &mut Sets, name: &DomainName, kind: RecordKind| -> crate::error::Result<()> {
-        if !before.contains_key(&(name.clone(), kind)) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = before.entry((name.clone(), kind)) {
             let records = store::records::rrset(conn, &zone.id, name, kind)?;
             let ttl = records.first().map_or(0, |r| r.ttl);
-            before.insert((name.clone(), kind), (ttl, records.into_iter().map(|r| r.data).collect()));
+            slot.insert((ttl, records.into_iter().map(|r| r.data).collect()));
         }
         Ok(())
     };

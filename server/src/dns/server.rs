@@ -140,7 +140,7 @@ impl RequestHandler for Handler {
 
         let signed = match Signed::parse(request.as_slice()) {
             Ok(signed) => signed,
-            Err(()) => return self.finish(reply.code(ResponseCode::FormErr).await, fail),
+            Err(tsig::Malformed) => return self.finish(reply.code(ResponseCode::FormErr).await, fail),
         };
         let mut key_name = None;
         if let Some(signed) = &signed {

@@ -93,6 +93,10 @@ pub struct Key {
     pub secret: Vec<u8>,
 }
 
+/// A message that could not be read far enough to find its signature.
+#[derive(Debug, Clone, Copy)]
+pub struct Malformed;
+
 /// The TSIG record of a request, with what its MAC covers.
 pub struct Signed {
     pub key_name: Name,
@@ -104,25 +108,25 @@ pub struct Signed {
 impl Signed {
     /// Finds the TSIG record of a raw message (the last additional record) and rebuilds the
     /// bytes its MAC covers. `None`: the message is not signed. `Err`: it is malformed.
-    pub fn parse(raw: &[u8]) -> Result<Option<Self>, ()> {
+    pub fn parse(raw: &[u8]) -> Result<Option<Self>, Malformed> {
         let mut decoder = BinDecoder::new(raw);
-        let Header { mut metadata, mut counts } = Header::read(&mut decoder).map_err(drop)?;
+        let Header { mut metadata, mut counts } = Header::read(&mut decoder).map_err(|_| Malformed)?;
         if counts.additionals == 0 {
             return Ok(None);
         }
         let start = raw.len() - decoder.len();
         for _ in 0..counts.queries {
-            Query::read(&mut decoder).map_err(drop)?;
+            Query::read(&mut decoder).map_err(|_| Malformed)?;
         }
         let before = usize::from(counts.answers) + usize::from(counts.authorities) + usize::from(counts.additionals) - 1;
         for _ in 0..before {
-            Record::read(&mut decoder).map_err(drop)?;
+            Record::read(&mut decoder).map_err(|_| Malformed)?;
         }
         let end = raw.len() - decoder.len();
-        let record = Record::read(&mut decoder).map_err(drop)?;
+        let record = Record::read(&mut decoder).map_err(|_| Malformed)?;
         let RData::TSIG(tsig) = record.data else {
             if record.record_type() == RecordType::TSIG {
-                return Err(());
+                return Err(Malformed);
             }
             return Ok(None);
         };
@@ -130,9 +134,9 @@ impl Signed {
         metadata.id = tsig.oid;
         let mut covered = Vec::with_capacity(raw.len());
         let mut encoder = BinEncoder::new(&mut covered);
-        Header { metadata, counts }.emit(&mut encoder).map_err(drop)?;
-        encoder.emit_vec(&raw[start..end]).map_err(drop)?;
-        tsig.emit_tsig_for_mac(&mut encoder, &record.name).map_err(drop)?;
+        Header { metadata, counts }.emit(&mut encoder).map_err(|_| Malformed)?;
+        encoder.emit_vec(&raw[start..end]).map_err(|_| Malformed)?;
+        tsig.emit_tsig_for_mac(&mut encoder, &record.name).map_err(|_| Malformed)?;
         Ok(Some(Self { key_name: record.name, tsig, covered }))
     }
 

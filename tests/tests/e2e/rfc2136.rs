@@ -107,7 +107,7 @@ fn prerequisites_are_honoured_and_a_failed_update_changes_nothing() {
         (format!("prereq yxrrset {a} A 192.0.2.1\nupdate add {b} 60 A 192.0.2.3\nupdate add {b} 60 TXT \"two\"\n"), None),
         // Atomic: the first change is allowed, the second is outside the account's names.
         (format!("update add c.{HOST} 60 A 192.0.2.4\nupdate add someone-else.dyn.example.test 60 A 192.0.2.4\n"), Some("REFUSED")),
-        (format!("update add out.example.org 60 A 192.0.2.4\n"), Some("NOTZONE")),
+        ("update add out.example.org 60 A 192.0.2.4\n".to_string(), Some("NOTZONE")),
     ];
     for (body, expected) in cases {
         let before = lab.serial();
