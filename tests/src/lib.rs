@@ -15,6 +15,8 @@ use porchlight::{Appliance, accounts, hostnames};
 
 pub use hickory_proto;
 
+pub mod knot;
+
 /// The zone every lab serves.
 pub const ZONE: &str = "dyn.example.test";
 /// Password of accounts made by the kit.

@@ -218,6 +218,7 @@ pub(crate) struct Resolution {
     pub authoritative: bool,
     pub answers: Vec<Record>,
     pub authority: Vec<Record>,
+    pub additional: Vec<Record>,
 }
 
 impl Snapshot {
@@ -238,6 +239,13 @@ impl Snapshot {
             return Resolution { rcode: ResponseCode::Refused, ..Default::default() };
         };
         let mut resolution = Resolution { authoritative: true, ..Default::default() };
+        // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative.
+        if let Some((cut, ns)) = zone.delegation(qname) {
+            resolution.authoritative = false;
+            resolution.authority.extend(ns.to_wire(&Name::from(cut)));
+            zone.add_target_addresses(&mut resolution, lan);
+            return resolution;
+        }
         let mut name = qname.clone();
         let mut owner = asked.clone();
         for _ in 0..MAX_CNAME_CHAIN {
@@ -247,21 +255,23 @@ impl Snapshot {
                 return resolution;
             };
             let apex = name == zone.origin;
-            let answers = &mut resolution.answers;
-            if apex && matches!(qtype, RecordType::SOA | RecordType::ANY) {
-                let mut soa = zone.soa.clone();
-                soa.name = owner.clone();
-                answers.push(soa);
-            }
             let lan_set = |k: RecordKind| if lan { k.for_lan().and_then(|l| node.get(l)) } else { None };
             if qtype == RecordType::ANY {
-                for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
-                    answers.extend(set.to_wire(&owner));
+                // RFC 8482 §4.1: one RRset answers ANY, the one of the lowest type code.
+                let first = node.rrsets.iter().filter(|s| !s.kind.is_lan()).min_by_key(|s| u16::from(record_type(s.kind)));
+                match first {
+                    Some(set) if !(apex && u16::from(record_type(set.kind)) > u16::from(RecordType::SOA)) => {
+                        resolution.answers.extend(set.to_wire(&owner));
+                    }
+                    _ if apex => resolution.answers.push(named(zone.soa.clone(), &owner)),
+                    _ => resolution.authority.push(zone.soa.clone()),
                 }
+            } else if apex && qtype == RecordType::SOA {
+                resolution.answers.push(named(zone.soa.clone(), &owner));
             } else if let Some(set) = kind_of(qtype).and_then(|k| lan_set(k).or_else(|| node.get(k))) {
-                answers.extend(set.to_wire(&owner));
+                resolution.answers.extend(set.to_wire(&owner));
             } else if let Some(set) = node.get(RecordKind::Cname) {
-                answers.extend(set.to_wire(&owner));
+                resolution.answers.extend(set.to_wire(&owner));
                 if let Some(RecordData::Cname(target)) = set.data.first() {
                     let target_lower = lower(target);
                     if zone.origin.zone_of(&target_lower) {
@@ -271,16 +281,21 @@ impl Snapshot {
                     }
                 }
                 return resolution;
-            }
-            if resolution.answers.is_empty() {
-                // NODATA: the name exists but has nothing of this type.
+            } else {
+                // NODATA (RFC 2308 §2.2), also at the end of a CNAME chain.
                 resolution.authority.push(zone.soa.clone());
             }
+            zone.add_target_addresses(&mut resolution, lan);
             return resolution;
         }
         resolution.rcode = ResponseCode::ServFail;
         resolution
     }
+}
+
+fn named(mut record: Record, owner: &Name) -> Record {
+    record.name = owner.clone();
+    record
 }
 
 /// One zone's names.
@@ -292,6 +307,8 @@ pub(crate) struct ZoneIndex {
     soa: Record,
     pub(crate) transfers: Arc<Policy>,
     nodes: imbl::HashMap<LowerName, Arc<Node>>,
+    /// NS sets below the apex (zone cuts); none is the common case and skips the search.
+    delegations: usize,
 }
 
 /// The record sets at one name; `children` counts names directly below it, so that an
@@ -351,6 +368,7 @@ impl ZoneIndex {
             soa,
             transfers: Arc::new(contents.transfers),
             nodes: imbl::HashMap::new(),
+            delegations: 0,
         };
         index.nodes.insert(origin.clone(), Arc::new(Node::default()));
         let ns = contents.nameservers.iter().cloned().map(RecordData::Ns).collect();
@@ -395,6 +413,52 @@ impl ZoneIndex {
         records
     }
 
+    /// The highest zone cut above or at `name` (an NS set below the apex), if any.
+    fn delegation(&self, name: &LowerName) -> Option<(LowerName, &Rrset)> {
+        if self.delegations == 0 {
+            return None;
+        }
+        let mut found = None;
+        let mut current = name.clone();
+        while current != self.origin && self.origin.zone_of(&current) {
+            if let Some(ns) = self.nodes.get(&current).and_then(|n| n.get(RecordKind::Ns)) {
+                found = Some((current.clone(), ns));
+            }
+            current = current.base_name();
+        }
+        found
+    }
+
+    /// Additional-section addresses (RFC 1034 §3.7) of the in-zone names that NS, MX and SRV
+    /// records in the answer and authority sections point to.
+    fn add_target_addresses(&self, resolution: &mut Resolution, lan: bool) {
+        let mut targets: Vec<Name> = Vec::new();
+        for record in resolution.answers.iter().chain(resolution.authority.iter()) {
+            let target = match &record.data {
+                RData::NS(ns) => &ns.0,
+                RData::MX(mx) => &mx.exchange,
+                RData::SRV(srv) => &srv.target,
+                _ => continue,
+            };
+            if !targets.contains(target) {
+                targets.push(target.clone());
+            }
+        }
+        for target in targets {
+            let lower_target = LowerName::from(&target);
+            if !self.origin.zone_of(&lower_target) {
+                continue;
+            }
+            let Some(node) = self.nodes.get(&lower_target) else { continue };
+            for kind in [RecordKind::A, RecordKind::Aaaa] {
+                let lan_set = if lan { kind.for_lan().and_then(|l| node.get(l)) } else { None };
+                if let Some(set) = lan_set.or_else(|| node.get(kind)) {
+                    resolution.additional.extend(set.to_wire(&target));
+                }
+            }
+        }
+    }
+
     /// The node at `name`, or the wildcard node that covers it.
     fn find(&self, name: &LowerName) -> Option<&Node> {
         if let Some(node) = self.nodes.get(name) {
@@ -419,6 +483,14 @@ impl ZoneIndex {
         }
         let existing = self.nodes.get(&name).cloned();
         let mut node = existing.as_deref().cloned().unwrap_or_default();
+        if kind == RecordKind::Ns && name != self.origin {
+            let had = node.get(RecordKind::Ns).is_some();
+            match (had, data.is_empty()) {
+                (false, false) => self.delegations += 1,
+                (true, true) => self.delegations -= 1,
+                _ => {}
+            }
+        }
         node.rrsets.retain(|s| s.kind != kind);
         if !data.is_empty() {
             node.rrsets.push(Rrset { kind, ttl, data: data.into() });
@@ -494,6 +566,20 @@ fn fqdn(name: &DomainName) -> Name {
 
 fn lower(name: &DomainName) -> LowerName {
     LowerName::from(fqdn(name))
+}
+
+/// The wire type of a record kind (LAN addresses are addresses).
+fn record_type(kind: RecordKind) -> RecordType {
+    match kind {
+        RecordKind::A | RecordKind::LanA => RecordType::A,
+        RecordKind::Aaaa | RecordKind::LanAaaa => RecordType::AAAA,
+        RecordKind::Cname => RecordType::CNAME,
+        RecordKind::Txt => RecordType::TXT,
+        RecordKind::Mx => RecordType::MX,
+        RecordKind::Srv => RecordType::SRV,
+        RecordKind::Caa => RecordType::CAA,
+        RecordKind::Ns => RecordType::NS,
+    }
 }
 
 /// The record kind a query type asks for, if it is one the appliance serves.

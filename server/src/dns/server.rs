@@ -178,7 +178,7 @@ impl RequestHandler for Handler {
                     let answer = snapshot.resolve(info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
                     let mut metadata = reply.metadata(answer.rcode);
                     metadata.authoritative = answer.authoritative;
-                    reply.send(metadata, &answer.answers, &answer.authority, &[]).await
+                    reply.send(metadata, &answer.answers, &answer.authority, &answer.additional).await
                 }
             },
             OpCode::Update => super::update::answer(self, &mut reply, request, key_name).await,

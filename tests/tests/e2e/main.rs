@@ -7,6 +7,7 @@ mod admin;
 mod bad_input;
 mod cli;
 mod clients;
+mod conformance;
 mod dialects;
 mod dns;
 mod domains;
