@@ -306,6 +306,7 @@ fn write(
                 source: update.source,
                 user_agent: None,
                 dialect: DIALECT,
+                wildcard: None,
             };
             let old_text = old.first().map(|d| d.to_columns().0);
             if crate::update::set_managed(tx, &request, host, name, *kind, old_text, data.first().cloned(), touched)? {

@@ -44,6 +44,9 @@ pub struct UpdateRequest<'a> {
     pub source: IpAddr,
     pub user_agent: Option<&'a str>,
     pub dialect: &'static str,
+    /// DynDNS2 `wildcard=ON/OFF` (None: `NOCHG` or absent): whether `*.<host>` follows the
+    /// host, as a CNAME to it.
+    pub wildcard: Option<bool>,
 }
 
 /// The result for one requested host.
@@ -210,6 +213,15 @@ fn update_host(
                 wanted.push((owner.clone(), RecordKind::Aaaa, result.previous_v6.clone(), new));
             }
         }
+        Change::Txt(_) => {}
+    }
+    if let (Some(on), Change::Addresses(_)) = (req.wildcard, &req.change) {
+        let wildcard = owner.child("*")?;
+        let old = store::records::managed_value(tx, &host.id, wildcard.as_str(), RecordKind::Cname)?;
+        wanted.push((wildcard, RecordKind::Cname, old, on.then(|| RecordData::Cname(owner.clone()))));
+    }
+    match &req.change {
+        Change::Addresses(_) => {}
         Change::Txt(value) => {
             let old = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::Txt)?;
             let new = value.clone().map(RecordData::Txt);

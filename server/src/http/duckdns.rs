@@ -58,6 +58,7 @@ pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Respo
         source,
         user_agent: caller::user_agent(request),
         dialect: "duckdns",
+        wildcard: None,
     };
     let report = match update::update(ctx, &update) {
         Ok(r) => r,

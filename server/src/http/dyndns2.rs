@@ -28,6 +28,11 @@ pub fn update(ctx: &Context, request: &Request, dialect: &'static str) -> Respon
         source,
         user_agent: caller::user_agent(request),
         dialect,
+        wildcard: match caller::param(request, "wildcard").map(|w| w.to_ascii_uppercase()).as_deref() {
+            Some("ON") => Some(true),
+            Some("OFF") => Some(false),
+            _ => None,
+        },
     };
     match update::update(ctx, &update) {
         Ok(report) => {

@@ -210,3 +210,20 @@ fn several_hosts_answer_one_line_each_in_request_order() {
     assert_eq!(r.body, "good 192.0.2.44\nnohost\nnotfqdn\nnohost\nnochg 192.0.2.44");
     assert!(lab.answers("b.dyn.example.test", RecordType::A).is_empty(), "another user's host is untouched");
 }
+
+#[test]
+fn dyndns2_wildcard_on_off_and_nochg() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", HOST);
+    let update = |query: &str| lab.get(&format!("/nic/update?hostname={HOST}&{query}"), &[("Authorization", &basic(HOST, &token))]).body;
+    let under = format!("anything.{HOST}");
+    assert_eq!(update("myip=203.0.113.30&wildcard=ON"), "good 203.0.113.30");
+    assert_eq!(lab.answers(&under, RecordType::A), vec!["203.0.113.30"], "*.host follows the host");
+    // The wildcard follows address changes without being named again.
+    assert_eq!(update("myip=203.0.113.31&wildcard=NOCHG"), "good 203.0.113.31");
+    assert_eq!(lab.answers(&under, RecordType::A), vec!["203.0.113.31"]);
+    assert_eq!(update("myip=203.0.113.31&wildcard=ON"), "nochg 203.0.113.31", "already on: nothing to write");
+    assert_eq!(update("myip=203.0.113.31&wildcard=OFF"), "good 203.0.113.31");
+    assert!(lab.answers(&under, RecordType::A).is_empty());
+    assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.31"]);
+}

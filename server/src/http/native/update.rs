@@ -36,6 +36,7 @@ pub fn update(ctx: &Context, request: &Request) -> Response {
         source,
         user_agent: caller::user_agent(request),
         dialect: "ipdock",
+        wildcard: None,
     };
     let report = match update::update(ctx, &update) {
         Ok(r) => r,
