@@ -145,7 +145,7 @@ fn cases() -> Vec<Case> {
     let names = [
         ZONE.to_string(),
         format!("www.{ZONE}"),
-        format!("WwW.Dyn.Example.TEST"),
+        "WwW.Dyn.Example.TEST".to_string(),
         format!("alias.{ZONE}"),
         format!("chain.{ZONE}"),
         format!("outside.{ZONE}"),
