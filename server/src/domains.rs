@@ -86,7 +86,7 @@ pub fn verify(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Del
 /// Sets who may transfer the domain and which secondaries to NOTIFY; a served domain takes
 /// the new settings at once.
 pub fn set_transfers(ctx: &Context, user: &UserRow, id: &str, policy: &crate::transfers::Policy) -> Result<CustomRow> {
-    let (domain, contents) = ctx.store.write_then(
+    let (domain, _) = ctx.store.write_then(
         |tx| {
             let domain = owned(tx, user, id)?;
             let (allow, notify) = policy.to_lines();
@@ -102,7 +102,6 @@ pub fn set_transfers(ctx: &Context, user: &UserRow, id: &str, policy: &crate::tr
             }
         },
     )?;
-    drop(contents);
     Ok(domain)
 }
 

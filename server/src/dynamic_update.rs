@@ -114,13 +114,13 @@ pub fn apply(ctx: &Context, update: Update) -> Result<(), Refusal> {
             let (before, after) = compute(tx, &zone, &update)?;
             // A hostname has one address per family.
             for ((name, kind), (_, data)) in &after {
-                if hosts.contains_key(name) && matches!(kind, RecordKind::A | RecordKind::Aaaa) && data.len() > 1 {
+                if own_host(&hosts, name).is_some() && matches!(kind, RecordKind::A | RecordKind::Aaaa) && data.len() > 1 {
                     return Ok(Err(Refusal::Refused(format!("hostname {name} holds one {kind} address"))));
                 }
             }
             store::tsig_keys::touch(tx, &key.id)?;
             let mut touched = Touched::default();
-            write(ctx, tx, &user, &zone, &update, &hosts, &before, &after, &mut touched)?;
+            write(tx, &user, &zone, &update, &hosts, &before, &after, &mut touched)?;
             Ok(Ok(touched.collect(tx, &ctx.catalog)?))
         },
         |outcome| {
@@ -168,7 +168,8 @@ fn check_prerequisites(ctx: &Context, update: &Update) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Whether the key may make every change; returns the hostnames whose own addresses change.
+/// Whether the key may make every change; returns, per changed name, the hostname at or
+/// above it (if any).
 fn permitted(
     ctx: &Context,
     conn: &rusqlite::Connection,
@@ -176,7 +177,7 @@ fn permitted(
     zone: &ZoneRow,
     update: &Update,
     rules: &[Rule],
-) -> Result<BTreeMap<DomainName, HostRow>, Refusal> {
+) -> Result<BTreeMap<DomainName, Option<HostRow>>, Refusal> {
     let mut hosts = BTreeMap::new();
     for change in &update.changes {
         let name = change.name();
@@ -194,12 +195,10 @@ fn permitted(
             crate::plans::check_record_type(ctx, user, record.data.kind()).map_err(|e| Refusal::Refused(e.to_string()))?;
             crate::records::check_ttl(record.ttl).map_err(|e| Refusal::Refused(e.to_string()))?;
         }
-        if let Some(host) = host.filter(|h| h.name == name.as_str()) {
-            if host.blocked {
-                return Err(Refusal::Refused(format!("hostname {name} is blocked")));
-            }
-            hosts.insert(name.clone(), host);
+        if host.as_ref().is_some_and(|h| h.name == name.as_str() && h.blocked) {
+            return Err(Refusal::Refused(format!("hostname {name} is blocked")));
         }
+        hosts.insert(name.clone(), host);
     }
     Ok(hosts)
 }
@@ -279,14 +278,18 @@ fn compute(conn: &rusqlite::Connection, zone: &ZoneRow, update: &Update) -> crat
     Ok((before, after))
 }
 
+/// The hostname whose own name is `name`.
+fn own_host<'a>(hosts: &'a BTreeMap<DomainName, Option<HostRow>>, name: &DomainName) -> Option<&'a HostRow> {
+    hosts.get(name).and_then(Option::as_ref).filter(|h| h.name == name.as_str())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write(
-    ctx: &Context,
     tx: &rusqlite::Transaction<'_>,
     user: &UserRow,
     zone: &ZoneRow,
     update: &Update,
-    hosts: &BTreeMap<DomainName, HostRow>,
+    hosts: &BTreeMap<DomainName, Option<HostRow>>,
     before: &Sets,
     after: &Sets,
     touched: &mut Touched,
@@ -297,7 +300,7 @@ fn write(
         if old == data && (old_ttl == ttl || data.is_empty()) {
             continue;
         }
-        if let Some(host) = hosts.get(name).filter(|_| matches!(kind, RecordKind::A | RecordKind::Aaaa)) {
+        if let Some(host) = own_host(hosts, name).filter(|_| matches!(kind, RecordKind::A | RecordKind::Aaaa)) {
             let request = crate::update::UpdateRequest {
                 credentials: Default::default(),
                 hostnames: Vec::new(),
@@ -312,7 +315,6 @@ fn write(
             if crate::update::set_managed(tx, &request, host, name, *kind, old_text, data.first().cloned(), touched)? {
                 store::hostnames::touch(tx, &host.id)?;
             }
-            let _ = ctx;
             continue;
         }
         // Update-managed rows (an ACME value set over HTTP, say) stay while the update keeps
@@ -326,10 +328,10 @@ fn write(
                 store::records::delete(tx, &row.id)?;
             }
         }
-        let host_id = crate::records::edit::may_edit(tx, user, zone, &update.zone, name).ok().flatten().map(|h| h.id);
+        let host_id = hosts.get(name).and_then(Option::as_ref).map(|h| h.id.as_str());
         for value in data.iter().filter(|v| !kept.contains(&Some((*v).clone()))) {
             let record = Record { name: name.clone(), ttl: *ttl, data: value.clone() };
-            store::records::insert_manual(tx, &zone.id, host_id.as_deref(), &record)?;
+            store::records::insert_manual(tx, &zone.id, host_id, &record)?;
         }
         if !kept.is_empty() && old_ttl != ttl {
             tx.execute("UPDATE records SET ttl = ?1 WHERE zone_id = ?2 AND name = ?3 AND type = ?4", rusqlite::params![ttl, zone.id, name.as_str(), kind.as_str()])?;

@@ -6,7 +6,18 @@ use std::time::{Duration, Instant};
 
 use hickory_proto::rr::RecordType;
 
-use crate::{ZONE, answers, query_message};
+use crate::{Lab, ZONE, answers, query_message};
+
+/// A lab whose zone 127.0.0.1 may transfer and which NOTIFYs the returned port, where a
+/// [`Knot`] secondary is to be started.
+pub fn primary_lab() -> (Lab, u16) {
+    let port = free_port();
+    let lab = Lab::start_with(|c| {
+        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
+        c.zone[0].notify.push(format!("127.0.0.1:{port}"));
+    });
+    (lab, port)
+}
 
 /// A port free on 127.0.0.1 for both UDP and TCP.
 pub fn free_port() -> u16 {

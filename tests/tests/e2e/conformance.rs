@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use porchlight_tests::hickory_proto::op::{Edns, Message, Query};
 use porchlight_tests::hickory_proto::rr::{Name, Record, RecordType};
-use porchlight_tests::knot::{Knot, free_port};
+use porchlight_tests::knot::{Knot, primary_lab};
 use porchlight_tests::{Lab, ZONE, have_program};
 
 const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
@@ -199,11 +199,7 @@ fn answers_match_knot_serving_the_same_zone() {
     if !have_program("knotd") {
         return;
     }
-    let port = free_port();
-    let lab = Lab::start_with(|c| {
-        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-        c.zone[0].notify.push(format!("127.0.0.1:{port}"));
-    });
+    let (lab, port) = primary_lab();
     let admin = lab.admin("root@example.com");
     populate(&lab, &admin);
     let knot = Knot::start(port, lab.dns());

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use porchlight_tests::hickory_proto::op::ResponseCode;
 use porchlight_tests::hickory_proto::rr::RecordType;
-use porchlight_tests::knot::{Knot, free_port};
+use porchlight_tests::knot::{Knot, primary_lab};
 use porchlight_tests::{Lab, ZONE, basic, have_program, query_udp};
 
 const HOST: &str = "nas.dyn.example.test";
@@ -17,11 +17,7 @@ fn knot_secondary_follows_http_updates_by_notify_and_ixfr() {
     if !have_program("knotd") {
         return;
     }
-    let knot_port = free_port();
-    let lab = Lab::start_with(|c| {
-        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-        c.zone[0].notify.push(format!("127.0.0.1:{knot_port}"));
-    });
+    let (lab, knot_port) = primary_lab();
     let token = lab.host("a@example.com", HOST);
     let update = |ip: &str| {
         let r = lab.get(&format!("/nic/update?hostname={HOST}&myip={ip}"), &[("Authorization", &basic(HOST, &token))]);
