@@ -1,21 +1,35 @@
 #!/bin/sh
-# Builds release artifacts into dist/.
+# Builds release artifacts into dist/ (see firmware-image/README.md):
 #
 #   firmware-image/build.sh ARTIFACT...
 #
-# Artifacts available now:
-#   x86_64   static x86_64 Linux binary (glibc target, +crt-static), stripped
+#   x86_64 aarch64 armv7 mipsel   static musl binaries, stripped, admin UI embedded
+#   openwrt                       .ipk and .apk packages per OpenWrt architecture
+#   deb                           .deb for arm64, armhf and amd64
+#   oci                           multi-arch OCI image (amd64, arm64, arm/v7) as an archive
+#   rpi-image                     Raspberry Pi arm64 SD-card image
+#   all                           all of the above
 #
-# Variables:
-#   DIST     output directory (default: dist)
-set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-[ "$#" -gt 0 ] || { echo "usage: $0 ARTIFACT... (x86_64)" >&2; exit 2; }
-# Every binary embeds the admin UI.
-[ -f "$here/../web-ui/dist/index.html.gz" ] || sh "$here/../web-ui/build.sh"
+# Binaries asked for together are built in one compiler run. After the artifacts,
+# dist/SHA256SUMS lists every release file with its SHA-256.
+#
+# Variables: DIST (default dist), VERSION (default: Cargo.toml's); each script documents its own.
+. "$(dirname "$0")/lib.sh"
+here=$ROOT/firmware-image
+[ "$#" -gt 0 ] || { echo "usage: $0 x86_64|aarch64|armv7|mipsel|openwrt|deb|oci|rpi-image|all..." >&2; exit 2; }
+[ "$*" = all ] && set -- x86_64 aarch64 armv7 mipsel openwrt deb oci rpi-image
+binaries="" others=""
 for artifact in "$@"; do
     case "$artifact" in
-        x86_64) sh "$here/x86_64.sh" ;;
-        *) echo "unknown artifact: $artifact (known: x86_64)" >&2; exit 2 ;;
+        x86_64|aarch64|armv7|mipsel) binaries="$binaries $artifact" ;;
+        openwrt|deb|oci|rpi-image) others="$others $artifact" ;;
+        *) echo "unknown artifact: $artifact (x86_64 aarch64 armv7 mipsel openwrt deb oci rpi-image all)" >&2; exit 2 ;;
     esac
 done
+[ -z "$binaries" ] || sh "$here/binary.sh" $binaries
+for artifact in $others; do
+    sh "$here/$artifact.sh"
+done
+# One list of checksums for everything released.
+(cd "$DIST" && find . -type f ! -name '*.sha256' ! -name SHA256SUMS | sed 's|^\./||' | sort | xargs sha256sum > SHA256SUMS)
+echo "$DIST/SHA256SUMS: $(wc -l < "$DIST/SHA256SUMS") files"
