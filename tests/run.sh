@@ -4,22 +4,29 @@
 # BIND's zone checker and nsupdate, Knot (a secondary, knsupdate, kdig), certbot's RFC 2136
 # plugin, Chromium and Node for the browser test, and clippy; web-ui/build.sh
 # installs the UI's toolchain. Then: the UI bundle, lints, unit tests, the end-to-end suite,
-# the browser test, and the static release binary.
+# the browser test; then the release artifacts: static binaries for x86_64, aarch64, armv7 and
+# mipsel, the OpenWrt packages, the .debs and the OCI image (firmware-image/build.sh), each
+# checked and started by tests/firmware/ (the foreign ones under qemu-user). The Raspberry Pi
+# image and its boot test run on their own (firmware-image/README.md).
 #
 # Variables:
-#   SKIP_RELEASE=1   skip building the static release binary (saves a few minutes)
+#   SKIP_RELEASE=1   skip the release artifacts and their tests (saves most of the time)
 set -eu
 cd "$(dirname "$0")/.."
 
 # program:package pairs
 missing=""
 for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate:bind9-dnsutils dig:bind9-dnsutils \
-    knotd:knot kdig:knot-dnsutils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm; do
+    knotd:knot kdig:knot-dnsutils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm \
+    qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support umoci:umoci skopeo:skopeo ip:iproute2 \
+    unshare:util-linux readelf:binutils dpkg-deb:dpkg xz:xz-utils; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 [ -d /usr/lib/python3/dist-packages/certbot_dns_rfc2136 ] || missing="$missing python3-certbot-dns-rfc2136"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 if [ -n "$missing" ]; then
-    if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    if [ -n "$sudo" ] && ! command -v sudo >/dev/null 2>&1; then
         echo "tests/run.sh: need root to install:$missing" >&2
         exit 1
     fi
@@ -39,5 +46,14 @@ cargo test --workspace --locked
 npm ci --prefix tests/browser --no-audit --no-fund --silent
 PORCHLIGHT_BIN="$(pwd)/target/debug/porchlight" node tests/browser/ui.mjs
 if [ "${SKIP_RELEASE:-0}" != 1 ]; then
-    sh firmware-image/build.sh x86_64
+    # The OCI test runs ARM binaries inside a chroot, so through binfmt_misc.
+    if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+        mountpoint -q /proc/sys/fs/binfmt_misc || $sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+        $sudo update-binfmts --enable qemu-aarch64 && $sudo update-binfmts --enable qemu-arm
+    fi
+    sh firmware-image/build.sh x86_64 aarch64 armv7 mipsel openwrt deb oci
+    sh tests/firmware/binaries.sh
+    sh tests/firmware/openwrt.sh
+    sh tests/firmware/deb.sh
+    sh tests/firmware/oci.sh
 fi

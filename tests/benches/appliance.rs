@@ -4,7 +4,10 @@
 //!
 //!   cargo build --release -p porchlight && cargo bench -p porchlight-tests
 //!
-//! PORCHLIGHT_BIN overrides the binary. Every loop is bounded in count and in time.
+//! PORCHLIGHT_BIN overrides the binary; PORCHLIGHT_RUNNER runs it through another program
+//! (`qemu-aarch64-static` for an ARM build: figures then include the emulator's own memory and
+//! speed); PORCHLIGHT_BENCH_NAMES picks the sizes (default `1000,10000,100000`). Every loop
+//! is bounded in count and in time.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
@@ -30,15 +33,20 @@ fn main() {
     assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
     println!("binary: {} ({} bytes)", bin.display(), std::fs::metadata(&bin).unwrap().len());
     println!("{:>8} | {:>9} | {:>9} | {:>14} | {:>14} | {:>12} | {:>14} | {:>12}", "names", "RSS idle", "RSS load", "upd→DNS p50", "upd→DNS p99", "q/s (hits)", "q/s (NXDOMAIN)", "q/server-CPU-s");
-    for names in [1_000, 10_000, 100_000] {
-        bench(&bin, names);
+    let runner = std::env::var("PORCHLIGHT_RUNNER").ok().filter(|r| !r.is_empty());
+    if let Some(runner) = &runner {
+        println!("runner: {runner}");
+    }
+    let sizes = std::env::var("PORCHLIGHT_BENCH_NAMES").unwrap_or_else(|_| "1000,10000,100000".into());
+    for names in sizes.split(',').map(|n| n.trim().parse::<usize>().expect("PORCHLIGHT_BENCH_NAMES: numbers separated by commas")) {
+        bench(&bin, runner.as_deref(), names);
     }
 }
 
-fn bench(bin: &Path, names: usize) {
+fn bench(bin: &Path, runner: Option<&str>, names: usize) {
     let dir = tempfile::tempdir().unwrap();
     let tokens = prepare(dir.path(), names);
-    let mut server = Server::spawn(bin, &dir.path().join("data"));
+    let mut server = Server::spawn(bin, runner, &dir.path().join("data"));
     std::thread::sleep(Duration::from_secs(1));
     let rss_idle = server.rss_kib();
 
@@ -174,11 +182,19 @@ struct Server {
 }
 
 impl Server {
-    fn spawn(bin: &Path, data: &Path) -> Self {
+    fn spawn(bin: &Path, runner: Option<&str>, data: &Path) -> Self {
         // One client on loopback sends far more than a real router: lift the limits.
         let config = data.with_file_name("bench.toml");
         std::fs::write(&config, "[rate_limit]\nupdates_per_minute = 1000000\nrequests_per_address_per_minute = 1000000\n").unwrap();
-        let mut child = Command::new(bin)
+        let mut command = match runner {
+            Some(runner) => {
+                let mut c = Command::new(runner);
+                c.arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = command
             .args(["serve", "--config", config.to_str().unwrap(), "--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"])
             .env("PORCHLIGHT_LOG", "warn")
             .env_remove("PORCHLIGHT_BIN")

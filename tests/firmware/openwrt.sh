@@ -44,7 +44,7 @@ for pkg in $pkgs; do
         check "$name: Installed-Size" test "$(field Installed-Size)" -gt 1000000
         same "$name: conffiles" "/etc/config/porchlight" "$(cat "$t/control/conffiles")"
         post=$t/control/postinst pre=$t/control/prerm
-        listing=$(tar -tvzf "$t/data.tar.gz")
+        listing=$(tar --warning=no-unknown-keyword -tvzf "$t/data.tar.gz")
         ;;
     *.apk)
         arch=${name#porchlight-"$VERSION"-r1-}; arch=${arch%.apk}
@@ -56,7 +56,6 @@ raw = open(sys.argv[1], "rb").read()
 d = zlib.decompressobj(16 + zlib.MAX_WBITS)
 control = d.decompress(raw)
 data_gz = d.unused_data
-info = dict(l.split(" = ", 1) for l in control.split(b"\0")[0:0] or [])
 with tarfile.open(fileobj=io.BytesIO(control + b"\0" * 1024)) as t:
     t.extractall(sys.argv[2] + "/control", filter="data")
 pkginfo = dict(l.split(" = ", 1) for l in open(sys.argv[2] + "/control/.PKGINFO").read().splitlines() if " = " in l)
@@ -76,7 +75,7 @@ PY
         same "$name: pkgver" "$VERSION-r1" "$(field pkgver)"
         same "$name: arch" "$arch" "$(field arch)"
         post=$t/control/.post-install pre=$t/control/.pre-deinstall
-        listing=$(tar -tvzf "$t/data.tar.gz")
+        listing=$(tar --warning=no-unknown-keyword -tvzf "$t/data.tar.gz")
         ;;
     esac
     for s in "$post" "$pre" "$t/data/etc/init.d/porchlight"; do
