@@ -27,7 +27,8 @@ for pair in $OCI_ARCHES; do
     install -D -m 0755 "$(binary_path "$arch")" "$work/$tag/rootfs/porchlight"
     install -d -m 0750 -o 65532 -g 65532 "$work/$tag/rootfs/data"
     find "$work/$tag/rootfs" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-    umoci repack --no-history --image "$layout:$tag" "$work/$tag"
+    umoci repack --history.created "$created" --history.created_by "firmware-image/oci.sh: the static binary and /data" \
+        --image "$layout:$tag" "$work/$tag"
     umoci config --no-history --image "$layout:$tag" --created "$created" \
         --os linux --architecture "${platform%%/*}" \
         --config.entrypoint /porchlight \
