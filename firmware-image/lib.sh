@@ -1,11 +1,11 @@
-# Shared by the artifact scripts (sourced, not run). Sets:
+# Shared by the artifact scripts and tests/firmware/ (sourced, not run). Sets:
 #   ROOT     the checkout
 #   DIST     output directory (default: $ROOT/dist)
 #   VERSION  release version (default: the version in Cargo.toml)
 #   TOOLS    where installed tools live ($ROOT/target/tools)
 # and defines apt_install, checksum and binary_path.
 set -eu
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 DIST=${DIST:-$ROOT/dist}
 case "$DIST" in /*) ;; *) DIST=$ROOT/$DIST ;; esac
 VERSION=${VERSION:-$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)}

@@ -18,12 +18,12 @@
 # Variables (see lib.sh for DIST and VERSION):
 #   SUITE        Debian release (default bookworm)
 #   MIRROR       Debian mirror (default http://deb.debian.org/debian)
-#   IMAGE_MB     image size in MiB (default 1024); the root file system grows to fill the
+#   IMAGE_MB     image size in MiB (default 1536); the root file system grows to fill the
 #                card at first boot
 . "$(dirname "$0")/lib.sh"
 SUITE=${SUITE:-bookworm}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-IMAGE_MB=${IMAGE_MB:-1024}
+IMAGE_MB=${IMAGE_MB:-1536}
 BOOT_MB=256
 apt_install debootstrap qemu-user-static binfmt-support dosfstools mtools fdisk e2fsprogs xz-utils
 # Foreign binaries in the chroot run through binfmt_misc and qemu-user-static.

@@ -198,6 +198,8 @@ impl Server {
             .args(["serve", "--config", config.to_str().unwrap(), "--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"])
             .env("PORCHLIGHT_LOG", "warn")
             .env_remove("PORCHLIGHT_BIN")
+            .env_remove("PORCHLIGHT_RUNNER")
+            .env_remove("PORCHLIGHT_BENCH_NAMES")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "$#" -gt 0 ] || set -- x86_64 aarch64 armv7 mipsel
 for arch in "$@"; do
-    bin=$DIST/porchlight-$VERSION-$arch-linux
+    bin=$(binary_path "$arch")
     [ -x "$bin" ] || fail "$bin missing: firmware-image/build.sh $arch"
     case $arch in
         x86_64) runner="" machine=X86-64 ;;

@@ -2,8 +2,8 @@
 # at the first failure with "FAIL - ...".
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DIST=${DIST:-$ROOT/dist}
-VERSION=${VERSION:-$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)}
+# DIST, VERSION, apt_install, binary_path: shared with the build scripts.
+. "$ROOT/firmware-image/lib.sh"
 ZONE=dyn.example.test
 
 fail() { echo "FAIL - $*" >&2; exit 1; }

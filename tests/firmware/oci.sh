@@ -23,7 +23,7 @@ same "oci: tagged with the version too" "$(skopeo inspect --raw "$ref" | sha256s
     "$(skopeo inspect --raw "oci-archive:$archive:$VERSION" | sha256sum)"
 
 for platform in amd64=x86_64 arm64=aarch64 arm/v7=armv7; do
-    p=${platform%%=*} bin=$DIST/porchlight-$VERSION-${platform#*=}-linux
+    p=${platform%%=*} bin=$(binary_path "${platform#*=}")
     arch=${p%%/*} variant=${p#*/}; [ "$variant" = "$p" ] && variant=""
     over="--override-os linux --override-arch $arch${variant:+ --override-variant $variant}"
     skopeo inspect $over "$ref" > "$t/inspect.json" || fail "oci $p: skopeo inspect"
