@@ -47,10 +47,10 @@ npm ci --prefix tests/browser --no-audit --no-fund --silent
 PORCHLIGHT_BIN="$(pwd)/target/debug/porchlight" node tests/browser/ui.mjs
 if [ "${SKIP_RELEASE:-0}" != 1 ]; then
     # The OCI test runs ARM binaries inside a chroot, so through binfmt_misc.
-    if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
-        mountpoint -q /proc/sys/fs/binfmt_misc || $sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-        $sudo update-binfmts --enable qemu-aarch64 && $sudo update-binfmts --enable qemu-arm
-    fi
+    mountpoint -q /proc/sys/fs/binfmt_misc || $sudo mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    for emulator in qemu-aarch64 qemu-arm; do
+        [ -e "/proc/sys/fs/binfmt_misc/$emulator" ] || $sudo update-binfmts --enable "$emulator"
+    done
     sh firmware-image/build.sh x86_64 aarch64 armv7 mipsel openwrt deb oci
     sh tests/firmware/binaries.sh
     sh tests/firmware/openwrt.sh
