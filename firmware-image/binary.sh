@@ -46,7 +46,8 @@ targets=""
 for arch in "$@"; do
     set -- $(target_of "$arch")
     target=$1
-    flags="-C link-self-contained=no"
+    # No build machine paths in the binary (panic messages name source files).
+    flags="-C link-self-contained=no --remap-path-prefix=$ROOT=. --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=~/.cargo"
     [ "$arch" = mipsel ] && flags="$flags -C relocation-model=static"
     export "CARGO_TARGET_$(echo "$target" | tr a-z- A-Z_)_RUSTFLAGS=$flags"
     targets="$targets --target $target"

@@ -16,7 +16,6 @@
 . "$(dirname "$0")/lib.sh"
 DEB_ARCHES=${DEB_ARCHES:-"arm64=aarch64 armhf=armv7 amd64=x86_64"}
 REVISION=${REVISION:-1}
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}
 out=$DIST/deb
 mkdir -p "$out"
 for pair in $DEB_ARCHES; do

@@ -3,6 +3,7 @@
 #   DIST     output directory (default: $ROOT/dist)
 #   VERSION  release version (default: the version in Cargo.toml)
 #   TOOLS    where installed tools live ($ROOT/target/tools)
+#   SOURCE_DATE_EPOCH  file times in packages and images (default: the last commit's time)
 # and defines apt_install, checksum and binary_path.
 set -eu
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -10,6 +11,8 @@ DIST=${DIST:-$ROOT/dist}
 case "$DIST" in /*) ;; *) DIST=$ROOT/$DIST ;; esac
 VERSION=${VERSION:-$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)}
 TOOLS=$ROOT/target/tools
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}
+export SOURCE_DATE_EPOCH
 mkdir -p "$DIST"
 
 # apt_install PACKAGE... installs the Debian packages that are missing.

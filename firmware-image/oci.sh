@@ -8,10 +8,8 @@
 #
 # Variables (see lib.sh for DIST and VERSION):
 #   OCI_ARCHES        "PLATFORM=BINARY_ARCH ..." (default: amd64=x86_64 arm64=aarch64 arm/v7=armv7)
-#   SOURCE_DATE_EPOCH file times and the creation date (default: the last commit's time)
 . "$(dirname "$0")/lib.sh"
 OCI_ARCHES=${OCI_ARCHES:-"amd64=x86_64 arm64=aarch64 arm/v7=armv7"}
-SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || echo 0)}
 created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 apt_install umoci
 work=$ROOT/target/oci

@@ -12,7 +12,7 @@ apk: apk-tools' v2 package (which apk-tools 3, in OpenWrt from 25.12, still inst
      the control tar (.PKGINFO with the SHA-256 of the data stream, .post-install,
      .pre-deinstall) without its end blocks, gzipped, followed by the gzipped data tar whose
      entries carry APK-TOOLS.checksum.SHA1. Unsigned: install with --allow-untrusted.
-SOURCE_DATE_EPOCH sets every mtime (default 0)."""
+SOURCE_DATE_EPOCH sets every mtime (lib.sh sets it to the last commit's time)."""
 import argparse, gzip, hashlib, io, os, tarfile
 
 EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
