@@ -25,7 +25,8 @@ target_of() {
         *) echo "binary.sh: unknown architecture $1 (x86_64, aarch64, armv7, mipsel)" >&2; exit 2 ;;
     esac
 }
-for arch in "$@"; do target_of "$arch" >/dev/null; done
+arches=$*
+for arch in $arches; do target_of "$arch" >/dev/null; done
 [ -f "$ROOT/web-ui/dist/index.html.gz" ] || sh "$ROOT/web-ui/build.sh"
 
 # Tools, each installed once.
@@ -43,7 +44,7 @@ printf '#!/bin/sh\nexec "%s" "$@"\n' "$TOOLS/zig-venv/bin/python-zig" > "$shims/
 chmod +x "$shims/zig"
 
 targets=""
-for arch in "$@"; do
+for arch in $arches; do
     set -- $(target_of "$arch")
     target=$1
     # No build machine paths in the binary (panic messages name source files).
@@ -57,20 +58,16 @@ env PATH="$shims:$TOOLS/bin:$PATH" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDO
     CARGO_TARGET_DIR="$ROOT/target/cross" \
     cargo zigbuild --release --locked $targets -p porchlight -Zbuild-std=std,panic_abort
 
-for t in $targets; do
-    [ "$t" = --target ] && continue
-    for arch in x86_64 aarch64 armv7 mipsel; do
-        set -- $(target_of "$arch")
-        [ "$1" = "$t" ] || continue
-        out=$(binary_path "$arch")
-        cp "target/cross/$t/release/porchlight" "$out"
-        # Static (no program interpreter), for the right machine.
-        if readelf -l "$out" | grep -q 'program interpreter'; then
-            echo "binary.sh: $out is dynamically linked" >&2
-            exit 1
-        fi
-        readelf -h "$out" | grep -q "Machine:.*$2" || { echo "binary.sh: $out is not $2" >&2; exit 1; }
-        checksum "$out"
-        echo "$out: $(wc -c < "$out") bytes, static, stripped"
-    done
+for arch in $arches; do
+    set -- $(target_of "$arch")
+    out=$(binary_path "$arch")
+    cp "target/cross/$1/release/porchlight" "$out"
+    # Static (no program interpreter), for the right machine.
+    if readelf -l "$out" | grep -q 'program interpreter'; then
+        echo "binary.sh: $out is dynamically linked" >&2
+        exit 1
+    fi
+    readelf -h "$out" | grep -q "Machine:.*$2" || { echo "binary.sh: $out is not $2" >&2; exit 1; }
+    checksum "$out"
+    echo "$out: $(wc -c < "$out") bytes, static, stripped"
 done

@@ -70,7 +70,7 @@ bind /sys "$root/sys"
 cp "$deb" "$root/tmp/porchlight.deb"
 in_root apt-get update -qq
 in_root apt-get install -y -qq --no-install-recommends linux-image-arm64 raspi-firmware firmware-brcm80211 \
-    systemd-timesyncd /tmp/porchlight.deb >/dev/null
+    systemd-timesyncd fdisk /tmp/porchlight.deb >/dev/null
 rm -f "$root/tmp/porchlight.deb"
 in_root apt-get clean
 
@@ -113,7 +113,6 @@ ExecStart=/bin/sh -c 'dev=$(findmnt -no SOURCE /); disk=/dev/$(lsblk -no PKNAME 
 [Install]
 WantedBy=multi-user.target
 UNIT
-in_root apt-get install -y -qq --no-install-recommends fdisk util-linux e2fsprogs >/dev/null
 in_root systemctl enable grow-root.service >/dev/null 2>&1
 echo 'root:porchlight' | in_root chpasswd
 in_root passwd --expire root >/dev/null

@@ -194,12 +194,13 @@ impl Server {
             }
             None => Command::new(bin),
         };
+        // The server rejects settings it does not know, such as the bench's own PORCHLIGHT_*.
+        for (key, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("PORCHLIGHT_")) {
+            command.env_remove(key);
+        }
         let mut child = command
             .args(["serve", "--config", config.to_str().unwrap(), "--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"])
             .env("PORCHLIGHT_LOG", "warn")
-            .env_remove("PORCHLIGHT_BIN")
-            .env_remove("PORCHLIGHT_RUNNER")
-            .env_remove("PORCHLIGHT_BENCH_NAMES")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -9,19 +9,13 @@
 for arch in "$@"; do
     bin=$(binary_path "$arch")
     [ -x "$bin" ] || fail "$bin missing: firmware-image/build.sh $arch"
-    case $arch in
-        x86_64) runner="" machine=X86-64 ;;
-        aarch64) runner=qemu-aarch64-static machine=AArch64 ;;
-        armv7) runner=qemu-arm-static machine=ARM ;;
-        mipsel) runner=qemu-mipsel-static machine=MIPS ;;
-        *) fail "unknown architecture $arch" ;;
-    esac
-    check "$arch: ELF for $machine" sh -c "readelf -h '$bin' | grep -q 'Machine:.*$machine'"
+    runner=$(runner_of "$arch")
+    check_machine "$arch" "$bin" "$arch"
     check "$arch: statically linked" sh -c "! readelf -l '$bin' | grep -q 'program interpreter'"
     check "$arch: stripped" sh -c "! readelf -S '$bin' | grep -q '\.symtab'"
     size=$(wc -c < "$bin")
     check "$arch: $size bytes, within 10 MB" test "$size" -le 10000000
-    (cd "$DIST" && sha256sum -c --quiet "$(basename "$bin").sha256") || fail "$arch: checksum"
+    check_sum "$bin"
     same "$arch: --version" "porchlight $VERSION" "$($runner "$bin" --version)"
     data=$(mktemp -d)
     # The command-line tools run on the target too (under qemu-user).

@@ -10,12 +10,9 @@ debs=$(ls "$DIST"/deb/*.deb 2>/dev/null) || true
 [ -n "$debs" ] || fail "no packages in $DIST/deb: firmware-image/build.sh deb"
 for deb in $debs; do
     name=$(basename "$deb")
-    (cd "$(dirname "$deb")" && sha256sum -c --quiet "$name.sha256") || fail "$name: checksum"
+    check_sum "$deb"
     arch=${name#porchlight_"$VERSION"-1_}; arch=${arch%.deb}
-    case $arch in
-        amd64) machine=X86-64 runner="" ;; arm64) machine=AArch64 runner=qemu-aarch64-static ;;
-        armhf) machine=ARM runner=qemu-arm-static ;; *) fail "$name: unexpected architecture" ;;
-    esac
+    runner=$(runner_of "$arch")
     same "$name: Package" porchlight "$(dpkg-deb -f "$deb" Package)"
     same "$name: Version" "$VERSION-1" "$(dpkg-deb -f "$deb" Version)"
     same "$name: Architecture" "$arch" "$(dpkg-deb -f "$deb" Architecture)"
@@ -35,7 +32,7 @@ for deb in $debs; do
     echo "$listing" | grep -q '^-rwxr-xr-x root/root .* ./usr/bin/porchlight$' || fail "$name: binary mode or owner"
     [ -z "$(echo "$listing" | grep -v ' root/root ')" ] || fail "$name: files not owned by root"
     ok "$name: files, modes and owners"
-    check "$name: binary for $machine" sh -c "readelf -h '$t/root/usr/bin/porchlight' | grep -q 'Machine:.*$machine'"
+    check_machine "$name" "$t/root/usr/bin/porchlight" "$arch"
     if command -v systemd-analyze >/dev/null 2>&1; then
         # verify resolves ExecStart= on the host, so point it at the unpacked tree.
         mkdir -p "$t/units"

@@ -7,6 +7,31 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ZONE=dyn.example.test
 
 fail() { echo "FAIL - $*" >&2; exit 1; }
+# family ARCH: the binary's architecture (x86_64, aarch64, armv7, mipsel) for a binary,
+# OpenWrt or Debian architecture name.
+family() {
+    case $1 in
+        x86_64|amd64) echo x86_64 ;; aarch64*|arm64) echo aarch64 ;; armv7|arm_*|armhf) echo armv7 ;;
+        mipsel*) echo mipsel ;; *) fail "unknown architecture $1" ;;
+    esac
+}
+# runner_of ARCH: the qemu-user emulator for ARCH's CPU (nothing for x86_64).
+runner_of() {
+    case $(family "$1") in
+        aarch64) echo qemu-aarch64-static ;; armv7) echo qemu-arm-static ;; mipsel) echo qemu-mipsel-static ;;
+    esac
+}
+# check_machine NAME FILE ARCH: FILE is an ELF executable for ARCH's CPU.
+check_machine() {
+    case $(family "$3") in
+        x86_64) m=X86-64 ;; aarch64) m=AArch64 ;; armv7) m=ARM ;; mipsel) m=MIPS ;;
+    esac
+    check "$1: ELF for $m" sh -c "readelf -h '$2' | grep -q 'Machine:.*$m'"
+}
+# check_sum FILE: FILE matches the FILE.sha256 beside it.
+check_sum() {
+    (cd "$(dirname "$1")" && sha256sum -c --quiet "$(basename "$1").sha256") || fail "$(basename "$1"): checksum"
+}
 ok() { echo "ok - $*"; }
 # check DESCRIPTION COMMAND...: runs the command, fails with the description if it fails.
 check() { d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 archive=$DIST/porchlight-$VERSION-oci.tar
 [ -f "$archive" ] || fail "$archive missing: firmware-image/build.sh oci"
-(cd "$DIST" && sha256sum -c --quiet "$(basename "$archive").sha256") || fail "oci: checksum"
+check_sum "$archive"
 ref=oci-archive:$archive:latest
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT

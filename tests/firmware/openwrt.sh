@@ -14,20 +14,9 @@ RUN_PACKAGES=${RUN_PACKAGES:-"porchlight_${VERSION}-r1_mipsel_24kc.ipk porchligh
 pkgs=$(ls "$DIST"/openwrt/*.ipk "$DIST"/openwrt/*.apk 2>/dev/null) || true
 [ -n "$pkgs" ] || fail "no packages in $DIST/openwrt: firmware-image/build.sh openwrt"
 
-machine_of() {
-    case $1 in
-        x86_64) echo X86-64 ;; aarch64*) echo AArch64 ;; arm_*) echo ARM ;; mipsel*) echo MIPS ;;
-    esac
-}
-runner_of() {
-    case $1 in
-        x86_64) echo "" ;; aarch64*) echo qemu-aarch64-static ;; arm_*) echo qemu-arm-static ;; mipsel*) echo qemu-mipsel-static ;;
-    esac
-}
-
 for pkg in $pkgs; do
     name=$(basename "$pkg")
-    (cd "$(dirname "$pkg")" && sha256sum -c --quiet "$name.sha256") || fail "$name: checksum"
+    check_sum "$pkg"
     t=$(mktemp -d)
     mkdir "$t/control" "$t/data"
     case $name in
@@ -88,7 +77,7 @@ PY
     echo "$listing" | grep -q '^-rwxr-xr-x root/root .* ./usr/sbin/porchlight$' || fail "$name: binary mode or owner"
     echo "$listing" | grep -q '^-rw------- root/root .* ./etc/config/porchlight$' || fail "$name: UCI file mode"
     ok "$name: files, modes and owners"
-    check "$name: binary for $(machine_of "$arch")" sh -c "readelf -h '$t/data/usr/sbin/porchlight' | grep -q 'Machine:.*$(machine_of "$arch")'"
+    check_machine "$name" "$t/data/usr/sbin/porchlight" "$arch"
     for j in etc/capabilities/porchlight.json usr/share/ddns/default/porchlight.json; do
         check "$name: $j is JSON" python3 -m json.tool "$t/data/$j" /dev/null
     done
