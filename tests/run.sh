@@ -23,6 +23,8 @@ for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 [ -d /usr/lib/python3/dist-packages/certbot_dns_rfc2136 ] || missing="$missing python3-certbot-dns-rfc2136"
+# ddclient talks HTTPS through this Perl module, which it only recommends.
+perl -MIO::Socket::SSL -e1 2>/dev/null || missing="$missing libio-socket-ssl-perl"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 if [ -n "$missing" ]; then
@@ -39,6 +41,9 @@ cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 # The server embeds the UI bundle, so it comes first.
 sh web-ui/build.sh
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The modules of server/src import each other without cycles (layers: model, store, domain,
+# transports).
+python3 tests/tools/module_cycles.py
 # The end-to-end suite runs the porchlight binary as a process, so build it first.
 cargo build --workspace --locked
 cargo test --workspace --locked

@@ -4,12 +4,14 @@
 use std::sync::OnceLock;
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
-use crate::store::{self, Store, users::UserRow};
-use crate::zones::Touched;
+use crate::model::{Account, UserId};
+use crate::publication::Touched;
+use crate::store::{self, Store};
 
 /// Creates an account; the password is stored as an argon2id hash.
-pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Result<String> {
+pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Result<UserId> {
     let email = normalise_email(email)?;
     let hash = crate::password::hash(password)?;
     store.write(|tx| {
@@ -25,7 +27,7 @@ pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Res
 
 /// Self-service sign-up: while registration is open, or with an administrator's invitation
 /// (used up by the sign-up).
-pub fn register(ctx: &Context, email: &str, password: &str, invite: Option<&str>) -> Result<UserRow> {
+pub fn register(ctx: &Context, email: &str, password: &str, invite: Option<&str>) -> Result<Account> {
     if !crate::admin::registration_open(ctx)? {
         let code = invite.ok_or_else(|| Error::Forbidden("Registration is closed".into()))?;
         let redeemed = ctx.store.write(|tx| store::invites::redeem(tx, &crate::token::hash(code.trim()), email.trim()))?;
@@ -34,12 +36,24 @@ pub fn register(ctx: &Context, email: &str, password: &str, invite: Option<&str>
         }
     }
     let id = create(&ctx.store, email, password, false)?;
-    ctx.store.read(|c| store::users::find_by_id(c, &id))?.ok_or(Error::NotFound("User"))
+    find(ctx, &id)
+}
+
+/// The account `id`.
+pub fn find(ctx: &Context, id: &UserId) -> Result<Account> {
+    ctx.store.read(|c| store::users::find_by_id(c, id))?.ok_or(Error::NotFound("User"))
+}
+
+/// The account with e-mail `email` (the command line names accounts so).
+pub fn find_by_email(ctx: &Context, email: &str) -> Result<Account> {
+    ctx.store.read(|c| store::users::find_by_email(c, email.trim()))?.ok_or_else(|| Error::Invalid(format!("no account with e-mail {}", email.trim())))
 }
 
 /// Checks an e-mail and password. Unknown accounts cost the same argon2 work as known ones,
 /// so timing does not tell which addresses have accounts.
-pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result<UserRow> {
+pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result<Account> {
+    // Failed logins slow down per account as well as per address (the route limits that).
+    ctx.limits.login.check(&format!("account:{}", email.trim().to_ascii_lowercase()))?;
     let user = ctx.store.read(|c| store::users::find_by_email(c, email.trim()))?;
     let Some(user) = user else {
         crate::password::verify(password, dummy_hash());
@@ -54,7 +68,8 @@ pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result
 }
 
 /// Sets a new password after checking the current one; every other session ends.
-pub fn change_password(ctx: &Context, user: &UserRow, current: &str, new: &str, source: &str) -> Result<UserRow> {
+pub fn change_password(ctx: &Context, caller: &Caller, current: &str, new: &str, source: &str) -> Result<Account> {
+    let user = caller.may(Permission::ManageCredentials)?;
     if !crate::password::verify(current, &user.password_hash) {
         return Err(Error::Invalid("The current password is not correct".into()));
     }
@@ -67,7 +82,8 @@ pub fn change_password(ctx: &Context, user: &UserRow, current: &str, new: &str, 
 }
 
 /// Ends every session of the account.
-pub fn logout_everywhere(ctx: &Context, user: &UserRow, source: &str) -> Result<()> {
+pub fn logout_everywhere(ctx: &Context, caller: &Caller, source: &str) -> Result<()> {
+    let user = caller.may(Permission::ManageCredentials)?;
     ctx.store.write(|tx| {
         store::users::bump_session_version(tx, &user.id)?;
         store::history::event(tx, Some(&user.id), "logged out everywhere", &user.email, "", source)
@@ -75,7 +91,8 @@ pub fn logout_everywhere(ctx: &Context, user: &UserRow, source: &str) -> Result<
 }
 
 /// Deletes the account, its hostnames, records and tokens; its names leave DNS at once.
-pub fn delete(ctx: &Context, user: &UserRow, password: &str) -> Result<()> {
+pub fn delete(ctx: &Context, caller: &Caller, password: &str) -> Result<()> {
+    let user = caller.may(Permission::ManageCredentials)?;
     if !crate::password::verify(password, &user.password_hash) {
         return Err(Error::Invalid("The password is not correct".into()));
     }

@@ -8,34 +8,20 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
+use crate::model::HostId;
 use crate::names::DomainName;
+use crate::publication::Touched;
 use crate::records::edit::Input;
 use crate::records::{RecordData, RecordKind};
-use crate::store::{self, users::UserRow};
-use crate::tokens::Caller;
-use crate::zones::Touched;
+use crate::store;
 
-/// Label under which ACME DNS-01 challenges live.
-pub const CHALLENGE_LABEL: &str = "_acme-challenge";
-
-/// Whether `caller` may write a `kind` record at `name`.
-pub fn may_write(ctx: &Context, caller: &Caller, name: &DomainName, kind: RecordKind) -> Result<()> {
-    let Some(host_id) = caller.host_id() else {
-        return caller.require("write:records");
-    };
-    let host = ctx.store.read(|c| store::hostnames::find_by_id(c, host_id))?.ok_or(Error::BadAuth)?;
-    let challenge = DomainName::parse(&host.name)?.child(CHALLENGE_LABEL)?;
-    if kind == RecordKind::Txt && *name == challenge {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(format!("This hostname token may only write TXT records at {challenge}")))
-    }
-}
+pub use crate::records::edit::CHALLENGE_LABEL;
 
 /// A new acme-dns account; `password` exists in clear only in this value.
 pub struct Registration {
-    pub username: String,
+    pub username: HostId,
     pub password: String,
     pub subdomain: String,
     pub fulldomain: String,
@@ -51,41 +37,46 @@ const MAX_VALUE: usize = 255;
 /// Registers an acme-dns account for `owner`: a hostname `<random>.<first zone>` with its
 /// own secret. Without an owner (no credentials), only callers from the configured
 /// networks may register, for the first administrator.
-pub fn register(ctx: &Context, owner: Option<UserRow>, source: IpAddr, allow_from: Vec<IpNet>) -> Result<Registration> {
-    let owner = match owner {
-        Some(user) => user,
+pub fn register(ctx: &Context, caller: Option<&Caller>, source: IpAddr, allow_from: Vec<IpNet>) -> Result<Registration> {
+    let owner = match caller {
+        Some(caller) => caller.may(Permission::WriteRecords)?.clone(),
         None if ctx.config.acme_dns_register_from.iter().any(|n| n.contains(&source)) => ctx
             .store
             .read(store::users::first_admin)?
             .ok_or_else(|| Error::Forbidden("Registration needs an administrator account to exist first".into()))?,
         None => return Err(Error::NoCredentials),
     };
-    let zone = ctx.zones.first().ok_or_else(|| Error::Invalid("No zone is configured".into()))?;
-    let zone_id = ctx.store.read(|c| store::zones::find_by_name(c, zone.name.as_str()))?.ok_or(Error::NotFound("Domain"))?.id;
-    let subdomain = store::new_id();
-    let created = crate::hostnames::create_in_zone(ctx, &owner, &zone_id, &subdomain, None)?;
+    let settings = ctx.zones.first().ok_or_else(|| Error::Invalid("No zone is configured".into()))?;
+    let zone = ctx.store.read(|c| store::zones::find_by_name(c, &settings.name))?.ok_or(Error::NotFound("Domain"))?;
+    let subdomain = uuid::Uuid::new_v4().to_string();
+    let name = zone.name.child(&subdomain)?;
+    let created = crate::hostnames::insert(ctx, &owner, &zone, name, ctx.config.default_ttl, true)?;
     let networks: Vec<String> = allow_from.iter().map(IpNet::to_string).collect();
     ctx.store.write(|tx| store::acme::insert(tx, &created.host.id, &networks.join(" ")))?;
     Ok(Registration {
         username: created.host.id.clone(),
-        password: created.token,
+        password: created.secret,
         subdomain,
-        fulldomain: created.name.to_string(),
+        fulldomain: created.host.name.to_string(),
         allow_from,
     })
 }
 
-/// acme-dns `POST /update`: the account `username` (with secret `key`) publishes `txt` at
-/// its name, keeping the newest two values.
-pub fn update(ctx: &Context, username: &str, key: &str, subdomain: &str, txt: &str, source: IpAddr) -> Result<()> {
-    let caller = crate::tokens::authenticate(ctx, &[key.to_string()], |t| t.hostname_id.as_deref() == Some(username))?;
-    let allow_from = ctx.store.read(|c| store::acme::allow_from(c, username))?.ok_or(Error::BadAuth)?;
+/// acme-dns `POST /update`: the account `username` (the caller's token must be its key)
+/// publishes `txt` at its name, keeping the newest two values.
+pub fn update(ctx: &Context, caller: &Caller, username: &str, subdomain: &str, txt: &str, source: IpAddr) -> Result<()> {
+    let account = caller.may(Permission::Update)?;
+    let username = HostId::from(username.trim());
+    if caller.bound_host() != Some(&username) {
+        return Err(Error::BadAuth);
+    }
+    let allow_from = ctx.store.read(|c| store::acme::allow_from(c, &username))?.ok_or(Error::BadAuth)?;
     let allowed: Vec<IpNet> = allow_from.split_whitespace().filter_map(|n| n.parse().ok()).collect();
     if !allowed.is_empty() && !allowed.iter().any(|n| n.contains(&source)) {
         return Err(Error::Forbidden(format!("Updates of this account are not allowed from {source}")));
     }
-    let host = ctx.store.read(|c| store::hostnames::find_by_id(c, username))?.ok_or(Error::BadAuth)?;
-    let name = DomainName::parse(&host.name)?;
+    let host = ctx.store.read(|c| store::hostnames::find_by_id(c, &username))?.ok_or(Error::BadAuth)?;
+    let name = host.name.clone();
     if !name.first_label().eq_ignore_ascii_case(subdomain.trim()) {
         return Err(Error::Invalid("bad_subdomain".into()));
     }
@@ -100,7 +91,7 @@ pub fn update(ctx: &Context, username: &str, key: &str, subdomain: &str, txt: &s
                 values.push(txt.to_string());
                 let data: Vec<RecordData> = values.into_iter().map(RecordData::Txt).collect();
                 store::records::replace_host_rrset(tx, &host.zone_id, &host.id, &name, RecordKind::Txt, &data, host.ttl)?;
-                store::history::event(tx, Some(&caller.user.id), "acme challenge", &host.name, "acme-dns", &source.to_string())?;
+                store::history::event(tx, Some(&account.id), "acme challenge", host.name.as_str(), "acme-dns", &source.to_string())?;
                 touched.add(&host.zone_id, name.clone(), RecordKind::Txt);
             }
             touched.collect(tx, &ctx.catalog)
@@ -112,10 +103,10 @@ pub fn update(ctx: &Context, username: &str, key: &str, subdomain: &str, txt: &s
 
 /// lego `httpreq` `/present`: adds challenge value `value` at `name` beside any others.
 pub fn present(ctx: &Context, caller: &Caller, name: &DomainName, value: &str) -> Result<()> {
-    may_write(ctx, caller, name, RecordKind::Txt)?;
+    crate::records::edit::check_may_write(ctx, caller, name, RecordKind::Txt)?;
     check_value(value)?;
     let input = Input { kind: "TXT".into(), name: name.to_string(), content: value.into(), ..Input::default() };
-    match crate::records::edit::create_at(ctx, &caller.user, &input) {
+    match crate::records::edit::create_at(ctx, caller, &input) {
         // Presenting the same value twice (a retry) is fine.
         Ok(_) | Err(Error::Conflict(_)) => Ok(()),
         Err(e) => Err(e),
@@ -124,8 +115,8 @@ pub fn present(ctx: &Context, caller: &Caller, name: &DomainName, value: &str) -
 
 /// lego `httpreq` `/cleanup`: removes challenge value `value` at `name`; already gone is fine.
 pub fn cleanup(ctx: &Context, caller: &Caller, name: &DomainName, value: &str) -> Result<()> {
-    may_write(ctx, caller, name, RecordKind::Txt)?;
-    match crate::records::edit::delete_matching(ctx, &caller.user, name, RecordKind::Txt, Some(value)) {
+    crate::records::edit::check_may_write(ctx, caller, name, RecordKind::Txt)?;
+    match crate::records::edit::delete_matching(ctx, caller, name, RecordKind::Txt, Some(value)) {
         Ok(_) | Err(Error::NotFound(_)) => Ok(()),
         Err(e) => Err(e),
     }

@@ -2,32 +2,30 @@
 //! function takes the acting account and refuses anyone who is not an administrator.
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
-use crate::store::{self, users::UserRow};
+use crate::model::{Account, UserId};
+use crate::store;
 
 const REGISTRATION_SETTING: &str = "registration_open";
 
-fn require_admin(actor: &UserRow) -> Result<()> {
-    if actor.is_admin { Ok(()) } else { Err(Error::Forbidden("Administrators only".into())) }
-}
-
 /// Every account with its number of hostnames.
-pub fn users(ctx: &Context, actor: &UserRow) -> Result<Vec<(UserRow, i64)>> {
-    require_admin(actor)?;
+pub fn users(ctx: &Context, caller: &Caller) -> Result<Vec<(Account, i64)>> {
+    caller.may(Permission::Administer)?;
     ctx.store.read(store::users::list_with_counts)
 }
 
 /// Changes what is given of an account: disabled (which ends its sessions and stops its
 /// tokens) and plan.
-pub fn update_user(ctx: &Context, actor: &UserRow, id: &str, disabled: Option<bool>, plan: Option<&str>) -> Result<UserRow> {
-    require_admin(actor)?;
+pub fn update_user(ctx: &Context, caller: &Caller, id: &UserId, disabled: Option<bool>, plan: Option<&str>) -> Result<Account> {
+    let actor = caller.may(Permission::Administer)?;
     if let Some(plan) = plan
         && !ctx.config.plans.contains_key(plan)
     {
         let known: Vec<&str> = ctx.config.plans.keys().map(String::as_str).collect();
         return Err(Error::Invalid(format!("Unknown plan {plan:?}; plans: {}", known.join(", "))));
     }
-    if disabled == Some(true) && id == actor.id {
+    if disabled == Some(true) && *id == actor.id {
         return Err(Error::Invalid("You cannot disable your own account".into()));
     }
     ctx.store.write(|tx| {
@@ -48,8 +46,8 @@ pub fn update_user(ctx: &Context, actor: &UserRow, id: &str, disabled: Option<bo
 }
 
 /// Sets a new password for an account; its sessions end.
-pub fn reset_password(ctx: &Context, actor: &UserRow, id: &str, password: &str) -> Result<()> {
-    require_admin(actor)?;
+pub fn reset_password(ctx: &Context, caller: &Caller, id: &UserId, password: &str) -> Result<()> {
+    let actor = caller.may(Permission::Administer)?;
     let hash = crate::password::hash(password)?;
     ctx.store.write(|tx| {
         let user = store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))?;
@@ -64,8 +62,8 @@ pub fn registration_open(ctx: &Context) -> Result<bool> {
     Ok(stored.map_or(ctx.config.registration_open, |v| v == "true"))
 }
 
-pub fn set_registration_open(ctx: &Context, actor: &UserRow, open: bool) -> Result<()> {
-    require_admin(actor)?;
+pub fn set_registration_open(ctx: &Context, caller: &Caller, open: bool) -> Result<()> {
+    let actor = caller.may(Permission::Administer)?;
     ctx.store.write(|tx| {
         store::settings::set(tx, REGISTRATION_SETTING, if open { "true" } else { "false" })?;
         store::history::event(tx, Some(&actor.id), "registration", if open { "opened" } else { "closed" }, "", "admin")
@@ -73,8 +71,8 @@ pub fn set_registration_open(ctx: &Context, actor: &UserRow, open: bool) -> Resu
 }
 
 /// A consistent copy of the database, as bytes for download.
-pub fn backup(ctx: &Context, actor: &UserRow) -> Result<Vec<u8>> {
-    require_admin(actor)?;
+pub fn backup(ctx: &Context, caller: &Caller) -> Result<Vec<u8>> {
+    let actor = caller.may(Permission::Administer)?;
     let dir = ctx.config.data_dir.join("backups");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("download-{}.db", uuid::Uuid::new_v4()));
@@ -96,15 +94,34 @@ pub struct Invite {
 
 /// Makes a single-use invitation to register while registration is closed, optionally for
 /// one e-mail address only.
-pub fn invite(ctx: &Context, actor: &UserRow, email: Option<&str>) -> Result<Invite> {
-    require_admin(actor)?;
+pub fn invite(ctx: &Context, caller: &Caller, email: Option<&str>) -> Result<Invite> {
+    let actor = caller.may(Permission::Administer)?;
     let secret = crate::token::generate();
     let code = secret.secret.replacen(crate::token::TOKEN_PREFIX, "inv_", 1);
-    let expires_at = store::now() + INVITE_DAYS * 86_400;
+    let expires_at = crate::clock::now() + INVITE_DAYS * 86_400;
     let email = email.map(str::trim).filter(|e| !e.is_empty());
     ctx.store.write(|tx| {
         store::invites::insert(tx, &crate::token::hash(&code), email, &actor.id, expires_at)?;
         store::history::event(tx, Some(&actor.id), "invitation made", email.unwrap_or("anyone"), "", "admin")
     })?;
     Ok(Invite { code, expires_at })
+}
+
+/// The appliance's settings as an administrator sees them.
+pub struct Settings {
+    pub registration_open: bool,
+    /// (name, title) of every plan.
+    pub plans: Vec<(String, String)>,
+    pub https: Option<std::net::SocketAddr>,
+    pub tls: Option<crate::tls::CertificateInfo>,
+}
+
+pub fn settings(ctx: &Context, caller: &Caller) -> Result<Settings> {
+    caller.may(Permission::Administer)?;
+    Ok(Settings {
+        registration_open: registration_open(ctx)?,
+        plans: ctx.config.plans.iter().map(|(name, plan)| (name.clone(), plan.title.clone())).collect(),
+        https: ctx.config.https,
+        tls: crate::tls::certificate_info(&ctx.config),
+    })
 }

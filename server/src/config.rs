@@ -79,6 +79,9 @@ pub struct Config {
     /// Plans by name: what an account on each may have. Administrators have no limits.
     #[serde(default = "defaults::plans")]
     pub plans: std::collections::BTreeMap<String, Plan>,
+    /// The plan of accounts a partner creates (the PocketDNS API manages every record type).
+    #[serde(default = "defaults::partner_plan")]
+    pub partner_plan: String,
 }
 
 /// What an account on a plan may have.
@@ -143,6 +146,12 @@ pub struct RateLimitConfig {
     /// Other management API requests per account (or address) per minute.
     #[serde(default = "defaults::api")]
     pub api_requests_per_minute: u32,
+    /// Partner API requests per partner key per hour.
+    #[serde(default = "defaults::partner_per_hour")]
+    pub partner_requests_per_hour: u32,
+    /// Partner API requests per partner key in any one minute (the burst).
+    #[serde(default = "defaults::partner_burst")]
+    pub partner_burst_per_minute: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -154,6 +163,8 @@ impl Default for RateLimitConfig {
             logins_per_minute: defaults::logins(),
             registrations_per_minute: defaults::registrations(),
             api_requests_per_minute: defaults::api(),
+            partner_requests_per_hour: defaults::partner_per_hour(),
+            partner_burst_per_minute: defaults::partner_burst(),
         }
     }
 }
@@ -193,6 +204,9 @@ mod defaults {
         ]
         .into()
     }
+    pub fn partner_plan() -> String {
+        "self-hoster".into()
+    }
     pub fn acme_dns_register_from() -> Vec<ipnet::IpNet> {
         ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
             .iter()
@@ -223,10 +237,16 @@ mod defaults {
     pub fn api() -> u32 {
         300
     }
+    pub fn partner_per_hour() -> u32 {
+        1000
+    }
+    pub fn partner_burst() -> u32 {
+        100
+    }
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 18] = [
+const ENV_KEYS: [&str; 19] = [
     "acme_dns_register_from",
     "lan_subnets",
     "delegation_resolver",
@@ -245,6 +265,7 @@ const ENV_KEYS: [&str; 18] = [
     "registration_open",
     "session_hours",
     "log_retention_days",
+    "partner_plan",
 ];
 const LIST_KEYS: [&str; 6] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from", "lan_subnets"];
 /// Environment variables that name the config file rather than a key.

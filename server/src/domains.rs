@@ -3,10 +3,12 @@
 //! owner (or an administrator) manages its hostnames and records.
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::dns::ZoneContents;
 use crate::error::{Error, Result};
+use crate::model::{Account, CustomDomain, Zone, ZoneId};
 use crate::names::DomainName;
-use crate::store::{self, users::UserRow, zones::CustomRow};
+use crate::store::{self, Conn};
 
 /// What the parent zone says about a domain's delegation, in words a user can act on.
 #[derive(Debug, Clone)]
@@ -18,62 +20,84 @@ pub struct Delegation {
     pub message: String,
 }
 
-pub fn add(ctx: &Context, user: &UserRow, name: &str) -> Result<CustomRow> {
+/// A zone as an account sees it in listings.
+#[derive(Debug, Clone)]
+pub enum Listed {
+    /// A zone every account may put hostnames in.
+    Builtin(Zone),
+    /// The account's own domain.
+    Custom(CustomDomain),
+}
+
+pub fn add(ctx: &Context, caller: &Caller, name: &str) -> Result<CustomDomain> {
+    let user = caller.may(Permission::WriteDomains)?;
     let name = DomainName::parse_fqdn(name)?;
     if let Some(zone) = ctx.zones.iter().find(|z| name.is_within(&z.name) || z.name.is_within(&name)) {
         return Err(Error::Conflict(format!("{name} overlaps {}, a zone this appliance serves for everyone", zone.name)));
     }
     ctx.store.write(|tx| {
         crate::plans::check_custom_domains(ctx, user, store::zones::count_custom(tx, &user.id)?)?;
-        if store::zones::find_by_name(tx, name.as_str())?.is_some() {
+        if store::zones::find_by_name(tx, &name)?.is_some() {
             return Err(Error::Conflict(format!("{name} has already been added")));
         }
-        let id = store::zones::insert_custom(tx, name.as_str(), &user.id)?;
+        let id = store::zones::insert_custom(tx, &name, &user.id)?;
         store::history::event(tx, Some(&user.id), "domain added", name.as_str(), "", "api")?;
         store::zones::find_custom(tx, &id)?.ok_or(Error::NotFound("Domain"))
     })
 }
 
-pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<CustomRow>> {
+/// The account's custom domains.
+pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<CustomDomain>> {
+    let user = caller.may(Permission::ReadDomains)?;
+    owned_by(ctx, user)
+}
+
+pub(crate) fn owned_by(ctx: &Context, user: &Account) -> Result<Vec<CustomDomain>> {
     ctx.store.read(|c| store::zones::custom_by_owner(c, &user.id))
 }
 
-/// The zones an account can put hosts in, as (id, name): the built-in zones, then its
-/// verified custom domains.
-pub fn visible(ctx: &Context, user: &UserRow) -> Result<Vec<(String, String)>> {
+/// Every zone the account sees: the built-in zones, then its custom domains (verified or
+/// not, when `unverified`).
+pub fn visible(ctx: &Context, caller: &Caller, unverified: bool) -> Result<Vec<Listed>> {
+    let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| {
-        let mut zones: Vec<(String, String)> = store::zones::list(c)?
-            .into_iter()
-            .filter(|z| ctx.zones.iter().any(|s| s.name.as_str() == z.name))
-            .map(|z| (z.id, z.name))
-            .collect();
-        zones.extend(store::zones::custom_by_owner(c, &user.id)?.into_iter().filter(|d| d.verified_at.is_some()).map(|d| (d.id, d.name)));
+        let mut zones: Vec<Listed> =
+            store::zones::list(c)?.into_iter().filter(|z| ctx.zones.iter().any(|s| s.name == z.name)).map(Listed::Builtin).collect();
+        let custom = store::zones::custom_by_owner(c, &user.id)?;
+        zones.extend(custom.into_iter().filter(|d| unverified || d.verified_at.is_some()).map(Listed::Custom));
         Ok(zones)
     })
 }
 
-/// The account's custom domain `id` (NotFound for anyone else's, unless an administrator).
-pub fn owned(conn: &rusqlite::Connection, user: &UserRow, id: &str) -> Result<CustomRow> {
-    store::zones::find_custom(conn, id)?.filter(|d| d.owner_id == user.id || user.is_admin).ok_or(Error::NotFound("Domain"))
+/// The nameservers custom domains must be delegated to.
+pub fn expected_nameservers(ctx: &Context) -> Result<Vec<DomainName>> {
+    ctx.config.delegation_nameservers()
+}
+
+/// The account's custom domain `id` (NotFound for anyone else's).
+pub(crate) fn owned(conn: &Conn, user: &Account, id: &ZoneId) -> Result<CustomDomain> {
+    store::zones::find_custom(conn, id)?.filter(|d| d.owner_id == user.id).ok_or(Error::NotFound("Domain"))
 }
 
 /// Checks the delegation without changing anything.
-pub fn delegation(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Delegation)> {
+pub fn delegation(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(CustomDomain, Delegation)> {
+    let user = caller.may(Permission::ReadDomains)?;
     let domain = ctx.store.read(|c| owned(c, user, id))?;
-    let status = check(ctx, &DomainName::parse(&domain.name)?)?;
+    let status = check(ctx, &domain.name)?;
     Ok((domain, status))
 }
 
 /// Checks the delegation and, when it is right, starts serving the domain.
-pub fn verify(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Delegation)> {
-    let (domain, status) = delegation(ctx, user, id)?;
+pub fn verify(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(CustomDomain, Delegation)> {
+    caller.may(Permission::WriteDomains)?;
+    let (domain, status) = delegation(ctx, caller, id)?;
     if !status.verified || domain.verified_at.is_some() {
         return Ok((domain, status));
     }
     let domain = ctx.store.write_then(
         |tx| {
             store::zones::set_verified(tx, &domain.id)?;
-            store::history::event(tx, Some(&domain.owner_id), "domain verified", &domain.name, "", "api")?;
+            store::history::event(tx, Some(&domain.owner_id), "domain verified", domain.name.as_str(), "", "api")?;
             let verified = store::zones::find_custom(tx, &domain.id)?.ok_or(Error::NotFound("Domain"))?;
             let contents = contents(ctx, tx, &verified)?;
             Ok((verified, contents))
@@ -85,13 +109,14 @@ pub fn verify(ctx: &Context, user: &UserRow, id: &str) -> Result<(CustomRow, Del
 
 /// Sets who may transfer the domain and which secondaries to NOTIFY; a served domain takes
 /// the new settings at once.
-pub fn set_transfers(ctx: &Context, user: &UserRow, id: &str, policy: &crate::transfers::Policy) -> Result<CustomRow> {
+pub fn set_transfers(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate::transfers::Policy) -> Result<CustomDomain> {
+    let user = caller.may(Permission::WriteDomains)?;
     let (domain, _) = ctx.store.write_then(
         |tx| {
             let domain = owned(tx, user, id)?;
             let (allow, notify) = policy.to_lines();
             store::zones::set_transfers(tx, &domain.id, &allow, &notify)?;
-            store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", &domain.name, &allow.replace('\n', ", "), "api")?;
+            store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", domain.name.as_str(), &allow.replace('\n', ", "), "api")?;
             let domain = store::zones::find_custom(tx, &domain.id)?.ok_or(Error::NotFound("Domain"))?;
             let contents = if domain.verified_at.is_some() { Some(contents(ctx, tx, &domain)?) } else { None };
             Ok((domain, contents))
@@ -106,13 +131,14 @@ pub fn set_transfers(ctx: &Context, user: &UserRow, id: &str, policy: &crate::tr
 }
 
 /// Deletes the domain with its hostnames, records and tokens; it leaves DNS at once.
-pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+pub fn delete(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<()> {
+    let user = caller.may(Permission::WriteDomains)?;
     ctx.store.write_then(
         |tx| {
             let domain = owned(tx, user, id)?;
             store::zones::delete(tx, &domain.id)?;
-            store::history::event(tx, Some(&domain.owner_id), "domain deleted", &domain.name, "", "api")?;
-            DomainName::parse(&domain.name)
+            store::history::event(tx, Some(&domain.owner_id), "domain deleted", domain.name.as_str(), "", "api")?;
+            Ok(domain.name)
         },
         |name| ctx.catalog.remove(name),
     )?;
@@ -120,19 +146,34 @@ pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
 }
 
 /// Everything needed to serve a verified custom domain.
-pub fn contents(ctx: &Context, conn: &rusqlite::Connection, domain: &CustomRow) -> Result<ZoneContents> {
-    let name = DomainName::parse(&domain.name)?;
+pub fn contents(ctx: &Context, conn: &Conn, domain: &CustomDomain) -> Result<ZoneContents> {
+    let name = domain.name.clone();
     Ok(ZoneContents {
         nameservers: ctx.config.delegation_nameservers()?,
         hostmaster: name.child("hostmaster")?,
         serial: domain.serial,
         records: store::records::for_zone(conn, &domain.id)?,
         transfers: crate::transfers::Policy::from_lines(&domain.allow_transfer, &domain.notify).unwrap_or_else(|error| {
-            tracing::warn!(domain = domain.name, %error, "ignoring unreadable transfer settings");
+            tracing::warn!(domain = %domain.name, %error, "ignoring unreadable transfer settings");
             crate::transfers::Policy::default()
         }),
         name,
     })
+}
+
+/// A served zone as a zone file: a custom domain for its owner, a built-in zone (which
+/// holds every account's names) for administrators.
+pub fn export(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(DomainName, String)> {
+    let user = caller.may(Permission::ReadDomains)?;
+    let zone = ctx.store.read(|c| {
+        let own = owned(c, user, id).is_ok();
+        if !own && !caller.is_admin_session() {
+            return Err(Error::Forbidden("Administrators only".into()));
+        }
+        store::zones::find_by_id(c, id)?.ok_or(Error::NotFound("Domain"))
+    })?;
+    let text = ctx.catalog.export(&zone.name).ok_or(Error::NotFound("Domain"))?;
+    Ok((zone.name, text))
 }
 
 fn check(ctx: &Context, name: &DomainName) -> Result<Delegation> {

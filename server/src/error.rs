@@ -28,6 +28,9 @@ pub enum Error {
     /// Input that failed validation; the message says what was wrong and why.
     #[error("{0}")]
     Invalid(String),
+    /// Fields of a request body that failed validation, each with where and why.
+    #[error("{}", .0.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<FieldError>),
     /// A malformed IP address in an update.
     #[error("not a valid IP address: {0}")]
     BadAddress(String),
@@ -40,6 +43,18 @@ pub enum Error {
     /// The thing already exists or clashes with an existing one.
     #[error("{0}")]
     Conflict(String),
+    /// No endpoint at this path.
+    #[error("no such endpoint")]
+    NoRoute,
+    /// No endpoint answers this method at this path; `allow` lists those that do.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<&'static str> },
+    /// A request body over the size limit.
+    #[error("request body too large (at most {max} bytes)")]
+    TooLarge { max: usize },
+    /// The appliance cannot do this right now (e.g. the zone is not being served).
+    #[error("{0}")]
+    Unavailable(String),
     /// Too many requests; the caller may retry after the given time.
     #[error("too many requests, retry in {} s", retry_after.as_secs().max(1))]
     RateLimited { retry_after: Duration },
@@ -55,3 +70,28 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One field of a request that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Where, as a JSON pointer into the request body (`/hostname`).
+    pub pointer: String,
+    /// Why, in words for the person who sent it.
+    pub message: String,
+    /// A stable machine-readable reason: `missing_required`, `invalid_value`, `invalid_type`,
+    /// `invalid_enum`.
+    pub code: &'static str,
+}
+
+impl Error {
+    /// One field with an invalid value.
+    pub fn invalid_field(pointer: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError { pointer: pointer.into(), message: message.into(), code: "invalid_value" }])
+    }
+
+    /// One required field that is missing.
+    pub fn missing_field(pointer: &str) -> Self {
+        let name = pointer.trim_start_matches('/');
+        Self::Validation(vec![FieldError { pointer: pointer.into(), message: format!("{name} is required"), code: "missing_required" }])
+    }
+}

@@ -1,23 +1,27 @@
-//! Hostnames: the DDNS entries users own, each created with its own update token.
+//! Hostnames: the DDNS entries accounts own, each created with its own update token. Who may
+//! have which name is decided by `ownership`.
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
+use crate::model::{Account, HistoryEntry, Host, HostId, Scope, Scopes, Token, Zone, ZoneId};
 use crate::names::DomainName;
-use crate::records::RecordKind;
-use crate::store::{self, hostnames::HostRow, users::UserRow};
-use crate::zones::Touched;
+use crate::publication::Touched;
+use crate::records::{RecordData, RecordKind};
+use crate::store::{self, Conn};
 
 /// A new hostname and its token, whose secret exists only in this value.
+#[derive(Debug)]
 pub struct CreatedHost {
-    pub host: HostRow,
-    pub token_id: String,
-    pub token: String,
-    pub name: DomainName,
+    pub host: Host,
+    pub token: Token,
+    pub secret: String,
 }
 
 /// A hostname with its current addresses.
+#[derive(Debug, Clone)]
 pub struct HostView {
-    pub host: HostRow,
+    pub host: Host,
     pub v4: Option<String>,
     pub v6: Option<String>,
     /// Where the last accepted change came from: address and dialect.
@@ -36,71 +40,73 @@ pub struct Settings<'a> {
     pub lan_v6: Option<Option<&'a str>>,
 }
 
-/// Creates `fqdn` for the account with e-mail `owner` (the CLI: an administrator acts, so
-/// plan limits do not apply).
-pub fn create(ctx: &Context, owner: &str, fqdn: &str) -> Result<CreatedHost> {
+/// Creates `fqdn` for the account with e-mail `owner` (the command line: the operator acts,
+/// so plan limits do not apply; the ownership rule does).
+pub fn create_for(ctx: &Context, owner: &str, fqdn: &str) -> Result<CreatedHost> {
     let name = DomainName::parse_fqdn(fqdn)?;
-    let zone = crate::zones::zone_of(&ctx.zones, &name).ok_or_else(|| {
-        let served: Vec<_> = ctx.zones.iter().map(|z| z.name.to_string()).collect();
+    let zone = ctx.store.read(|c| crate::zones::served_containing(ctx, c, &name)).map_err(|_| {
+        let served: Vec<String> = ctx.catalog.zone_names().iter().map(ToString::to_string).collect();
         Error::Invalid(format!(
             "{name} is not inside a zone this appliance serves ({})",
             if served.is_empty() { "none configured".to_string() } else { served.join(", ") }
         ))
     })?;
-    let zone_id = ctx.store.read(|c| store::zones::find_by_name(c, zone.name.as_str()))?.ok_or(Error::NotFound("Domain"))?.id;
-    let user = ctx
-        .store
-        .read(|c| store::users::find_by_email(c, owner.trim()))?
-        .ok_or_else(|| Error::Invalid(format!("no account with e-mail {owner}")))?;
-    insert(ctx, &user, &zone_id, name, ctx.config.default_ttl, false)
+    let account = crate::accounts::find_by_email(ctx, owner)?;
+    insert(ctx, &account, &zone, name, ctx.config.default_ttl, false)
 }
 
-/// Creates `label` (or a full name inside the zone) in zone `zone_id` for `user` (the API).
-pub fn create_in_zone(ctx: &Context, user: &UserRow, zone_id: &str, label: &str, ttl: Option<u32>) -> Result<CreatedHost> {
-    let zone = ctx.store.read(|c| {
-        if store::zones::find_custom(c, zone_id)?.is_some() {
-            crate::domains::owned(c, user, zone_id)?;
-        }
-        store::zones::find_by_id(c, zone_id)
-    })?;
-    let zone = zone.ok_or(Error::NotFound("Domain"))?;
-    let zone_name = DomainName::parse(&zone.name)?;
-    if !ctx.catalog.serves(&zone_name) {
-        return Err(Error::NotFound("Domain"));
-    }
+/// Creates `label` (or a full name inside the zone) in zone `zone_id` (the native API).
+pub fn create_in_zone(ctx: &Context, caller: &Caller, zone_id: &ZoneId, label: &str, ttl: Option<u32>) -> Result<CreatedHost> {
+    let user = caller.may(Permission::WriteDomains)?;
+    let zone = usable_zone(ctx, user, zone_id)?;
     let label = label.trim().trim_end_matches('.');
     if label.is_empty() {
         return Err(Error::Invalid("Hostname name is required".into()));
     }
     let name = match DomainName::parse(label)? {
-        full if full.is_within(&zone_name) && full != zone_name => full,
-        _ => zone_name.child(label)?,
+        full if full.is_within(&zone.name) => full,
+        _ => zone.name.child(label)?,
     };
     let ttl = crate::records::check_ttl(ttl.unwrap_or(ctx.config.default_ttl))?;
-    insert(ctx, user, zone_id, name, ttl, true)
+    insert(ctx, user, &zone, name, ttl, true)
 }
 
-/// Creates hostname `fqdn` for `user` in whichever served zone holds it (the dialects that
-/// name hosts by their full name).
-pub fn create_named(ctx: &Context, user: &UserRow, fqdn: &str) -> Result<CreatedHost> {
+/// Creates hostname `fqdn` in whichever served zone holds it (dialects that name hosts by
+/// their full name).
+pub fn create_named(ctx: &Context, caller: &Caller, fqdn: &str) -> Result<CreatedHost> {
+    let user = caller.may(Permission::WriteDomains)?;
     let name = DomainName::parse_fqdn(fqdn)?;
     let zone = ctx.store.read(|c| crate::zones::served_containing(ctx, c, &name))?;
-    if zone.name == name.as_str() {
-        return Err(Error::Invalid(format!("{name} is a zone; name a host inside it")));
-    }
-    create_in_zone(ctx, user, &zone.id, name.as_str(), None)
+    let zone = usable_zone(ctx, user, &zone.id)?;
+    insert(ctx, user, &zone, name, ctx.config.default_ttl, true)
+}
+
+/// A served zone `user` may put hostnames in: a built-in one, or its own custom domain.
+pub(crate) fn usable_zone(ctx: &Context, user: &Account, zone_id: &ZoneId) -> Result<Zone> {
+    ctx.store.read(|c| {
+        let zone = store::zones::find_by_id(c, zone_id)?.ok_or(Error::NotFound("Domain"))?;
+        if let Some(custom) = store::zones::find_custom(c, zone_id)?
+            && custom.owner_id != user.id
+        {
+            return Err(Error::NotFound("Domain"));
+        }
+        if !ctx.catalog.serves(&zone.name) {
+            return Err(Error::NotFound("Domain"));
+        }
+        Ok(zone)
+    })
 }
 
 /// The account's hostname called `fqdn` (NotFound for anyone else's).
-pub fn find_named(ctx: &Context, user: &UserRow, fqdn: &str) -> Result<HostRow> {
+pub fn find_named(ctx: &Context, caller: &Caller, fqdn: &str) -> Result<Host> {
+    let user = caller.may(Permission::ReadDomains)?;
     let name = DomainName::parse(fqdn)?;
-    ctx.store
-        .read(|c| store::hostnames::find_by_name(c, name.as_str()))?
-        .filter(|h| h.user_id == user.id)
-        .ok_or(Error::NotFound("Hostname"))
+    ctx.store.read(|c| store::hostnames::find_by_name(c, &name))?.filter(|h| h.user_id == user.id).ok_or(Error::NotFound("Hostname"))
 }
 
-fn insert(ctx: &Context, user: &UserRow, zone_id: &str, name: DomainName, ttl: u32, enforce_plan: bool) -> Result<CreatedHost> {
+/// Makes hostname `name` in `zone` for `user`, with its token; the ownership rule and (when
+/// `enforce_plan`) the plan decide whether it may.
+pub(crate) fn insert(ctx: &Context, user: &Account, zone: &Zone, name: DomainName, ttl: u32, enforce_plan: bool) -> Result<CreatedHost> {
     if name.first_label() == "*" {
         return Err(Error::Invalid("A hostname cannot be a wildcard".into()));
     }
@@ -109,31 +115,34 @@ fn insert(ctx: &Context, user: &UserRow, zone_id: &str, name: DomainName, ttl: u
     }
     let secret = crate::token::generate();
     ctx.store.write(|tx| {
+        crate::ownership::may_claim(tx, user, zone, &name)?;
+        if crate::records::edit::has_cname(tx, zone, &name)? {
+            return Err(Error::Conflict(format!("{name} holds a CNAME record, which cannot stand beside a hostname's address")));
+        }
         if enforce_plan {
             crate::plans::check_hostnames(ctx, user, store::hostnames::count_by_user(tx, &user.id)?)?;
         }
-        if store::hostnames::find_by_name(tx, name.as_str())?.is_some() {
-            return Err(Error::Conflict(format!("Hostname {name} already exists")));
-        }
-        let id = store::hostnames::insert(tx, zone_id, &user.id, name.as_str(), ttl)?;
-        let token_id = store::tokens::insert(tx, &user.id, Some(&id), name.as_str(), "update", &secret)?;
+        let id = store::hostnames::insert(tx, &zone.id, &user.id, &name, ttl)?;
+        let token_id = store::tokens::insert(tx, &user.id, Some(&id), name.as_str(), &Scopes::new([Scope::Update]), &secret)?;
         store::history::event(tx, Some(&user.id), "hostname created", name.as_str(), "", "api")?;
         let host = store::hostnames::find_by_id(tx, &id)?.ok_or(Error::NotFound("Hostname"))?;
-        Ok(CreatedHost { host, token_id, token: secret.secret.clone(), name: name.clone() })
+        let token = store::tokens::find_for_user(tx, &user.id, &token_id)?.ok_or(Error::NotFound("Token"))?;
+        Ok(CreatedHost { host, token, secret: secret.secret.clone() })
     })
 }
 
 /// The account's hostname `id` (NotFound for anyone else's, so ids cannot be probed).
-pub fn owned(conn: &rusqlite::Connection, user: &UserRow, id: &str) -> Result<HostRow> {
+fn owned(conn: &Conn, user: &Account, id: &HostId) -> Result<Host> {
     store::hostnames::find_by_id(conn, id)?.filter(|h| h.user_id == user.id).ok_or(Error::NotFound("Hostname"))
 }
 
-pub fn view(conn: &rusqlite::Connection, host: HostRow) -> Result<HostView> {
+fn view(conn: &Conn, host: Host) -> Result<HostView> {
+    let value = |kind| store::records::managed_value(conn, &host.id, &host.name, kind);
     Ok(HostView {
-        v4: store::records::managed_value(conn, &host.id, &host.name, RecordKind::A)?,
-        v6: store::records::managed_value(conn, &host.id, &host.name, RecordKind::Aaaa)?,
-        lan_v4: store::records::managed_value(conn, &host.id, &host.name, RecordKind::LanA)?,
-        lan_v6: store::records::managed_value(conn, &host.id, &host.name, RecordKind::LanAaaa)?,
+        v4: value(RecordKind::A)?,
+        v6: value(RecordKind::Aaaa)?,
+        lan_v4: value(RecordKind::LanA)?,
+        lan_v6: value(RecordKind::LanAaaa)?,
         last_source: store::hostnames::history(conn, &host.id, 1)?
             .first()
             .map(|h| format!("{} ({})", h.source.as_deref().unwrap_or("?"), h.dialect)),
@@ -141,25 +150,41 @@ pub fn view(conn: &rusqlite::Connection, host: HostRow) -> Result<HostView> {
     })
 }
 
-pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<HostView>> {
+pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<HostView>> {
+    let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| store::hostnames::by_user(c, &user.id)?.into_iter().map(|h| view(c, h)).collect())
 }
 
-pub fn get(ctx: &Context, user: &UserRow, id: &str) -> Result<HostView> {
+/// The account's hostnames with every record at or below each (IPv64's `get_domains`), and
+/// each one's number of accepted changes.
+pub fn list_with_records(ctx: &Context, caller: &Caller) -> Result<Vec<(Host, i64, Vec<crate::model::StoredRecord>)>> {
+    let user = caller.may(Permission::ReadDomains)?;
+    ctx.store.read(|c| {
+        store::hostnames::by_user(c, &user.id)?
+            .into_iter()
+            .map(|h| Ok((h.clone(), store::hostnames::change_count(c, &h.id)?, store::records::for_hostname(c, &h.id)?)))
+            .collect()
+    })
+}
+
+pub fn get(ctx: &Context, caller: &Caller, id: &HostId) -> Result<HostView> {
+    let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| view(c, owned(c, user, id)?))
 }
 
-pub fn history(ctx: &Context, user: &UserRow, id: &str, limit: u32) -> Result<Vec<store::hostnames::HistoryRow>> {
+pub fn history(ctx: &Context, caller: &Caller, id: &HostId, limit: u32) -> Result<Vec<HistoryEntry>> {
+    let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| store::hostnames::history(c, &owned(c, user, id)?.id, limit.clamp(1, 1000)))
 }
 
 /// Changes a hostname's settings: its TTL (applied to its update-managed records at once),
 /// whether it follows the account's IPv6 prefix with a fixed interface id, and the addresses
 /// LAN clients get instead of the public ones.
-pub fn configure(ctx: &Context, user: &UserRow, id: &str, settings: &Settings<'_>) -> Result<HostView> {
+pub fn configure(ctx: &Context, caller: &Caller, id: &HostId, settings: &Settings<'_>) -> Result<HostView> {
+    let user = caller.may(Permission::WriteDomains)?;
     let ttl = settings.ttl.map(crate::records::check_ttl).transpose()?;
-    let lan = |value: Option<Option<&str>>, kind: RecordKind| -> Result<Option<Option<crate::records::RecordData>>> {
-        value.map(|v| v.map(|text| crate::records::RecordData::from_columns(kind, text, None, None, None)).transpose()).transpose()
+    let lan = |value: Option<Option<&str>>, kind: RecordKind| -> Result<Option<Option<RecordData>>> {
+        value.map(|v| v.map(|text| RecordData::from_columns(kind, text, None, None, None)).transpose()).transpose()
     };
     let lan_v4 = lan(settings.lan_v4, RecordKind::LanA)?;
     let lan_v6 = lan(settings.lan_v6, RecordKind::LanAaaa)?;
@@ -175,12 +200,11 @@ pub fn configure(ctx: &Context, user: &UserRow, id: &str, settings: &Settings<'_
             let new_iid = interface_id.clone().unwrap_or_else(|| host.ipv6_interface_id.clone());
             store::hostnames::set_settings(tx, &host.id, new_ttl, new_iid.as_deref())?;
             let mut touched = Touched::default();
-            let name = DomainName::parse(&host.name)?;
             for (kind, value) in [(RecordKind::LanA, &lan_v4), (RecordKind::LanAaaa, &lan_v6)] {
                 if let Some(value) = value {
-                    let values: Vec<crate::records::RecordData> = value.iter().cloned().collect();
-                    store::records::replace_host_rrset(tx, &host.zone_id, &host.id, &name, kind, &values, new_ttl)?;
-                    touched.add(&host.zone_id, name.clone(), kind);
+                    let values: Vec<RecordData> = value.iter().cloned().collect();
+                    store::records::replace_host_rrset(tx, &host.zone_id, &host.id, &host.name, kind, &values, new_ttl)?;
+                    touched.add(&host.zone_id, host.name.clone(), kind);
                 }
             }
             if new_ttl != host.ttl {
@@ -190,7 +214,7 @@ pub fn configure(ctx: &Context, user: &UserRow, id: &str, settings: &Settings<'_
                 }
             }
             let detail = format!("ttl {new_ttl}, ipv6 interface id {}", new_iid.as_deref().unwrap_or("-"));
-            store::history::event(tx, Some(&user.id), "hostname changed", &host.name, &detail, "api")?;
+            store::history::event(tx, Some(&user.id), "hostname changed", host.name.as_str(), &detail, "api")?;
             let host = owned(tx, user, id)?;
             Ok((view(tx, host)?, touched.collect(tx, &ctx.catalog)?))
         },
@@ -214,7 +238,8 @@ fn parse_interface_id(text: &str) -> Result<String> {
 }
 
 /// Deletes the hostname with its records, history and tokens; its name leaves DNS at once.
-pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+pub fn delete(ctx: &Context, caller: &Caller, id: &HostId) -> Result<()> {
+    let user = caller.may(Permission::WriteDomains)?;
     ctx.store.write_then(
         |tx| {
             let host = owned(tx, user, id)?;
@@ -223,10 +248,60 @@ pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
                 touched.add(&zone_id, name, kind);
             }
             store::hostnames::delete(tx, &host.id)?;
-            store::history::event(tx, Some(&user.id), "hostname deleted", &host.name, "", "api")?;
+            store::history::event(tx, Some(&user.id), "hostname deleted", host.name.as_str(), "", "api")?;
             touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{TestContext, ZONE_ID};
+
+    #[test]
+    fn a_hostname_comes_with_its_own_update_token() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        let created = create_in_zone(&t.ctx, &alice, &ZoneId::from(ZONE_ID), "home", None)?;
+        assert_eq!(created.host.name.as_str(), "home.dyn.example.test");
+        assert_eq!(created.token.hostname_id.as_ref(), Some(&created.host.id));
+        assert_eq!(crate::token::hash(&created.secret), created.token.secret_hash);
+        assert_eq!(list(&t.ctx, &alice)?.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn names_inside_or_around_another_accounts_hostname_are_refused_everywhere() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        let bob = t.session("bob@example.com", false)?;
+        let zone = ZoneId::from(ZONE_ID);
+        create_in_zone(&t.ctx, &alice, &zone, "home", None)?;
+        for attempt in [create_in_zone(&t.ctx, &bob, &zone, "x.home", None), create_named(&t.ctx, &bob, "x.home.dyn.example.test")] {
+            assert!(matches!(attempt, Err(Error::Conflict(_))), "{attempt:?}");
+        }
+        create_in_zone(&t.ctx, &bob, &zone, "sub.lab", None)?;
+        let around = create_in_zone(&t.ctx, &alice, &zone, "lab", None);
+        assert!(matches!(around, Err(Error::Conflict(ref m)) if m.contains("sub.lab")), "{around:?}");
+        // The owner nests as deep as it likes.
+        create_in_zone(&t.ctx, &alice, &zone, "nas.home", None)?;
+        assert_eq!(list(&t.ctx, &bob)?.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn another_accounts_hostname_looks_like_nothing() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        let bob = t.session("bob@example.com", false)?;
+        let created = create_in_zone(&t.ctx, &alice, &ZoneId::from(ZONE_ID), "home", None)?;
+        assert!(matches!(get(&t.ctx, &bob, &created.host.id), Err(Error::NotFound(_))));
+        assert!(matches!(delete(&t.ctx, &bob, &created.host.id), Err(Error::NotFound(_))));
+        assert!(matches!(configure(&t.ctx, &bob, &created.host.id, &Settings { ttl: Some(300), ..Default::default() }), Err(Error::NotFound(_))));
+        assert_eq!(get(&t.ctx, &alice, &created.host.id)?.host.ttl, 60);
+        Ok(())
+    }
 }

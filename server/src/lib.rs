@@ -6,20 +6,26 @@
 
 pub mod accounts;
 pub mod acme;
-pub mod admin;
 pub mod address;
+pub mod auth;
+pub mod admin;
+pub mod clock;
 pub mod config;
 pub mod dns;
 pub mod domains;
 pub mod dynamic_update;
 pub mod error;
 pub mod hostnames;
+pub mod logs;
 pub mod http;
 pub mod metrics;
+pub mod model;
 pub mod names;
+pub mod ownership;
 pub mod partners;
 pub mod password;
 pub mod plans;
+pub mod publication;
 pub mod ratelimit;
 pub mod records;
 pub mod session;
@@ -33,6 +39,9 @@ pub mod tsig_keys;
 pub mod update;
 pub mod updaters;
 pub mod zones;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,8 +80,13 @@ impl Context {
     /// Opens the database in the configured data directory, registers the configured zones
     /// and builds the DNS view.
     pub fn open(config: Config) -> Result<Self> {
-        let zones = config.zones()?;
         let store = store::Store::open(&config.data_dir)?;
+        Self::with_store(config, store)
+    }
+
+    /// As [`Context::open`], on a database already opened (an in-memory one in unit tests).
+    pub fn with_store(config: Config, store: store::Store) -> Result<Self> {
+        let zones = config.zones()?;
         zones::sync_builtin(&store, &zones)?;
         let session_secret = session::load_secret(&store)?;
         let loaded_version = store.foreign_changes()?;
@@ -217,7 +231,7 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
             }
             if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_INTERVAL) {
                 last_retention = Some(Instant::now());
-                let cutoff = store::now() - i64::from(ctx.config.log_retention_days) * 86_400;
+                let cutoff = crate::clock::now() - i64::from(ctx.config.log_retention_days) * 86_400;
                 match ctx.store.write(|tx| store::history::forget_before(tx, cutoff)) {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(lines = n, "deleted log lines past the retention period"),
@@ -233,4 +247,19 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
             }
         }
     })?)
+}
+
+/// What the DNS layer asks of the rest of the appliance.
+impl crate::dns::Backend for Context {
+    fn tsig_key(&self, name: &str) -> Option<crate::dns::tsig::Key> {
+        crate::tsig_keys::find(self, name).map(|(_, key)| key)
+    }
+
+    fn journal(&self, zone: &names::DomainName, from: u32, to: u32) -> Option<Vec<model::journal::Step>> {
+        zones::journal(self, zone, from, to)
+    }
+
+    fn update(&self, update: crate::dynamic_update::Update) -> std::result::Result<(), crate::dynamic_update::Refusal> {
+        crate::dynamic_update::apply(self, update)
+    }
 }

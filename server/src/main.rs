@@ -219,27 +219,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Hostname(HostnameCommand::Add { fqdn, user, common }) => {
             let ctx = Context::open(common.load()?)?;
-            let created = hostnames::create(&ctx, &user, &fqdn)?;
-            println!("created {}", created.name);
-            println!("update token (shown only now, store it in your router): {}", created.token);
+            let created = hostnames::create_for(&ctx, &user, &fqdn)?;
+            println!("created {}", created.host.name);
+            println!("update token (shown only now, store it in your router): {}", created.secret);
             Ok(())
         }
         Command::Tsig(TsigCommand::Add { name, algorithm, user, allow, common }) => {
             let ctx = Context::open(common.load()?)?;
-            let owner = ctx.store.read(|c| store::users::find_by_email(c, &user))?.with_context(|| format!("no account {user}"))?;
-            let created = porchlight::tsig_keys::create(&ctx, &owner, &name, &algorithm, &allow)?;
+            let owner = accounts::find_by_email(&ctx, &user)?;
+            // The operator at the console acts as the key's owner would from a session.
+            let created = porchlight::tsig_keys::create(&ctx, &porchlight::auth::Caller::Session(owner), &name, &algorithm, &allow)?;
             println!("{}", created.nsupdate);
             eprintln!("key {} made for {user}; the secret is shown only now (use: nsupdate -y '{}')", created.key.name, created.nsupdate);
             Ok(())
         }
         Command::Tsig(TsigCommand::List(common)) => {
             let ctx = Context::open(common.load()?)?;
-            let users = ctx.store.read(store::users::list_with_counts)?;
-            for (user, _) in users {
-                for key in ctx.store.read(|c| store::tsig_keys::by_user(c, &user.id))? {
-                    let allow = if key.allow.is_empty() { "*".to_string() } else { key.allow.replace('\n', ",") };
-                    println!("{}\t{}\t{}\tallow={allow}", key.name, key.algorithm, user.email);
-                }
+            for (key, email) in porchlight::tsig_keys::list_all(&ctx)? {
+                let allow = if key.allow.is_empty() { "*".to_string() } else { key.allow.replace('\n', ",") };
+                println!("{}\t{}\t{email}\tallow={allow}", key.name, key.algorithm);
             }
             Ok(())
         }

@@ -55,10 +55,8 @@ impl Metrics {
         for ((dialect, result), count) in updates {
             let _ = writeln!(out, "porchlight_updates_total{{dialect=\"{dialect}\",result=\"{result}\"}} {count}");
         }
-        let (hosts, users, zones) = ctx.store.read(|c| {
-            let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0));
-            Ok((count("SELECT count(*) FROM hostnames")?, count("SELECT count(*) FROM users")?, store::zones::list(c)?))
-        })?;
+        let (hosts, users, zones) =
+            ctx.store.read(|c| Ok((store::hostnames::count(c)?, store::users::count(c)?, store::zones::list(c)?)))?;
         let _ = writeln!(out, "# HELP porchlight_hostnames Hostnames on the appliance.");
         let _ = writeln!(out, "# TYPE porchlight_hostnames gauge");
         let _ = writeln!(out, "porchlight_hostnames {hosts}");
@@ -68,10 +66,8 @@ impl Metrics {
         let _ = writeln!(out, "# HELP porchlight_zone_serial SOA serial served for each zone.");
         let _ = writeln!(out, "# TYPE porchlight_zone_serial gauge");
         for zone in zones {
-            if let Ok(name) = crate::names::DomainName::parse(&zone.name)
-                && let Some(serial) = ctx.catalog.serial(&name)
-            {
-                let _ = writeln!(out, "porchlight_zone_serial{{zone=\"{name}\"}} {serial}");
+            if let Some(serial) = ctx.catalog.serial(&zone.name) {
+                let _ = writeln!(out, "porchlight_zone_serial{{zone=\"{}\"}} {serial}", zone.name);
             }
         }
         Ok(out)

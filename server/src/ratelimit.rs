@@ -30,6 +30,9 @@ pub struct RateLimits {
     pub api: Limiter,
     /// Update requests per token.
     pub updates: Limiter,
+    /// The partner API per partner key: an hourly budget, and the most in any one minute.
+    pub partner: Limiter,
+    pub partner_burst: Limiter,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
     failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     failure_limit: u32,
@@ -43,21 +46,27 @@ impl RateLimits {
             register: Limiter::per_minute(config.registrations_per_minute),
             api: Limiter::per_minute(config.api_requests_per_minute),
             updates: Limiter::per_minute(config.updates_per_minute),
+            partner: Limiter::per_hour(config.partner_requests_per_hour),
+            partner_burst: Limiter::per_minute(config.partner_burst_per_minute),
             per_address: RateLimiter::keyed(quota(config.requests_per_address_per_minute)),
             failures: Mutex::new(HashMap::new()),
             failure_limit: config.failed_auth_per_minute.max(1),
         }
     }
 
-    /// Counts a request from `addr`; refuses it when the address is over its quota or has
-    /// sent too many wrong credentials lately.
-    pub fn check_address(&self, addr: IpAddr) -> Result<()> {
+    /// Refuses an address that has sent too many wrong credentials lately.
+    pub fn check_failures(&self, addr: IpAddr) -> Result<()> {
         if let Some((start, count)) = self.failures_lock().get(&addr).copied() {
             let elapsed = start.elapsed();
             if elapsed < FAILURE_WINDOW && count >= self.failure_limit {
                 return Err(Error::RateLimited { retry_after: FAILURE_WINDOW - elapsed });
             }
         }
+        Ok(())
+    }
+
+    /// Counts an update request from `addr`; refuses it when the address is over its quota.
+    pub fn check_address(&self, addr: IpAddr) -> Result<()> {
         self.per_address.check_key(&addr).map_err(|not_until| Error::RateLimited {
             retry_after: not_until.wait_time_from(DefaultClock::default().now()),
         })
@@ -83,6 +92,8 @@ impl RateLimits {
         self.login.inner.retain_recent();
         self.register.inner.retain_recent();
         self.api.inner.retain_recent();
+        self.partner.inner.retain_recent();
+        self.partner_burst.inner.retain_recent();
         self.per_address.retain_recent();
         self.failures_lock().retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
     }
@@ -92,10 +103,12 @@ impl RateLimits {
     }
 }
 
-/// A keyed per-minute limit that reports what is left, for `X-RateLimit-*` headers.
+/// A keyed limit of so many requests per period that reports what is left, for
+/// `X-RateLimit-*` headers.
 pub struct Limiter {
     inner: RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>,
-    per_minute: u32,
+    per_period: u32,
+    period: Duration,
 }
 
 /// What a caller has left of a limit.
@@ -109,8 +122,17 @@ pub struct Budget {
 
 impl Limiter {
     pub fn per_minute(n: u32) -> Self {
+        Self::per(n, Duration::from_secs(60))
+    }
+
+    pub fn per_hour(n: u32) -> Self {
+        Self::per(n, Duration::from_secs(3600))
+    }
+
+    fn per(n: u32, period: Duration) -> Self {
         let n = NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
-        Self { inner: RateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>(), per_minute: n.get() }
+        let quota = Quota::with_period(period / n.get()).unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN)).allow_burst(n);
+        Self { inner: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(), per_period: n.get(), period }
     }
 
     /// Counts one request for `key`.
@@ -118,15 +140,16 @@ impl Limiter {
         match self.inner.check_key(&key.to_string()) {
             Ok(state) => {
                 let remaining = state.remaining_burst_capacity();
-                let used = u64::from(self.per_minute.saturating_sub(remaining));
-                Ok(Budget { limit: self.per_minute, remaining, reset: (used * 60).div_ceil(u64::from(self.per_minute)) })
+                let used = u64::from(self.per_period.saturating_sub(remaining));
+                let reset = (used * self.period.as_secs()).div_ceil(u64::from(self.per_period));
+                Ok(Budget { limit: self.per_period, remaining, reset })
             }
             Err(not_until) => Err(Error::RateLimited { retry_after: not_until.wait_time_from(DefaultClock::default().now()) }),
         }
     }
 
     pub fn limit(&self) -> u32 {
-        self.per_minute
+        self.per_period
     }
 }
 
@@ -139,11 +162,11 @@ mod tests {
         let limits = RateLimits::new(&RateLimitConfig { failed_auth_per_minute: 3, ..Default::default() });
         let bad = IpAddr::from([192, 0, 2, 1]);
         for _ in 0..3 {
-            assert!(limits.check_address(bad).is_ok());
+            assert!(limits.check_failures(bad).is_ok());
             limits.note_failure(bad);
         }
-        assert!(matches!(limits.check_address(bad), Err(Error::RateLimited { .. })));
-        assert!(limits.check_address(IpAddr::from([192, 0, 2, 2])).is_ok());
+        assert!(matches!(limits.check_failures(bad), Err(Error::RateLimited { .. })));
+        assert!(limits.check_failures(IpAddr::from([192, 0, 2, 2])).is_ok());
     }
 
     #[test]
@@ -153,6 +176,14 @@ mod tests {
         assert_eq!(budgets, vec![2, 1, 0]);
         assert!(matches!(limiter.check("a"), Err(Error::RateLimited { .. })));
         assert_eq!(limiter.check("b").map(|b| b.remaining).ok(), Some(2));
+    }
+
+    #[test]
+    fn an_hourly_budget_resets_in_hours_not_minutes() {
+        let limiter = Limiter::per_hour(10);
+        let budget = limiter.check("k").ok();
+        assert_eq!(budget.map(|b| (b.limit, b.remaining)), Some((10, 9)));
+        assert_eq!(budget.map(|b| b.reset), Some(360), "one request of ten comes back in a tenth of an hour");
     }
 
     #[test]

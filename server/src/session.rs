@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Context;
 use crate::error::{Error, Result};
-use crate::store::{self, Store, users::UserRow};
+use crate::model::{Account, UserId};
+use crate::store::{self, Store};
 
 const SECRET_SETTING: &str = "jwt_secret";
 
@@ -36,21 +37,21 @@ pub fn load_secret(store: &Store) -> Result<Vec<u8>> {
 }
 
 /// A session token for `user`.
-pub fn issue(ctx: &Context, user: &UserRow) -> Result<String> {
-    let now = store::now() as u64;
-    let claims = Claims { sub: user.id.clone(), ver: user.session_version, iat: now, exp: now + u64::from(ctx.config.session_hours) * 3600 };
+pub fn issue(ctx: &Context, user: &Account) -> Result<String> {
+    let now = crate::clock::now() as u64;
+    let claims = Claims { sub: user.id.to_string(), ver: user.session_version, iat: now, exp: now + u64::from(ctx.config.session_hours) * 3600 };
     jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&ctx.session_secret))
         .map_err(|e| Error::Config(format!("cannot sign a session: {e}")))
 }
 
 /// The account a session token belongs to, if the token is genuine, unexpired, not
 /// revoked, and the account still exists and is enabled.
-pub fn verify(ctx: &Context, token: &str) -> Result<UserRow> {
+pub fn verify(ctx: &Context, token: &str) -> Result<Account> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 5;
     let data = jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(&ctx.session_secret), &validation)
         .map_err(|_| Error::BadAuth)?;
-    let user = ctx.store.read(|c| store::users::find_by_id(c, &data.claims.sub))?.ok_or(Error::BadAuth)?;
+    let user = ctx.store.read(|c| store::users::find_by_id(c, &UserId::from_text(data.claims.sub.clone())))?.ok_or(Error::BadAuth)?;
     if user.session_version != data.claims.ver || user.disabled {
         return Err(Error::BadAuth);
     }

@@ -4,7 +4,8 @@
 
 use crate::Context;
 use crate::error::{Error, Result};
-use crate::store::{self, users::UserRow};
+use crate::model::Account;
+use crate::store;
 
 const CODE_KEY: &str = "setup_code_hash";
 
@@ -24,7 +25,7 @@ pub fn new_code(ctx: &Context) -> Result<Option<String>> {
 }
 
 /// Creates the first administrator with the setup code.
-pub fn complete(ctx: &Context, code: &str, email: &str, password: &str) -> Result<UserRow> {
+pub fn complete(ctx: &Context, code: &str, email: &str, password: &str) -> Result<Account> {
     if !needed(ctx)? {
         return Err(Error::Conflict("This appliance has an administrator already; sign in instead".into()));
     }

@@ -1,55 +1,58 @@
 //! Tokens: hostname tokens (update one hostname) and account API keys with scopes. Secrets
-//! are shown once, when made or regenerated; only their hashes are kept.
+//! are shown once, when made or regenerated; only their hashes are kept. Tokens are managed
+//! from a signed-in session only.
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
-use crate::store::{self, tokens::TokenRow, users::UserRow};
+use crate::model::{HostId, Scope, Scopes, Token, TokenId};
+use crate::store;
 
-/// Scopes an account API key may carry.
-pub const SCOPES: [&str; 5] = ["read:domains", "write:domains", "write:records", "update", "partner"];
-/// Scopes only administrators may give a key.
-const ADMIN_SCOPES: [&str; 1] = ["partner"];
 /// Longest label.
 const MAX_LABEL: usize = 100;
 
 /// A token with its secret, which exists in clear only in this value.
+#[derive(Debug)]
 pub struct Issued {
-    pub token: TokenRow,
+    pub token: Token,
     pub secret: String,
 }
 
-pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<TokenRow>> {
+pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<Token>> {
+    let user = caller.may(Permission::ManageCredentials)?;
     ctx.store.read(|c| store::tokens::by_user(c, &user.id))
 }
 
-/// Makes a hostname token (`hostname_id` given: scope `update` on that hostname only) or an
-/// account API key (`scopes` from [`SCOPES`]).
-pub fn create(ctx: &Context, user: &UserRow, hostname_id: Option<&str>, label: &str, scopes: &[String]) -> Result<Issued> {
+/// Makes a hostname token (`hostname_id` given: it updates that hostname only) or an account
+/// API key with `scopes` (names as in [`Scope`]).
+pub fn create(ctx: &Context, caller: &Caller, hostname_id: Option<&HostId>, label: &str, scopes: &[String]) -> Result<Issued> {
+    let user = caller.may(Permission::ManageCredentials)?;
     let label = label.trim();
     if label.chars().count() > MAX_LABEL {
         return Err(Error::Invalid(format!("A label may have at most {MAX_LABEL} characters")));
     }
     let scopes = match hostname_id {
-        Some(_) => "update".to_string(),
-        None => validate_scopes(scopes)?,
+        Some(_) => Scopes::new([Scope::Update]),
+        None => parse_scopes(scopes)?,
     };
-    if !user.is_admin && scopes.split_whitespace().any(|s| ADMIN_SCOPES.contains(&s)) {
+    if !user.is_admin && scopes.iter().any(Scope::admin_only) {
         return Err(Error::Forbidden("Only administrators may make partner keys".into()));
     }
     let secret = crate::token::generate();
     ctx.store.write(|tx| {
         if let Some(id) = hostname_id {
-            crate::hostnames::owned(tx, user, id)?;
+            store::hostnames::find_by_id(tx, id)?.filter(|h| h.user_id == user.id).ok_or(Error::NotFound("Hostname"))?;
         }
         let id = store::tokens::insert(tx, &user.id, hostname_id, label, &scopes, &secret)?;
-        store::history::event(tx, Some(&user.id), "token created", label, &scopes, "api")?;
+        store::history::event(tx, Some(&user.id), "token created", label, &scopes.to_stored(), "api")?;
         let token = store::tokens::find_for_user(tx, &user.id, &id)?.ok_or(Error::NotFound("Token"))?;
         Ok(Issued { token, secret: secret.secret.clone() })
     })
 }
 
 /// A new secret for token `id`; the old one stops working at once.
-pub fn regenerate(ctx: &Context, user: &UserRow, id: &str) -> Result<Issued> {
+pub fn regenerate(ctx: &Context, caller: &Caller, id: &TokenId) -> Result<Issued> {
+    let user = caller.may(Permission::ManageCredentials)?;
     let secret = crate::token::generate();
     ctx.store.write(|tx| {
         let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;
@@ -60,7 +63,8 @@ pub fn regenerate(ctx: &Context, user: &UserRow, id: &str) -> Result<Issued> {
     })
 }
 
-pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+pub fn delete(ctx: &Context, caller: &Caller, id: &TokenId) -> Result<()> {
+    let user = caller.may(Permission::ManageCredentials)?;
     ctx.store.write(|tx| {
         let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;
         store::tokens::delete(tx, &token.id)?;
@@ -71,16 +75,16 @@ pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
 /// When tokens were last used, kept in memory and written in batches, so that a `nochg`
 /// update writes nothing at the time (flash wears out).
 #[derive(Default)]
-pub struct LastUsed(std::sync::Mutex<std::collections::HashMap<String, i64>>);
+pub struct LastUsed(std::sync::Mutex<std::collections::HashMap<TokenId, i64>>);
 
 impl LastUsed {
-    pub fn note(&self, token_id: &str) {
-        self.lock().insert(token_id.to_string(), store::now());
+    pub fn note(&self, token_id: &TokenId) {
+        self.lock().insert(token_id.clone(), crate::clock::now());
     }
 
     /// Writes the noted times in one transaction; returns how many.
     pub fn flush(&self, ctx: &Context) -> Result<usize> {
-        let pending: Vec<(String, i64)> = self.lock().drain().collect();
+        let pending: Vec<(TokenId, i64)> = self.lock().drain().collect();
         if pending.is_empty() {
             return Ok(0);
         }
@@ -92,79 +96,68 @@ impl LastUsed {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, i64>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<TokenId, i64>> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
-/// Whoever presented a token: the account and the token itself.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: UserRow,
-    pub token: TokenRow,
+fn parse_scopes(names: &[String]) -> Result<Scopes> {
+    let known = || Scope::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    if names.is_empty() {
+        return Err(Error::Invalid(format!("An API key needs at least one scope: {}", known())));
+    }
+    let scopes = names
+        .iter()
+        .map(|name| Scope::parse(name).ok_or_else(|| Error::Invalid(format!("Unknown scope {name:?}; known scopes: {}", known()))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Scopes::new(scopes))
 }
 
-impl Caller {
-    /// The token's host, for a hostname token.
-    pub fn host_id(&self) -> Option<&str> {
-        self.token.hostname_id.as_deref()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestContext;
+
+    #[test]
+    fn keys_carry_their_scopes_and_only_admins_make_partner_keys() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        let issued = create(&t.ctx, &alice, None, "acme", &["write:records".into(), "write:records".into()])?;
+        assert_eq!(issued.token.scopes.to_stored(), "write:records");
+        assert!(issued.secret.starts_with(crate::token::TOKEN_PREFIX));
+        assert!(matches!(create(&t.ctx, &alice, None, "p", &["partner".into()]), Err(Error::Forbidden(_))));
+        assert!(matches!(create(&t.ctx, &alice, None, "none", &[]), Err(Error::Invalid(_))));
+        assert!(matches!(create(&t.ctx, &alice, None, "typo", &["write:record".into()]), Err(Error::Invalid(_))));
+        let admin = t.session("root@example.com", true)?;
+        assert!(create(&t.ctx, &admin, None, "partner", &["partner".into()]).is_ok());
+        Ok(())
     }
 
-    /// Requires an account API key (any scope), not a hostname token.
-    pub fn require_account(&self) -> Result<()> {
-        if self.token.hostname_id.is_none() { Ok(()) } else { Err(Error::Forbidden("A hostname token cannot read the account".into())) }
+    #[test]
+    fn regenerating_replaces_the_secret_and_others_cannot_touch_a_token() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        let bob = t.session("bob@example.com", false)?;
+        let issued = create(&t.ctx, &alice, None, "ci", &["update".into()])?;
+        let again = regenerate(&t.ctx, &alice, &issued.token.id)?;
+        assert_ne!(again.secret, issued.secret);
+        assert_ne!(again.token.secret_hash, issued.token.secret_hash);
+        assert!(matches!(regenerate(&t.ctx, &bob, &issued.token.id), Err(Error::NotFound(_))));
+        assert!(matches!(delete(&t.ctx, &bob, &issued.token.id), Err(Error::NotFound(_))));
+        assert_eq!(list(&t.ctx, &alice)?.len(), 1);
+        delete(&t.ctx, &alice, &issued.token.id)?;
+        assert!(list(&t.ctx, &alice)?.is_empty());
+        Ok(())
     }
 
-    /// Requires an account API key carrying `scope`.
-    pub fn require(&self, scope: &str) -> Result<()> {
-        if self.token.hostname_id.is_none() && has_scope(&self.token, scope) {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!("This token lacks the {scope} scope")))
-        }
+    #[test]
+    fn a_token_cannot_manage_tokens() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        let issued = create(&t.ctx, &alice, None, "everything", &["read:domains".into(), "write:domains".into(), "write:records".into(), "update".into()])?;
+        let key = Caller::Token { account: alice.account().clone(), token: issued.token };
+        assert!(matches!(list(&t.ctx, &key), Err(Error::Forbidden(_))));
+        assert!(matches!(create(&t.ctx, &key, None, "more", &["update".into()]), Err(Error::Forbidden(_))));
+        Ok(())
     }
-}
-
-/// Finds the token among `secrets` (most specific first; at most three are tried) that
-/// `accept` takes, by hash; the stored hash is compared in constant time. Disabled accounts'
-/// tokens do not work.
-pub fn authenticate(ctx: &Context, secrets: &[String], accept: impl Fn(&TokenRow) -> bool) -> Result<Caller> {
-    let mut tried: Vec<&str> = Vec::new();
-    for secret in secrets.iter().map(String::as_str).filter(|s| crate::token::plausible(s)) {
-        if tried.contains(&secret) || tried.len() >= 3 {
-            continue;
-        }
-        tried.push(secret);
-        let hash = crate::token::hash(secret);
-        if let Some(token) = ctx.store.read(|c| store::tokens::find_by_hash(c, &hash))?
-            && crate::token::hashes_match(&token.secret_hash, &hash)
-            && accept(&token)
-            && let Some(user) = ctx.store.read(|c| store::users::find_by_id(c, &token.user_id))?.filter(|u| !u.disabled)
-        {
-            ctx.last_used.note(&token.id);
-            return Ok(Caller { user, token });
-        }
-    }
-    Err(Error::BadAuth)
-}
-
-/// Whether a token carries `scope`.
-pub fn has_scope(token: &TokenRow, scope: &str) -> bool {
-    token.scopes.split_whitespace().any(|s| s == scope)
-}
-
-fn validate_scopes(scopes: &[String]) -> Result<String> {
-    if scopes.is_empty() {
-        return Err(Error::Invalid(format!("An API key needs at least one scope: {}", SCOPES.join(", "))));
-    }
-    let mut out: Vec<&str> = Vec::new();
-    for scope in scopes {
-        let known = SCOPES.iter().find(|s| **s == scope.trim()).ok_or_else(|| {
-            Error::Invalid(format!("Unknown scope {scope:?}; known scopes: {}", SCOPES.join(", ")))
-        })?;
-        if !out.contains(known) {
-            out.push(known);
-        }
-    }
-    Ok(out.join(" "))
 }

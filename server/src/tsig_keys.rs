@@ -6,11 +6,13 @@
 use base64::Engine as _;
 
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::dns::tsig::{self, Algorithm};
 use crate::error::{Error, Result};
+use crate::model::{Account, TsigKey, TsigKeyId};
 use crate::names::DomainName;
 use crate::records::RecordKind;
-use crate::store::{self, tsig_keys::KeyRow, users::UserRow};
+use crate::store;
 
 /// Most keys one account may have.
 const MAX_KEYS: usize = 50;
@@ -70,18 +72,31 @@ fn glob(pattern: &str, text: &str) -> bool {
     }
 }
 
-pub fn rules(key: &KeyRow) -> Vec<Rule> {
+impl Rule {
+    /// The fixed part of the pattern: the whole name without a `*`, else what follows the
+    /// last `*.` (`*.lab.example.com` → `lab.example.com`), when that is a name.
+    fn fixed_suffix(&self) -> Option<DomainName> {
+        let fixed = match self.pattern.rsplit_once('*') {
+            None => self.pattern.as_str(),
+            Some((_, rest)) => rest.strip_prefix('.')?,
+        };
+        DomainName::parse(fixed).ok().filter(|n| n.as_str().contains('.'))
+    }
+}
+
+pub fn rules(key: &TsigKey) -> Vec<Rule> {
     key.allow.lines().filter_map(|l| Rule::parse(l).ok()).collect()
 }
 
 /// A new key; the secret exists in the answer only this once.
 pub struct Created {
-    pub key: KeyRow,
+    pub key: TsigKey,
     /// `algorithm:name:secret`, the form `nsupdate -y` takes.
     pub nsupdate: String,
 }
 
-pub fn create(ctx: &Context, user: &UserRow, name: &str, algorithm: &str, allow: &[String]) -> Result<Created> {
+pub fn create(ctx: &Context, caller: &Caller, name: &str, algorithm: &str, allow: &[String]) -> Result<Created> {
+    let user = caller.may(Permission::ManageCredentials)?;
     let name = DomainName::parse(name.trim().trim_end_matches('.')).map_err(|e| Error::Invalid(format!("Key name: {e}")))?;
     let algorithm = Algorithm::parse(algorithm).ok_or_else(|| {
         let known: Vec<&str> = tsig::ALGORITHMS.iter().map(|a| a.as_str()).collect();
@@ -91,17 +106,20 @@ pub fn create(ctx: &Context, user: &UserRow, name: &str, algorithm: &str, allow:
     let mut secret = vec![0u8; algorithm.mac_len()];
     rand::Fill::fill(secret.as_mut_slice(), &mut rand::rng());
     let secret = base64::engine::general_purpose::STANDARD.encode(secret);
-    let key = KeyRow {
-        id: store::new_id(),
+    let key = TsigKey {
+        id: TsigKeyId::random(),
         user_id: user.id.clone(),
         name: name.to_string(),
         algorithm: algorithm.as_str().to_string(),
         secret,
         allow: rules.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
-        created_at: store::now(),
+        created_at: crate::clock::now(),
         last_used_at: None,
     };
     ctx.store.write(|tx| {
+        for rule in &rules {
+            refuse_others_names(ctx, tx, user, rule)?;
+        }
         if store::tsig_keys::find_by_name(tx, &key.name)?.is_some() {
             return Err(Error::Conflict(format!("A TSIG key named {name} already exists")));
         }
@@ -115,22 +133,48 @@ pub fn create(ctx: &Context, user: &UserRow, name: &str, algorithm: &str, allow:
     Ok(Created { key, nsupdate })
 }
 
-pub fn list(ctx: &Context, user: &UserRow) -> Result<Vec<KeyRow>> {
+/// A permission naming (with its fixed part) a name of another account is refused: a key
+/// can never reach there anyway, and saying so at once beats a key that silently fails.
+fn refuse_others_names(ctx: &Context, conn: &store::Conn, user: &Account, rule: &Rule) -> Result<()> {
+    let Some(fixed) = rule.fixed_suffix() else { return Ok(()) };
+    let Ok(zone) = crate::zones::served_containing(ctx, conn, &fixed) else { return Ok(()) };
+    match crate::ownership::owner(conn, &zone, &fixed)? {
+        crate::ownership::Owner::Account { id, .. } if id != user.id => {
+            Err(Error::Forbidden(format!("allow {rule}: {fixed} belongs to another account")))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<TsigKey>> {
+    let user = caller.may(Permission::ManageCredentials)?;
     ctx.store.read(|c| store::tsig_keys::by_user(c, &user.id))
 }
 
-pub fn delete(ctx: &Context, user: &UserRow, id: &str) -> Result<()> {
+/// Every key of every account, with its owner's e-mail (the command line's listing).
+pub fn list_all(ctx: &Context) -> Result<Vec<(TsigKey, String)>> {
+    ctx.store.read(|c| {
+        let mut all = Vec::new();
+        for (user, _) in store::users::list_with_counts(c)? {
+            all.extend(store::tsig_keys::by_user(c, &user.id)?.into_iter().map(|k| (k, user.email.clone())));
+        }
+        Ok(all)
+    })
+}
+
+pub fn delete(ctx: &Context, caller: &Caller, id: &TsigKeyId) -> Result<()> {
+    let user = caller.may(Permission::ManageCredentials)?;
     ctx.store.write(|tx| {
-        let name = store::tsig_keys::by_user(tx, &user.id)?.into_iter().find(|k| k.id == id).map(|k| k.name);
+        let name = store::tsig_keys::by_user(tx, &user.id)?.into_iter().find(|k| k.id == *id).map(|k| k.name);
         if !store::tsig_keys::delete(tx, &user.id, id)? {
             return Err(Error::NotFound("TSIG key"));
         }
-        store::history::event(tx, Some(&user.id), "TSIG key deleted", name.as_deref().unwrap_or(id), "", "api")
+        store::history::event(tx, Some(&user.id), "TSIG key deleted", name.as_deref().unwrap_or(id.as_str()), "", "api")
     })
 }
 
 /// The key as the DNS layer uses it.
-pub fn find(ctx: &Context, name: &str) -> Option<(KeyRow, tsig::Key)> {
+pub fn find(ctx: &Context, name: &str) -> Option<(TsigKey, tsig::Key)> {
     let row = ctx.store.read(|c| store::tsig_keys::find_by_name(c, name)).ok().flatten()?;
     let algorithm = Algorithm::parse(&row.algorithm)?;
     let secret = base64::engine::general_purpose::STANDARD.decode(&row.secret).ok()?;

@@ -7,22 +7,16 @@ use std::net::IpAddr;
 
 use crate::Context;
 use crate::address::{AddressRequest, Want};
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
+use crate::model::{Account, Host, HostId, Token};
 use crate::names::DomainName;
+use crate::publication::Touched;
 use crate::records::{RecordData, RecordKind};
-use crate::store::{self, hostnames::HostRow, tokens::TokenRow};
-use crate::zones::Touched;
+use crate::store::{self, Conn, Tx};
 
 /// Most hostnames one request may name (the DynDNS2 rule).
 pub const MAX_HOSTS: usize = 20;
-
-/// What the caller presented: candidate secrets (Basic password and user name, bearer or
-/// query token, in that order) and the Basic user name, which may be a hostname.
-#[derive(Debug, Default, Clone)]
-pub struct Credentials {
-    pub secrets: Vec<String>,
-    pub username: Option<String>,
-}
 
 /// What to change on each host.
 #[derive(Debug, Clone)]
@@ -35,7 +29,8 @@ pub enum Change {
 
 #[derive(Debug, Clone)]
 pub struct UpdateRequest<'a> {
-    pub credentials: Credentials,
+    /// The Basic (or query) user name, which may name the host.
+    pub username: Option<String>,
     /// Hostnames as given (each may be a comma list); empty when none were given.
     pub hostnames: Vec<String>,
     pub change: Change,
@@ -69,7 +64,7 @@ pub struct HostResult {
     pub previous_v4: Option<String>,
     pub previous_v6: Option<String>,
     /// The host the name resolved to, when it did and the token reaches it.
-    pub host_id: Option<String>,
+    pub host_id: Option<HostId>,
 }
 
 impl Outcome {
@@ -86,43 +81,41 @@ impl Outcome {
     }
 }
 
-/// What an accepted request did: one result per requested host, in order, and what is left
-/// of the token's rate limit.
+/// What an accepted request did: one result per requested host, in order.
 #[derive(Debug, Clone)]
 pub struct Report {
     pub hosts: Vec<HostResult>,
-    pub budget: crate::ratelimit::Budget,
 }
 
-/// Runs one update request. Account-level failures are errors; per-host ones are outcomes.
-/// Every result is counted for `/metrics`.
-pub fn update(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
-    let result = run(ctx, req);
+/// Runs one update request of `caller` (authenticated and rate-limited by its route).
+/// Account-level failures are errors; per-host ones are outcomes. Every result is counted
+/// for `/metrics`.
+pub fn update(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report> {
+    let result = run(ctx, caller, req);
     match &result {
         Ok(report) => report.hosts.iter().for_each(|r| ctx.metrics.update(req.dialect, r.outcome.as_str())),
-        Err(e) => ctx.metrics.update(req.dialect, match e {
-            Error::NoCredentials => "nocredentials",
-            Error::BadAuth => "badauth",
-            Error::RateLimited { .. } => "ratelimited",
-            Error::BadAddress(_) => "badip",
-            Error::TooManyHosts { .. } => "numhost",
-            Error::NotFound(_) | Error::Invalid(_) => "notfqdn",
-            _ => "error",
-        }),
+        Err(e) => count_refusal(ctx, req.dialect, e),
     }
     result
 }
 
-fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
-    ctx.limits.check_address(req.source)?;
-    if req.credentials.secrets.is_empty() {
-        return Err(Error::NoCredentials);
-    }
-    let token = authenticate(ctx, &req.credentials).inspect_err(|e| {
-        if matches!(e, Error::BadAuth) {
-            ctx.limits.note_failure(req.source);
-        }
-    })?;
+/// Counts an update refused before it ran (no or wrong credentials, a rate limit, bad
+/// input) for `/metrics`.
+pub fn count_refusal(ctx: &Context, dialect: &'static str, error: &Error) {
+    ctx.metrics.update(dialect, match error {
+        Error::NoCredentials => "nocredentials",
+        Error::BadAuth => "badauth",
+        Error::RateLimited { .. } => "ratelimited",
+        Error::BadAddress(_) => "badip",
+        Error::TooManyHosts { .. } => "numhost",
+        Error::NotFound(_) | Error::Invalid(_) => "notfqdn",
+        _ => "error",
+    });
+}
+
+fn run(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report> {
+    let account = caller.may(Permission::Update)?;
+    let token = caller.token().ok_or_else(|| Error::Forbidden("Updates are sent with a token".into()))?;
     let updater = ctx.store.read(|c| crate::updaters::for_token(c, &token.id))?;
     if let Some(updater) = &updater {
         match &req.change {
@@ -130,15 +123,14 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
             Change::Txt(_) => return Err(Error::Forbidden("An updater token changes only its address record".into())),
         }
     }
-    let budget = ctx.limits.updates.check(&token.id)?;
-    let names = requested_names(ctx, req, &token)?;
+    let names = requested_names(ctx, req, account, token)?;
 
     let (results, _) = ctx.store.write_then(
         |tx| {
             let mut touched = Touched::default();
             let mut results = names
                 .iter()
-                .map(|requested| update_host(ctx, tx, req, &token, requested, &mut touched))
+                .map(|requested| update_host(ctx, tx, req, account, token, requested, &mut touched))
                 .collect::<Result<Vec<_>>>()?;
             if let Some(updater) = &updater
                 && results.iter().any(|r| r.outcome == Outcome::Good)
@@ -148,11 +140,11 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
             }
             if let Change::Addresses(AddressRequest { prefix: Some(prefix), v6, .. }) = &req.change {
                 // A host given its own IPv6 address in this request keeps it.
-                let explicit: Vec<&str> = match v6 {
+                let explicit: Vec<&HostId> = match v6 {
                     Want::Keep => Vec::new(),
-                    _ => results.iter().filter_map(|r| r.host_id.as_deref()).collect(),
+                    _ => results.iter().filter_map(|r| r.host_id.as_ref()).collect(),
                 };
-                if follow_prefix(tx, req, &token, *prefix, &explicit, &mut touched)? {
+                if follow_prefix(tx, req, account, *prefix, &explicit, &mut touched)? {
                     for result in results.iter_mut().filter(|r| r.outcome == Outcome::NoChange) {
                         result.outcome = Outcome::Good;
                     }
@@ -162,14 +154,15 @@ fn run(ctx: &Context, req: &UpdateRequest<'_>) -> Result<Report> {
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )?;
-    Ok(Report { hosts: results, budget })
+    Ok(Report { hosts: results })
 }
 
 fn update_host(
     ctx: &Context,
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     req: &UpdateRequest<'_>,
-    token: &TokenRow,
+    account: &Account,
+    token: &Token,
     requested: &str,
     touched: &mut Touched,
 ) -> Result<HostResult> {
@@ -180,7 +173,7 @@ fn update_host(
         return Ok(result);
     };
     let Some((host, zone)) = find_host(ctx, tx, &name)? else { return Ok(result) };
-    let reachable = host.user_id == token.user_id && token.hostname_id.as_ref().is_none_or(|id| *id == host.id);
+    let reachable = host.user_id == account.id && token.hostname_id.as_ref().is_none_or(|id| *id == host.id);
     if !reachable {
         return Ok(result);
     }
@@ -192,14 +185,13 @@ fn update_host(
         result.outcome = Outcome::DnsErr;
         return Ok(result);
     }
-    let host_name = DomainName::parse(&host.name)?;
     let owner = match &req.subname {
-        Some(label) => subname(&host_name, label)?,
-        None => host_name.clone(),
+        Some(label) => subname(&host.name, label)?,
+        None => host.name.clone(),
     };
     result.host_id = Some(host.id.clone());
-    result.previous_v4 = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::A)?;
-    result.previous_v6 = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::Aaaa)?;
+    result.previous_v4 = store::records::managed_value(tx, &host.id, &owner, RecordKind::A)?;
+    result.previous_v6 = store::records::managed_value(tx, &host.id, &owner, RecordKind::Aaaa)?;
 
     // (owner name, kind, old value, new value)
     let mut wanted: Vec<(DomainName, RecordKind, Option<String>, Option<RecordData>)> = Vec::new();
@@ -217,16 +209,16 @@ fn update_host(
     }
     if let (Some(on), Change::Addresses(_)) = (req.wildcard, &req.change) {
         let wildcard = owner.child("*")?;
-        let old = store::records::managed_value(tx, &host.id, wildcard.as_str(), RecordKind::Cname)?;
+        let old = store::records::managed_value(tx, &host.id, &wildcard, RecordKind::Cname)?;
         wanted.push((wildcard, RecordKind::Cname, old, on.then(|| RecordData::Cname(owner.clone()))));
     }
     match &req.change {
         Change::Addresses(_) => {}
         Change::Txt(value) => {
-            let old = store::records::managed_value(tx, &host.id, owner.as_str(), RecordKind::Txt)?;
+            let old = store::records::managed_value(tx, &host.id, &owner, RecordKind::Txt)?;
             let new = value.clone().map(RecordData::Txt);
             wanted.push((owner.clone(), RecordKind::Txt, old.clone(), new.clone()));
-            wanted.push((owner.child(crate::acme::CHALLENGE_LABEL)?, RecordKind::Txt, old, new));
+            wanted.push((owner.child(crate::records::edit::CHALLENGE_LABEL)?, RecordKind::Txt, old, new));
         }
     }
 
@@ -268,9 +260,9 @@ fn subname(host: &DomainName, label: &str) -> Result<DomainName> {
 /// history and event, unless it already holds that value. Returns whether it changed.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn set_managed(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     req: &UpdateRequest<'_>,
-    host: &HostRow,
+    host: &Host,
     name: &DomainName,
     kind: RecordKind,
     old: Option<String>,
@@ -284,7 +276,7 @@ pub(crate) fn set_managed(
     let values: Vec<RecordData> = new.into_iter().collect();
     store::records::replace_host_rrset(tx, &host.zone_id, &host.id, name, kind, &values, host.ttl)?;
     let source = req.source.to_string();
-    if name.as_str() == host.name {
+    if *name == host.name {
         store::history::record_change(tx, &store::history::Change {
             hostname_id: &host.id,
             kind: kind.as_str(),
@@ -301,24 +293,24 @@ pub(crate) fn set_managed(
     Ok(true)
 }
 
-/// Moves every host of the token's account that follows its IPv6 prefix to `prefix`,
-/// keeping each host's interface id; hosts in `skip` were given their own address. Returns
-/// whether any AAAA changed.
+/// Moves every host of the account that follows its IPv6 prefix to `prefix`, keeping each
+/// host's interface id; hosts in `skip` were given their own address. Returns whether any
+/// AAAA changed.
 fn follow_prefix(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Tx<'_>,
     req: &UpdateRequest<'_>,
-    token: &TokenRow,
+    account: &Account,
     prefix: ipnet::Ipv6Net,
-    skip: &[&str],
+    skip: &[&HostId],
     touched: &mut Touched,
 ) -> Result<bool> {
     let mut changed = false;
-    for host in store::hostnames::following_prefix(tx, &token.user_id)? {
+    for host in store::hostnames::following_prefix(tx, &account.id)? {
         let Some(iid) = host.ipv6_interface_id.as_deref().and_then(|i| i.parse().ok()) else { continue };
-        if host.blocked || skip.contains(&host.id.as_str()) {
+        if host.blocked || skip.contains(&&host.id) {
             continue;
         }
-        let name = DomainName::parse(&host.name)?;
+        let name = host.name.clone();
         let old = store::records::managed_value(tx, &host.id, &host.name, RecordKind::Aaaa)?;
         let new = RecordData::Aaaa(crate::address::with_prefix(prefix, iid));
         if set_managed(tx, req, &host, &name, RecordKind::Aaaa, old, Some(new), touched)? {
@@ -331,7 +323,7 @@ fn follow_prefix(
 
 /// Finds the host a request names: the name itself, or a bare label relative to a served
 /// zone (inadyn's DuckDNS plugin and DuckDNS clients send only the first label).
-fn find_host(ctx: &Context, conn: &rusqlite::Connection, name: &DomainName) -> Result<Option<(HostRow, DomainName)>> {
+fn find_host(ctx: &Context, conn: &Conn, name: &DomainName) -> Result<Option<(Host, DomainName)>> {
     let mut candidates = vec![name.clone()];
     if crate::zones::zone_of(&ctx.zones, name).is_none() {
         for zone in &ctx.zones {
@@ -341,22 +333,18 @@ fn find_host(ctx: &Context, conn: &rusqlite::Connection, name: &DomainName) -> R
         }
     }
     for candidate in candidates {
-        if let Some(host) = store::hostnames::find_by_name(conn, candidate.as_str())?
+        if let Some(host) = store::hostnames::find_by_name(conn, &candidate)?
             && let Some(zone) = store::zones::find_by_id(conn, &host.zone_id)?
         {
-            return Ok(Some((host, DomainName::parse(&zone.name)?)));
+            return Ok(Some((host, zone.name)));
         }
     }
     Ok(None)
 }
 
-fn authenticate(ctx: &Context, credentials: &Credentials) -> Result<TokenRow> {
-    crate::tokens::authenticate(ctx, &credentials.secrets, |t| crate::tokens::has_scope(t, "update")).map(|c| c.token)
-}
-
 /// The hostnames a request names, in order: the given list; else the Basic user name if it
 /// is a hostname; else the token's own host.
-fn requested_names(ctx: &Context, req: &UpdateRequest<'_>, token: &TokenRow) -> Result<Vec<String>> {
+fn requested_names(ctx: &Context, req: &UpdateRequest<'_>, account: &Account, token: &Token) -> Result<Vec<String>> {
     let given: Vec<String> = req
         .hostnames
         .iter()
@@ -371,7 +359,7 @@ fn requested_names(ctx: &Context, req: &UpdateRequest<'_>, token: &TokenRow) -> 
     if !given.is_empty() {
         return Ok(given);
     }
-    if let Some(user) = &req.credentials.username
+    if let Some(user) = &req.username
         && DomainName::parse_fqdn(user).is_ok()
         && user.contains('.')
     {
@@ -379,10 +367,10 @@ fn requested_names(ctx: &Context, req: &UpdateRequest<'_>, token: &TokenRow) -> 
     }
     let hosts = ctx.store.read(|c| match &token.hostname_id {
         Some(id) => Ok(store::hostnames::find_by_id(c, id)?.into_iter().collect()),
-        None => store::hostnames::by_user(c, &token.user_id),
+        None => store::hostnames::by_user(c, &account.id),
     })?;
     match hosts.as_slice() {
-        [only] => Ok(vec![only.name.clone()]),
+        [only] => Ok(vec![only.name.to_string()]),
         [] => Err(Error::NotFound("hostname")),
         _ => Err(Error::Invalid("this token reaches several hostnames: name the one to update".into())),
     }

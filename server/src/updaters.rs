@@ -4,92 +4,101 @@
 
 use crate::Context;
 use crate::address::{AddressRequest, Want};
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
+use crate::model::{Scope, Scopes, TokenId, Updater, UpdaterId, ZoneId};
 use crate::names::DomainName;
 use crate::records::RecordKind;
-use crate::store::{self, updaters::UpdaterRow, users::UserRow};
+use crate::store::{self, Conn};
 
 /// A new updater with its token, which exists in clear only in this value.
+#[derive(Debug)]
 pub struct Created {
-    pub updater: UpdaterRow,
+    pub updater: Updater,
     pub token: String,
 }
 
 /// Makes an updater for `hostname` (the domain itself or a name below it) in zone
-/// `zone_id`, creating the hostname for `user` when it does not exist yet.
-pub fn create(ctx: &Context, user: &UserRow, zone_id: &str, hostname: &str, record_type: &str) -> Result<Created> {
+/// `zone_id`, creating the hostname for the caller's account when it does not exist yet.
+pub fn create(ctx: &Context, caller: &Caller, zone_id: &ZoneId, hostname: &str, record_type: &str) -> Result<Created> {
+    let user = caller.may(Permission::WriteDomains)?;
     let kind = match RecordKind::parse(record_type) {
         Ok(kind @ (RecordKind::A | RecordKind::Aaaa)) => kind,
-        _ => return Err(Error::Invalid("recordType must be A or AAAA".into())),
+        _ => return Err(Error::invalid_field("/recordType", "`recordType` must be A or AAAA.")),
     };
-    let (zone, custom) = ctx.store.read(|c| visible_zone(ctx, c, user, zone_id))?;
-    let apex = DomainName::parse(&zone.name)?;
-    let name = DomainName::parse(hostname.trim())?;
-    if !name.is_within(&apex) {
-        return Err(Error::Invalid(format!("The hostname must be {apex} or a name below it")));
+    let zone = crate::hostnames::usable_zone(ctx, user, zone_id)?;
+    let name = DomainName::parse(hostname.trim()).map_err(|e| Error::invalid_field("/hostname", e.to_string()))?;
+    if !name.is_within(&zone.name) {
+        return Err(Error::invalid_field("/hostname", format!("The hostname must be {} or a name below it.", zone.name)));
     }
-    let host = match ctx.store.read(|c| store::hostnames::find_by_name(c, name.as_str()))? {
+    let (existing, cname) =
+        ctx.store.read(|c| Ok((store::hostnames::find_by_name(c, &name)?, crate::records::edit::has_cname(c, &zone, &name)?)))?;
+    if cname {
+        return Err(Error::Conflict(format!("{name} holds a CNAME record, which cannot stand beside an address")));
+    }
+    let host = match existing {
         Some(host) if host.user_id == user.id => host,
         Some(_) => return Err(Error::Conflict(format!("{name} belongs to another account"))),
-        None if name == apex && !custom => {
-            return Err(Error::Invalid(format!("{apex} is shared by every account; name a host below it")));
-        }
-        None => crate::hostnames::create_in_zone(ctx, user, &zone.id, name.as_str(), None)?.host,
+        None => crate::hostnames::insert(ctx, user, &zone, name.clone(), ctx.config.default_ttl, true)
+            .map_err(|e| match e {
+                Error::Invalid(message) => Error::invalid_field("/hostname", message),
+                other => other,
+            })?
+            .host,
     };
     let secret = crate::token::generate_hex();
-    let id = format!("ddns_{}", store::new_id().replace('-', ""));
+    let id = UpdaterId::from_text(format!("ddns_{}", uuid::Uuid::new_v4().simple()));
     ctx.store.write(|tx| {
         let label = format!("updater {kind} {name}");
-        let token_id = store::tokens::insert(tx, &user.id, Some(&host.id), &label, "update", &secret)?;
-        store::updaters::insert(tx, &id, &token_id, &host.id, kind.as_str())?;
+        let token_id = store::tokens::insert(tx, &user.id, Some(&host.id), &label, &Scopes::new([Scope::Update]), &secret)?;
+        store::updaters::insert(tx, &id, &token_id, &host.id, kind)?;
         store::history::event(tx, Some(&user.id), "updater created", name.as_str(), kind.as_str(), "api")?;
         let updater = store::updaters::find(tx, &user.id, &zone.id, &id)?.ok_or(Error::NotFound("Updater"))?;
         Ok(Created { updater, token: secret.secret.clone() })
     })
 }
 
-pub fn list(ctx: &Context, user: &UserRow, zone_id: &str) -> Result<Vec<UpdaterRow>> {
-    ctx.store.read(|c| {
-        let (zone, _) = visible_zone(ctx, c, user, zone_id)?;
-        store::updaters::in_zone(c, &user.id, &zone.id)
-    })
+pub fn list(ctx: &Context, caller: &Caller, zone_id: &ZoneId) -> Result<Vec<Updater>> {
+    let user = caller.may(Permission::ReadDomains)?;
+    let zone = crate::hostnames::usable_zone(ctx, user, zone_id)?;
+    ctx.store.read(|c| store::updaters::in_zone(c, &user.id, &zone.id))
 }
 
-pub fn get(ctx: &Context, user: &UserRow, zone_id: &str, id: &str) -> Result<UpdaterRow> {
+pub fn get(ctx: &Context, caller: &Caller, zone_id: &ZoneId, id: &UpdaterId) -> Result<Updater> {
+    let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| store::updaters::find(c, &user.id, zone_id, id)?.ok_or(Error::NotFound("Updater")))
 }
 
-pub fn set_enabled(ctx: &Context, user: &UserRow, zone_id: &str, id: &str, enabled: bool) -> Result<UpdaterRow> {
+pub fn set_enabled(ctx: &Context, caller: &Caller, zone_id: &ZoneId, id: &UpdaterId, enabled: bool) -> Result<Updater> {
+    let user = caller.may(Permission::WriteDomains)?;
     ctx.store.write(|tx| {
         let updater = store::updaters::find(tx, &user.id, zone_id, id)?.ok_or(Error::NotFound("Updater"))?;
         store::updaters::set_enabled(tx, &updater.id, enabled)?;
         let kind = if enabled { "updater enabled" } else { "updater disabled" };
-        store::history::event(tx, Some(&user.id), kind, &updater.hostname, &updater.record_type, "api")?;
+        store::history::event(tx, Some(&user.id), kind, updater.hostname.as_str(), updater.record_type.as_str(), "api")?;
         store::updaters::find(tx, &user.id, zone_id, id)?.ok_or(Error::NotFound("Updater"))
     })
 }
 
 /// Deletes the updater and its token; the hostname and its records stay.
-pub fn delete(ctx: &Context, user: &UserRow, zone_id: &str, id: &str) -> Result<()> {
+pub fn delete(ctx: &Context, caller: &Caller, zone_id: &ZoneId, id: &UpdaterId) -> Result<()> {
+    let user = caller.may(Permission::WriteDomains)?;
     ctx.store.write(|tx| {
         let updater = store::updaters::find(tx, &user.id, zone_id, id)?.ok_or(Error::NotFound("Updater"))?;
         store::tokens::delete(tx, &updater.token_id)?;
-        store::history::event(tx, Some(&user.id), "updater deleted", &updater.hostname, &updater.record_type, "api")
+        store::history::event(tx, Some(&user.id), "updater deleted", updater.hostname.as_str(), updater.record_type.as_str(), "api")
     })
 }
 
-/// The updater behind `token_id`, if it is one; a disabled one does not authenticate.
-pub fn for_token(conn: &rusqlite::Connection, token_id: &str) -> Result<Option<UpdaterRow>> {
-    match store::updaters::find_by_token(conn, token_id)? {
-        Some(updater) if !updater.enabled => Err(Error::BadAuth),
-        found => Ok(found),
-    }
+/// The updater behind `token_id`, if it is one.
+pub(crate) fn for_token(conn: &Conn, token_id: &TokenId) -> Result<Option<Updater>> {
+    store::updaters::find_by_token(conn, token_id)
 }
 
 /// Refuses a change of the family the updater is not for.
-pub fn check_families(updater: &UpdaterRow, request: &AddressRequest) -> Result<()> {
-    let (other, other_name) = match updater.record_type.as_str() {
-        "A" => (!matches!(request.v6, Want::Keep) || request.prefix.is_some(), "AAAA"),
+pub(crate) fn check_families(updater: &Updater, request: &AddressRequest) -> Result<()> {
+    let (other, other_name) = match updater.record_type {
+        RecordKind::A => (!matches!(request.v6, Want::Keep) || request.prefix.is_some(), "AAAA"),
         _ => (!matches!(request.v4, Want::Keep), "A"),
     };
     if other {
@@ -98,16 +107,27 @@ pub fn check_families(updater: &UpdaterRow, request: &AddressRequest) -> Result<
     Ok(())
 }
 
-/// A zone a user may make updaters in: a built-in one or their own custom domain, served;
-/// with whether it is custom.
-fn visible_zone(ctx: &Context, conn: &rusqlite::Connection, user: &UserRow, zone_id: &str) -> Result<(store::zones::ZoneRow, bool)> {
-    let zone = store::zones::find_by_id(conn, zone_id)?.ok_or(Error::NotFound("Domain"))?;
-    let custom = store::zones::find_custom(conn, zone_id)?.is_some();
-    if custom {
-        crate::domains::owned(conn, user, zone_id).map_err(|_| Error::NotFound("Domain"))?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{TestContext, ZONE_ID};
+
+    #[test]
+    fn an_updater_is_refused_at_the_shared_apex_inside_others_and_beside_a_cname() -> Result<()> {
+        let t = TestContext::new()?;
+        let zone = ZoneId::from(ZONE_ID);
+        let alice = t.session("alice@example.com", false)?;
+        t.host("bob@example.com", "lab.dyn.example.test")?;
+        assert!(matches!(create(&t.ctx, &alice, &zone, "dyn.example.test", "A"), Err(Error::Validation(_))));
+        assert!(matches!(create(&t.ctx, &alice, &zone, "x.lab.dyn.example.test", "A"), Err(Error::Conflict(_))));
+        assert!(matches!(create(&t.ctx, &alice, &zone, "lab.dyn.example.test", "A"), Err(Error::Conflict(_))));
+        assert!(matches!(create(&t.ctx, &alice, &zone, "home.dyn.example.test", "MX"), Err(Error::Validation(_))));
+        let made = create(&t.ctx, &alice, &zone, "home.dyn.example.test", "AAAA")?;
+        assert_eq!(made.token.len(), 64);
+        assert_eq!(list(&t.ctx, &alice, &zone)?.len(), 1);
+        let cname = crate::records::edit::Input { kind: "CNAME".into(), name: "www.home".into(), content: "home.dyn.example.test".into(), ..Default::default() };
+        crate::records::edit::create(&t.ctx, &alice, &zone, &cname)?;
+        assert!(matches!(create(&t.ctx, &alice, &zone, "www.home.dyn.example.test", "A"), Err(Error::Conflict(_))));
+        Ok(())
     }
-    if !ctx.catalog.serves(&DomainName::parse(&zone.name)?) {
-        return Err(Error::NotFound("Domain"));
-    }
-    Ok((zone, custom))
 }

@@ -93,8 +93,8 @@ fn prepare(dir: &Path, names: usize) -> Vec<(String, String)> {
     let tokens: Vec<(String, String)> = (0..TOKENS)
         .map(|i| {
             let name = format!("t{i}.{ZONE}");
-            let created = hostnames::create(&ctx, "bench@example.com", &name).unwrap();
-            (name, created.token)
+            let created = hostnames::create_for(&ctx, "bench@example.com", &name).unwrap();
+            (name, created.secret)
         })
         .collect();
     ctx.store

@@ -100,12 +100,13 @@ impl Lab {
         if ctx.store.read(|c| porchlight::store::users::find_by_email(c, email)).unwrap().is_none() {
             self.user(email);
         }
-        hostnames::create(ctx, email, fqdn).unwrap().token
+        hostnames::create_for(ctx, email, fqdn).unwrap().secret
     }
 
     /// The id of hostname `fqdn`.
     pub fn host_id(&self, fqdn: &str) -> String {
-        self.appliance.context().store.read(|c| porchlight::store::hostnames::find_by_name(c, fqdn)).unwrap().unwrap().id
+        let name = porchlight::names::DomainName::parse(fqdn).unwrap();
+        self.appliance.context().store.read(|c| porchlight::store::hostnames::find_by_name(c, &name)).unwrap().unwrap().id.to_string()
     }
 
     /// A GET over a fresh connection.

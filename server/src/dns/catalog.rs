@@ -170,6 +170,11 @@ impl Catalog {
             .is_some_and(|n| !n.rrsets.is_empty() || lower(name) == origin)
     }
 
+    /// The names of every served zone, most specific first.
+    pub fn zone_names(&self) -> Vec<DomainName> {
+        self.current.load().zones.iter().map(|z| z.name.clone()).collect()
+    }
+
     /// Whether a zone is served.
     pub fn serves(&self, zone: &DomainName) -> bool {
         self.serial(zone).is_some()

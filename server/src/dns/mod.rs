@@ -5,6 +5,7 @@
 mod catalog;
 pub mod lookup;
 mod notify;
+mod reply;
 mod server;
 mod transfer;
 pub mod tsig;
@@ -15,7 +16,7 @@ pub use server::DnsServer;
 
 use crate::dynamic_update::{Refusal, Update};
 use crate::names::DomainName;
-use crate::store::journal::Step;
+use crate::model::journal::Step;
 
 /// What the DNS layer needs from the rest of the appliance (blocking calls; the listeners
 /// make them off the async path).

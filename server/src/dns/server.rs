@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::op::{Edns, Metadata, MessageType, OpCode, ResponseCode};
-use hickory_proto::rr::{DNSClass, Record, RecordType};
-use hickory_proto::serialize::binary::BinEncoder;
+use hickory_proto::rr::{DNSClass, RecordType};
 use hickory_server::net::NetError;
 use hickory_server::net::runtime::Time;
 use hickory_server::net::xfer::Protocol;
@@ -20,6 +19,7 @@ use tokio::net::{TcpListener, UdpSocket};
 
 use super::Backend;
 use super::catalog::Catalog;
+use super::reply::{Reply, now};
 use super::tsig::{self, Signed, Signer};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
@@ -29,12 +29,12 @@ const EDNS_PAYLOAD: u16 = 1232;
 /// Idle TCP connections are closed after this.
 const TCP_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub(super) struct Handler {
-    pub(super) catalog: Arc<Catalog>,
+struct Handler {
+    catalog: Arc<Catalog>,
     metrics: Arc<Metrics>,
     /// Clients in these subnets get hosts' LAN addresses (split horizon).
     lan: Vec<ipnet::IpNet>,
-    pub(super) backend: Arc<dyn Backend>,
+    backend: Arc<dyn Backend>,
 }
 
 /// The position of a response code in the metrics' list.
@@ -50,65 +50,10 @@ fn rcode_index(code: ResponseCode) -> usize {
     }
 }
 
-pub(super) fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 impl Handler {
     fn is_lan(&self, client: std::net::IpAddr) -> bool {
         let client = crate::address::canonical(client);
         self.lan.iter().any(|net| net.contains(&client))
-    }
-}
-
-/// Sends the answers to one request: the EDNS the client may receive, and the TSIG
-/// signature when the request was signed.
-pub(super) struct Reply<'r, R> {
-    pub(super) request: &'r Request,
-    response: R,
-    edns: Option<Edns>,
-    signer: Option<Signer>,
-    /// Largest message the client takes.
-    limit: u16,
-    pub(super) base: Metadata,
-}
-
-impl<R: ResponseHandler> Reply<'_, R> {
-    pub(super) fn metadata(&self, code: ResponseCode) -> Metadata {
-        let mut m = self.base;
-        m.response_code = code;
-        m
-    }
-
-    pub(super) fn protocol(&self) -> Protocol {
-        self.request.protocol()
-    }
-
-    pub(super) async fn send(&mut self, metadata: Metadata, answers: &[Record], authority: &[Record], additional: &[Record]) -> Result<ResponseInfo, NetError> {
-        let Self { request, response, edns, signer, limit, .. } = self;
-        let build = || {
-            let mut builder = MessageResponseBuilder::from_message_request(request);
-            if let Some(edns) = edns.as_ref() {
-                builder.edns(edns);
-            }
-            builder.build(metadata, answers.iter(), authority.iter(), std::iter::empty(), additional.iter())
-        };
-        let mut message = build();
-        if let Some(signer) = signer {
-            let mut bytes = Vec::with_capacity(512);
-            let mut encoder = BinEncoder::new(&mut bytes);
-            encoder.set_max_size(*limit);
-            match build().destructive_emit(&mut encoder) {
-                Ok(_) => message.set_signature(Box::new(signer.sign(&bytes, now()))),
-                Err(error) => tracing::warn!(%error, "could not sign an answer"),
-            }
-        }
-        response.send_response(message).await
-    }
-
-    pub(super) async fn code(&mut self, code: ResponseCode) -> Result<ResponseInfo, NetError> {
-        let metadata = self.metadata(code);
-        self.send(metadata, &[], &[], &[]).await
     }
 }
 
@@ -173,7 +118,7 @@ impl RequestHandler for Handler {
             OpCode::Query => match request.request_info() {
                 Err(_) => reply.code(ResponseCode::FormErr).await,
                 Ok(info) if matches!(info.query.query_type(), RecordType::AXFR | RecordType::IXFR) => {
-                    super::transfer::answer(self, &mut reply, info.query, key_name.as_deref()).await
+                    super::transfer::answer(&self.catalog, self.backend.as_ref(), &mut reply, info.query, key_name.as_deref()).await
                 }
                 Ok(info) if info.query.query_class() != DNSClass::IN => reply.code(ResponseCode::Refused).await,
                 Ok(info) => {
@@ -184,7 +129,7 @@ impl RequestHandler for Handler {
                     reply.send(metadata, &answer.answers, &answer.authority, &answer.additional).await
                 }
             },
-            OpCode::Update => super::update::answer(self, &mut reply, request, key_name).await,
+            OpCode::Update => super::update::answer(&self.catalog, self.backend.as_ref(), &mut reply, request, key_name).await,
             _ => reply.code(ResponseCode::NotImp).await,
         };
         self.finish(sent, fail)

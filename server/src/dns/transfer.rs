@@ -11,18 +11,21 @@ use hickory_server::net::xfer::Protocol;
 use hickory_server::server::{ResponseHandler, ResponseInfo};
 
 use super::catalog::wire_record;
-use super::server::{Handler, Reply};
+use super::Backend;
+use super::catalog::Catalog;
+use super::reply::Reply;
 
 /// Bytes of records per transfer message (well below the 64 KiB a TCP message may carry).
 const MESSAGE_BYTES: usize = 16 * 1024;
 
 pub(super) async fn answer<R: ResponseHandler>(
-    handler: &Handler,
+    catalog: &Catalog,
+    backend: &dyn Backend,
     reply: &mut Reply<'_, R>,
     query: &LowerQuery,
     key: Option<&str>,
 ) -> Result<ResponseInfo, NetError> {
-    let snapshot = handler.catalog.snapshot();
+    let snapshot = catalog.snapshot();
     let Some(zone) = snapshot.zone(query.name()).cloned() else {
         return reply.code(ResponseCode::NotAuth).await;
     };
@@ -52,7 +55,7 @@ pub(super) async fn answer<R: ResponseHandler>(
             // asks again over TCP (RFC 1995 §2).
             vec![zone.soa(current)]
         } else {
-            match tokio::task::block_in_place(|| handler.backend.journal(&zone.name, theirs, current)) {
+            match tokio::task::block_in_place(|| backend.journal(&zone.name, theirs, current)) {
                 Some(steps) => {
                     let mut records = vec![zone.soa(current)];
                     for step in steps {

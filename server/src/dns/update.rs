@@ -7,22 +7,25 @@ use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use hickory_server::net::NetError;
 use hickory_server::server::{Request, ResponseHandler, ResponseInfo};
 
-use super::server::{Handler, Reply};
+use super::Backend;
+use super::catalog::Catalog;
+use super::reply::Reply;
 use crate::dynamic_update::{Change, Prerequisite, Refusal, Type, Update};
 use crate::names::DomainName;
 use crate::records::{Record as DomainRecord, RecordData, RecordKind};
 
 pub(super) async fn answer<R: ResponseHandler>(
-    handler: &Handler,
+    catalog: &Catalog,
+    backend: &dyn Backend,
     reply: &mut Reply<'_, R>,
     request: &Request,
     key: Option<String>,
 ) -> Result<ResponseInfo, NetError> {
-    let code = match parse(handler, request, key) {
+    let code = match parse(catalog, request, key) {
         Ok(update) => {
             let zone = update.zone.clone();
             let key = update.key.clone();
-            let result = tokio::task::block_in_place(|| handler.backend.update(update));
+            let result = tokio::task::block_in_place(|| backend.update(update));
             if let Err(refusal) = &result {
                 tracing::info!(%zone, key, src = %request.src(), ?refusal, "refused an update");
             }
@@ -50,12 +53,12 @@ fn rcode(refusal: &Refusal) -> ResponseCode {
     }
 }
 
-fn parse(handler: &Handler, request: &Request, key: Option<String>) -> Result<Update, Refusal> {
+fn parse(catalog: &Catalog, request: &Request, key: Option<String>) -> Result<Update, Refusal> {
     let info = request.request_info().map_err(|_| Refusal::FormErr("the zone section must hold one zone".into()))?;
     if info.query.query_type() != RecordType::SOA || info.query.query_class() != DNSClass::IN {
         return Err(Refusal::FormErr("the zone section must name the zone with type SOA, class IN".into()));
     }
-    let snapshot = handler.catalog.snapshot();
+    let snapshot = catalog.snapshot();
     let zone = snapshot
         .zone(info.query.name())
         .map(|z| z.name.clone())

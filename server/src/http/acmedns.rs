@@ -3,18 +3,27 @@
 //! `{"error": "<code>"}` with acme-dns's codes.
 
 use ipnet::IpNet;
-use rouille::{Request, Response};
-use serde::Deserialize;
-use serde_json::json;
+use rouille::Response;
+use serde::{Deserialize, Serialize};
 
-use super::caller;
+use super::reply;
+use super::call::Call;
 use crate::Context;
-use crate::error::Error;
-use crate::store::users::UserRow;
+use crate::auth::Credentials;
+use crate::error::{Error, Result};
 
 #[derive(Deserialize, Default)]
 struct RegisterBody {
     #[serde(default)]
+    allowfrom: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Registered {
+    username: String,
+    password: String,
+    fulldomain: String,
+    subdomain: String,
     allowfrom: Vec<String>,
 }
 
@@ -24,91 +33,71 @@ struct UpdateBody {
     txt: String,
 }
 
-pub fn register(ctx: &Context, request: &Request) -> Response {
-    super::limited(&ctx.limits.api, &super::client_key(ctx, request), error, || {
-        let text = super::body_text(request).map_err(|_| Error::BadRequest("malformed_json_payload".into()))?;
-        let input: RegisterBody = if text.trim().is_empty() { RegisterBody::default() } else { parse(&text)? };
-        let allow_from = input
-            .allowfrom
-            .iter()
-            .map(|n| n.trim().parse::<IpNet>().map_err(|_| Error::BadRequest("invalid_allowfrom_cidr".into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let source = caller::client_ip(request, &ctx.config.trusted_proxies);
-        let owner = owner(ctx, request)?;
-        let account = crate::acme::register(ctx, owner, source, allow_from)?;
-        Ok(reply(201, &json!({
-            "username": account.username,
-            "password": account.password,
-            "fulldomain": account.fulldomain,
-            "subdomain": account.subdomain,
-            "allowfrom": account.allow_from.iter().map(IpNet::to_string).collect::<Vec<_>>(),
-        })))
-    })
+#[derive(Serialize)]
+struct Updated {
+    txt: String,
 }
 
-pub fn update(ctx: &Context, request: &Request) -> Response {
-    super::limited(&ctx.limits.api, &super::client_key(ctx, request), error, || {
-        let user = request.header("X-Api-User").unwrap_or_default();
-        let key = request.header("X-Api-Key").unwrap_or_default();
-        if user.is_empty() || key.is_empty() {
-            return Err(Error::NoCredentials);
-        }
-        let input: UpdateBody = parse(&super::body_text(request).map_err(|_| Error::BadRequest("malformed_json_payload".into()))?)?;
-        if input.txt.is_empty() {
-            return Err(Error::BadRequest("bad_txt".into()));
-        }
-        let source = caller::client_ip(request, &ctx.config.trusted_proxies);
-        crate::acme::update(ctx, user.trim(), key.trim(), &input.subdomain, &input.txt, source)?;
-        Ok(reply(200, &json!({"txt": input.txt})))
-    })
+#[derive(Serialize)]
+struct Problem<'a> {
+    error: &'a str,
 }
 
-/// Who registers: the account of the credentials given (an API key with `write:records`,
-/// or a session), or nobody (then the source address decides).
-fn owner(ctx: &Context, request: &Request) -> Result<Option<UserRow>, Error> {
-    let credentials = caller::credentials(request);
-    if credentials.secrets.is_empty() {
-        return Ok(None);
+/// acme-dns credentials: the key in `X-Api-Key`, the account in `X-Api-User`.
+pub fn credentials(call: &Call<'_>) -> Credentials {
+    let header = |name| call.request.header(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    Credentials { secrets: header("X-Api-Key").into_iter().collect(), username: header("X-Api-User") }
+}
+
+pub fn register(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let text = call.text().map_err(|_| Error::BadRequest("malformed_json_payload".into()))?;
+    let input: RegisterBody = if text.trim().is_empty() { RegisterBody::default() } else { parse(&text)? };
+    let allow_from = input
+        .allowfrom
+        .iter()
+        .map(|n| n.trim().parse::<IpNet>().map_err(|_| Error::BadRequest("invalid_allowfrom_cidr".into())))
+        .collect::<Result<Vec<_>>>()?;
+    let account = crate::acme::register(ctx, call.caller_if_any(), call.source, allow_from)?;
+    Ok(reply(201, &Registered {
+        username: account.username.to_string(),
+        password: account.password,
+        fulldomain: account.fulldomain,
+        subdomain: account.subdomain,
+        allowfrom: account.allow_from.iter().map(IpNet::to_string).collect(),
+    }))
+}
+
+pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: UpdateBody = parse(&call.text().map_err(|_| Error::BadRequest("malformed_json_payload".into()))?)?;
+    if input.txt.is_empty() {
+        return Err(Error::BadRequest("bad_txt".into()));
     }
-    let key = crate::tokens::authenticate(ctx, &credentials.secrets, |t| {
-        t.hostname_id.is_none() && crate::tokens::has_scope(t, "write:records")
-    });
-    match key {
-        Ok(caller) => Ok(Some(caller.user)),
-        Err(_) => credentials
-            .secrets
-            .iter()
-            .find_map(|s| crate::session::verify(ctx, s).ok())
-            .map(Some)
-            .ok_or(Error::BadAuth),
-    }
+    let username = call.credentials.username.clone().unwrap_or_default();
+    crate::acme::update(ctx, call.caller()?, &username, &input.subdomain, &input.txt, call.source)?;
+    Ok(reply(200, &Updated { txt: input.txt }))
 }
 
-fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|_| Error::BadRequest("malformed_json_payload".into()))
 }
 
-fn reply(status: u16, body: &serde_json::Value) -> Response {
-    Response::json(body).with_status_code(status).with_additional_header("Cache-Control", "no-store")
-}
-
 /// The one mapping of domain errors to acme-dns answers.
-fn error(e: &Error) -> Response {
+pub fn error(e: &Error, _path: &str) -> Response {
     let (status, code) = match e {
         Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::Forbidden(_) => (401, "forbidden".to_string()),
         Error::PlanLimit(m) => (403, m.clone()),
-        Error::RateLimited { retry_after } => {
-            return reply(429, &json!({"error": "too_many_requests"}))
-                .with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string());
-        }
+        Error::RateLimited { .. } => (429, "too_many_requests".to_string()),
         Error::BadRequest(code) => (400, code.clone()),
         Error::Invalid(m) if m == "bad_subdomain" => (400, m.clone()),
-        Error::Invalid(_) => (400, "bad_txt".to_string()),
+        Error::Invalid(_) | Error::Validation(_) => (400, "bad_txt".to_string()),
+        Error::NoRoute => (404, "not_found".to_string()),
+        Error::MethodNotAllowed { .. } => (405, "method_not_allowed".to_string()),
+        Error::TooLarge { .. } => (413, "payload_too_large".to_string()),
         Error::NotFound(_) | Error::Conflict(_) | Error::BadAddress(_) | Error::TooManyHosts { .. } => (400, "bad_request".to_string()),
-        Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
+        Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "acme-dns request failed");
             (500, "internal_error".to_string())
         }
     };
-    reply(status, &json!({"error": code}))
+    super::with_allow(reply(status, &Problem { error: &code }), e)
 }

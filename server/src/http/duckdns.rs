@@ -1,74 +1,58 @@
 //! The DuckDNS dialect: `/update?domains=&token=&ip=&ipv6=&txt=&clear=&verbose=` (and the
 //! path form `/update/{domains}/{token}[/{ip}]`), answering `OK` or `KO`.
 
-use rouille::{Request, Response};
+use rouille::Response;
 
-use super::caller;
+use super::call::Call;
+use super::{request, text};
 use crate::Context;
 use crate::address::{AddressRequest, Want};
-use crate::error::Error;
-use crate::update::{self, Change, Credentials, Outcome, UpdateRequest};
+use crate::auth::Credentials;
+use crate::error::{Error, Result};
+use crate::update::{self, Change, HostResult, Outcome, UpdateRequest};
 
-/// Path-form values, when the request used `/update/{domains}/{token}[/{ip}]`.
-#[derive(Default)]
-pub struct PathForm {
-    pub domains: String,
-    pub token: String,
-    pub ip: Option<String>,
+/// The token of the path form, else the usual places.
+pub fn credentials(call: &Call<'_>) -> Credentials {
+    let token = call.path("token");
+    if token.is_empty() { request::credentials(call) } else { Credentials { secrets: vec![token.to_string()], username: None } }
 }
 
-impl PathForm {
-    pub fn new(domains: &str, token: &str, ip: Option<&str>) -> Self {
-        Self { domains: domains.to_string(), token: token.to_string(), ip: ip.map(str::to_string) }
-    }
-}
-
-pub fn update(ctx: &Context, request: &Request, path: Option<PathForm>) -> Response {
-    let source = caller::client_ip(request, &ctx.config.trusted_proxies);
-    let flag = |name: &str| caller::param(request, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let (domains, credentials, ip) = match path {
-        Some(p) => (Some(p.domains), Credentials { secrets: vec![p.token], username: None }, p.ip),
-        None => (caller::param(request, "domains"), caller::credentials(request), caller::param(request, "ip")),
-    };
-    let ipv6 = caller::param(request, "ipv6");
-    let txt = caller::param(request, "txt");
+pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let flag = |name: &str| call.query(name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let path_domains = Some(call.path("domains")).filter(|d| !d.is_empty()).map(str::to_string);
+    let domains = path_domains.or_else(|| call.query("domains"));
+    let ip = Some(call.path("ip")).filter(|i| !i.is_empty()).map(str::to_string).or_else(|| call.query("ip"));
+    let ipv6 = call.query("ipv6");
+    let txt = call.query("txt");
     let clear = flag("clear");
     let change = if let Some(txt) = &txt {
         Change::Txt(if clear || txt.is_empty() { None } else { Some(txt.clone()) })
     } else if clear {
         Change::Addresses(AddressRequest { v4: Want::Clear, v6: Want::Clear, ..Default::default() })
     } else {
-        match AddressRequest::from_params(
-            |n| match n {
-                "ip" => ip.clone(),
-                "ipv6" => ipv6.clone(),
-                _ => None,
-            },
-            source,
-        ) {
-            Ok(a) => Change::Addresses(a),
-            Err(e) => return error(&e),
-        }
+        let params = |n: &str| match n {
+            "ip" => ip.clone(),
+            "ipv6" => ipv6.clone(),
+            _ => None,
+        };
+        Change::Addresses(AddressRequest::from_params(params, call.source)?)
     };
-    let update = UpdateRequest {
-        credentials,
+    let request = UpdateRequest {
+        username: None,
         hostnames: domains.into_iter().collect(),
         change: change.clone(),
         subname: None,
-        source,
-        user_agent: caller::user_agent(request),
+        source: call.source,
+        user_agent: call.user_agent(),
         dialect: "duckdns",
         wildcard: None,
     };
-    let report = match update::update(ctx, &update) {
-        Ok(r) => r,
-        Err(e) => return error(&e),
-    };
-    super::with_budget(answer(&report.hosts, &change, flag("verbose")), &report.budget)
+    let report = update::update(ctx, call.caller()?, &request)?;
+    Ok(answer(&report.hosts, &change, flag("verbose")))
 }
 
 /// `OK`/`KO`, or the verbose four lines.
-fn answer(results: &[crate::update::HostResult], change: &Change, verbose: bool) -> Response {
+fn answer(results: &[HostResult], change: &Change, verbose: bool) -> Response {
     let ok = !results.is_empty() && results.iter().all(|r| matches!(r.outcome, Outcome::Good | Outcome::NoChange));
     if !ok {
         return text(200, "KO");
@@ -99,21 +83,19 @@ fn answer(results: &[crate::update::HostResult], change: &Change, verbose: bool)
 
 /// The one mapping of domain errors to DuckDNS answers: always `KO`, with the status that
 /// tells HTTP clients what happened.
-pub fn error(e: &Error) -> Response {
-    match e {
-        Error::NoCredentials => text(401, "KO").with_additional_header("WWW-Authenticate", "Basic realm=\"porchlight\""),
+pub fn error(e: &Error, _path: &str) -> Response {
+    let response = match e {
+        Error::NoCredentials => return super::challenge_basic(text(401, "KO")),
         Error::BadAuth => text(401, "KO"),
-        Error::RateLimited { retry_after } => {
-            text(429, "KO").with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string())
-        }
+        Error::RateLimited { .. } => text(429, "KO"),
+        Error::NoRoute => text(404, "KO"),
+        Error::MethodNotAllowed { .. } => text(405, "KO"),
+        Error::TooLarge { .. } => text(413, "KO"),
         Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "update failed");
             text(500, "KO")
         }
         _ => text(200, "KO"),
-    }
-}
-
-fn text(status: u16, body: &str) -> Response {
-    Response::text(body).with_status_code(status).with_additional_header("Cache-Control", "no-store")
+    };
+    super::with_allow(response, e)
 }

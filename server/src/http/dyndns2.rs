@@ -1,46 +1,44 @@
 //! The DynDNS2 dialect (Dyn, nsupdate.info, KyedNS, ddclient, inadyn, routers): text
 //! answers, one line per requested hostname, account-level errors once.
 
-use rouille::{Request, Response};
+use rouille::Response;
 
-use super::caller;
+use super::call::Call;
+use super::text;
 use crate::Context;
 use crate::address::AddressRequest;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::update::{self, Change, Outcome, UpdateRequest};
 
 /// Parameters that name the hostnames, in order of preference.
 const HOST_PARAMS: [&str; 5] = ["hostname", "host", "domain", "domains", "zone"];
 
-pub fn update(ctx: &Context, request: &Request, dialect: &'static str) -> Response {
-    let source = caller::client_ip(request, &ctx.config.trusted_proxies);
-    let addresses = match AddressRequest::from_params(|name| caller::param(request, name), source) {
-        Ok(a) => a,
-        Err(e) => return error(&e),
-    };
+pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let addresses = AddressRequest::from_params(|name| call.query(name), call.source)?;
     let echo = addresses.echo();
-    let hostnames = HOST_PARAMS.iter().find_map(|n| caller::param(request, n)).into_iter().collect();
-    let update = UpdateRequest {
-        credentials: caller::credentials(request),
-        hostnames,
-        change: Change::Addresses(addresses),
-        subname: caller::param(request, "praefix"),
-        source,
-        user_agent: caller::user_agent(request),
-        dialect,
-        wildcard: match caller::param(request, "wildcard").map(|w| w.to_ascii_uppercase()).as_deref() {
-            Some("ON") => Some(true),
-            Some("OFF") => Some(false),
-            _ => None,
-        },
+    let wildcard = match call.query("wildcard").map(|w| w.to_ascii_uppercase()).as_deref() {
+        Some("ON") => Some(true),
+        Some("OFF") => Some(false),
+        _ => None,
     };
-    match update::update(ctx, &update) {
-        Ok(report) => {
-            let lines: Vec<String> = report.hosts.iter().map(|r| line(r.outcome, &echo)).collect();
-            super::with_budget(text(200, lines.join("\n")), &report.budget)
-        }
-        Err(e) => error(&e),
-    }
+    let request = UpdateRequest {
+        username: call.credentials.username.clone(),
+        hostnames: HOST_PARAMS.iter().find_map(|n| call.query(n)).into_iter().collect(),
+        change: Change::Addresses(addresses),
+        subname: call.query("praefix"),
+        source: call.source,
+        user_agent: call.user_agent(),
+        dialect: call_dialect(call),
+        wildcard,
+    };
+    let report = update::update(ctx, call.caller()?, &request)?;
+    let lines: Vec<String> = report.hosts.iter().map(|r| line(r.outcome, &echo)).collect();
+    Ok(text(200, &lines.join("\n")))
+}
+
+/// KyedNS's paths count as their own dialect in history and metrics.
+fn call_dialect(call: &Call<'_>) -> &'static str {
+    if call.request.url().starts_with("/api/v1/") { "kyedns" } else { "dyndns2" }
 }
 
 fn line(outcome: Outcome, echo: &str) -> String {
@@ -56,23 +54,21 @@ fn line(outcome: Outcome, echo: &str) -> String {
 }
 
 /// The one mapping of domain errors to DynDNS2 answers.
-pub fn error(e: &Error) -> Response {
-    match e {
-        Error::NoCredentials | Error::BadAuth => text(401, "badauth".into())
-            .with_additional_header("WWW-Authenticate", "Basic realm=\"porchlight\""),
-        Error::Forbidden(_) => text(403, "badauth".into()),
-        Error::TooManyHosts { .. } => text(200, "numhost".into()),
-        Error::BadAddress(_) => text(200, "badip".into()),
-        Error::NotFound(_) | Error::Invalid(_) => text(200, "notfqdn".into()),
-        Error::RateLimited { retry_after } => text(429, "toomanyrequests".into())
-            .with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string()),
+pub fn error(e: &Error, _path: &str) -> Response {
+    let response = match e {
+        Error::NoCredentials | Error::BadAuth => return super::challenge_basic(text(401, "badauth")),
+        Error::Forbidden(_) => text(403, "badauth"),
+        Error::TooManyHosts { .. } => text(200, "numhost"),
+        Error::BadAddress(_) => text(200, "badip"),
+        Error::NotFound(_) | Error::Invalid(_) | Error::Validation(_) => text(200, "notfqdn"),
+        Error::RateLimited { .. } => text(429, "toomanyrequests"),
+        Error::NoRoute => text(404, "not found"),
+        Error::MethodNotAllowed { .. } => text(405, "badagent"),
+        Error::TooLarge { .. } => text(413, "badagent"),
         other => {
             tracing::error!(error = %other, "update failed");
-            text(500, "911".into())
+            text(500, "911")
         }
-    }
-}
-
-fn text(status: u16, body: String) -> Response {
-    Response::text(body).with_status_code(status).with_additional_header("Cache-Control", "no-store")
+    };
+    super::with_allow(response, e)
 }

@@ -2,202 +2,205 @@
 //! `/api/v2`, Bearer API keys with scopes, and errors as RFC 7807 `application/problem+json`
 //! with a stable `code`, `requestId` and, for invalid input, `errors[].pointer`.
 
-use std::io::Read as _;
+use rouille::Response;
+use serde::{Deserialize, Serialize};
 
-use rouille::{Request, Response};
-use serde_json::{Value, json};
-
-use super::caller;
+use super::call::Call;
+use super::{reply, status_of};
 use crate::Context;
-use crate::error::Error;
-use crate::store::{self, updaters::UpdaterRow};
-use crate::tokens::Caller;
+use crate::domains::Listed;
+use crate::error::{Error, Result};
+use crate::model::{Updater, UpdaterId, ZoneId};
 
-/// A field-level complaint: (JSON pointer, detail, code).
-type FieldError = (&'static str, String, &'static str);
-
-/// An error on its way to becoming a problem document.
-struct Problem {
-    error: Error,
-    fields: Vec<FieldError>,
+#[derive(Serialize)]
+struct Domain {
+    id: String,
+    name: String,
 }
 
-impl From<Error> for Problem {
-    fn from(error: Error) -> Self {
-        Self { error, fields: Vec::new() }
+#[derive(Serialize)]
+struct List<T> {
+    data: Vec<T>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewUpdater {
+    hostname: Option<String>,
+    record_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Enabled {
+    enabled: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdaterDoc {
+    id: String,
+    hostname: String,
+    record_type: String,
+    token: Option<String>,
+    last_ip: Option<String>,
+    last_updated_at: Option<String>,
+    update_count: i64,
+    enabled: bool,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FieldProblem<'a> {
+    pointer: &'a str,
+    detail: &'a str,
+    code: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProblemDoc<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    code: &'a str,
+    instance: &'a str,
+    request_id: String,
+    timestamp: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldProblem<'a>>,
+}
+
+pub fn domains(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let zones = crate::domains::visible(ctx, call.caller()?, false)?;
+    let data = zones
+        .iter()
+        .map(|zone| match zone {
+            Listed::Builtin(z) => Domain { id: z.id.to_string(), name: z.name.to_string() },
+            Listed::Custom(d) => Domain { id: d.id.to_string(), name: d.name.to_string() },
+        })
+        .collect();
+    Ok(reply(200, &List { data }))
+}
+
+pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let body: NewUpdater = call.json()?;
+    let hostname = body.hostname.unwrap_or_default().trim().to_string();
+    let record_type = body.record_type.unwrap_or_default();
+    let mut fields = Vec::new();
+    if hostname.is_empty() {
+        fields.push(crate::error::FieldError { pointer: "/hostname".into(), message: "`hostname` is required.".into(), code: "missing_required" });
     }
+    if !matches!(record_type.as_str(), "A" | "AAAA") {
+        fields.push(crate::error::FieldError { pointer: "/recordType".into(), message: "`recordType` must be A or AAAA.".into(), code: "invalid_enum" });
+    }
+    if !fields.is_empty() {
+        return Err(Error::Validation(fields));
+    }
+    let created = crate::updaters::create(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &hostname, &record_type)?;
+    Ok(reply(201, &updater(&created.updater, Some(created.token))))
 }
 
-type Answer = Result<Response, Problem>;
-
-pub fn domains(ctx: &Context, request: &Request) -> Response {
-    handle(ctx, request, |caller| {
-        caller.require("read:domains").or_else(|_| caller.require("write:domains"))?;
-        let zones = crate::domains::visible(ctx, &caller.user)?;
-        let data: Vec<Value> = zones.iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
-        Ok(reply(200, &json!({"data": data})))
-    })
+pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let updaters = crate::updaters::list(ctx, call.caller()?, &call.id::<ZoneId>("zone"))?;
+    Ok(reply(200, &List { data: updaters.iter().map(|u| updater(u, None)).collect() }))
 }
 
-pub fn create(ctx: &Context, request: &Request, zone_id: &str) -> Response {
-    handle(ctx, request, |caller| {
-        caller.require("write:domains")?;
-        let body: Value = super::json_body(request)?;
-        let mut fields = Vec::new();
-        let hostname = body["hostname"].as_str().unwrap_or_default().trim().to_string();
-        if hostname.is_empty() {
-            fields.push(("/hostname", "`hostname` is required.".to_string(), "missing_required"));
-        }
-        let record_type = body["recordType"].as_str().unwrap_or_default().to_string();
-        if !matches!(record_type.as_str(), "A" | "AAAA") {
-            fields.push(("/recordType", "`recordType` must be A or AAAA.".to_string(), "invalid_enum"));
-        }
-        if !fields.is_empty() {
-            return Err(Problem { error: Error::BadRequest("The request body failed validation.".into()), fields });
-        }
-        let created = crate::updaters::create(ctx, &caller.user, zone_id, &hostname, &record_type).map_err(|e| match e {
-            Error::Invalid(detail) => Problem {
-                error: Error::BadRequest("The request body failed validation.".into()),
-                fields: vec![("/hostname", detail, "invalid_value")],
-            },
-            other => other.into(),
-        })?;
-        Ok(reply(201, &updater_json(&created.updater, Some(&created.token))))
-    })
-}
-
-pub fn list(ctx: &Context, request: &Request, zone_id: &str) -> Response {
-    handle(ctx, request, |caller| {
-        caller.require("read:domains").or_else(|_| caller.require("write:domains"))?;
-        let data: Vec<Value> = crate::updaters::list(ctx, &caller.user, zone_id)?.iter().map(|u| updater_json(u, None)).collect();
-        Ok(reply(200, &json!({"data": data})))
-    })
-}
-
-pub fn get(ctx: &Context, request: &Request, zone_id: &str, id: &str) -> Response {
-    handle(ctx, request, |caller| {
-        caller.require("read:domains").or_else(|_| caller.require("write:domains"))?;
-        Ok(reply(200, &updater_json(&crate::updaters::get(ctx, &caller.user, zone_id, id)?, None)))
-    })
+pub fn get(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let found = crate::updaters::get(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &call.id::<UpdaterId>("id"))?;
+    Ok(reply(200, &updater(&found, None)))
 }
 
 /// `PATCH …/dyndns/{id}` with `{"enabled": bool}`.
-pub fn set_enabled(ctx: &Context, request: &Request, zone_id: &str, id: &str) -> Response {
-    handle(ctx, request, |caller| {
-        caller.require("write:domains")?;
-        let body: Value = super::json_body(request)?;
-        let Some(enabled) = body["enabled"].as_bool() else {
-            return Err(Problem {
-                error: Error::BadRequest("The request body failed validation.".into()),
-                fields: vec![("/enabled", "`enabled` must be true or false.".into(), "invalid_type")],
-            });
-        };
-        Ok(reply(200, &updater_json(&crate::updaters::set_enabled(ctx, &caller.user, zone_id, id, enabled)?, None)))
-    })
+pub fn set_enabled(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let body: Enabled = call.json()?;
+    let Some(enabled) = body.enabled.and_then(|v| v.as_bool()) else {
+        return Err(Error::Validation(vec![crate::error::FieldError {
+            pointer: "/enabled".into(),
+            message: "`enabled` must be true or false.".into(),
+            code: "invalid_type",
+        }]));
+    };
+    let changed = crate::updaters::set_enabled(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &call.id::<UpdaterId>("id"), enabled)?;
+    Ok(reply(200, &updater(&changed, None)))
 }
 
-pub fn delete(ctx: &Context, request: &Request, zone_id: &str, id: &str) -> Response {
-    handle(ctx, request, |caller| {
-        caller.require("write:domains")?;
-        crate::updaters::delete(ctx, &caller.user, zone_id, id)?;
-        Ok(Response::empty_204())
-    })
+pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    crate::updaters::delete(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &call.id::<UpdaterId>("id"))?;
+    Ok(Response::empty_204())
 }
 
-/// Rate limit, Bearer API key (account keys only), then `run`; problems rendered here.
-fn handle(ctx: &Context, request: &Request, run: impl FnOnce(&Caller) -> Answer) -> Response {
-    let instance = request.url();
-    let mut problem = None;
-    let response = super::limited(&ctx.limits.api, &super::client_key(ctx, request), error, || {
-        let credentials = caller::credentials(request);
-        if credentials.secrets.is_empty() {
-            return Err(Error::NoCredentials);
-        }
-        let caller = crate::tokens::authenticate(ctx, &credentials.secrets, |t| t.hostname_id.is_none())?;
-        run(&caller).map_err(|p| {
-            problem = Some(p.fields);
-            p.error
-        })
-    });
-    finish(response, &instance, problem.unwrap_or_default())
-}
-
-/// Fills in the parts of a problem document only the request knows (`instance`, field
-/// errors); other answers pass through.
-fn finish(response: Response, instance: &str, fields: Vec<FieldError>) -> Response {
-    let is_problem = response.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Content-Type") && v.starts_with("application/problem+json"));
-    if !is_problem {
-        return response;
+fn updater(u: &Updater, token: Option<String>) -> UpdaterDoc {
+    UpdaterDoc {
+        id: u.id.to_string(),
+        hostname: u.hostname.to_string(),
+        record_type: u.record_type.to_string(),
+        token,
+        last_ip: u.last_ip.clone(),
+        last_updated_at: u.last_updated_at.map(timestamp),
+        update_count: u.update_count,
+        enabled: u.enabled,
+        created_at: Some(timestamp(u.created_at)),
+        updated_at: u.updated_at.map(timestamp),
     }
-    let Response { status_code, headers, data, upgrade } = response;
-    let (mut reader, _) = data.into_reader_and_size();
-    let mut text = String::new();
-    let _ = reader.read_to_string(&mut text);
-    let mut doc: Value = serde_json::from_str(&text).unwrap_or_else(|_| json!({}));
-    doc["instance"] = json!(instance);
-    if !fields.is_empty() {
-        doc["errors"] = fields.iter().map(|(pointer, detail, code)| json!({"pointer": pointer, "detail": detail, "code": code})).collect();
-    }
-    Response { status_code, headers, data: rouille::ResponseBody::from_string(doc.to_string()), upgrade }
-}
-
-fn updater_json(u: &UpdaterRow, token: Option<&str>) -> Value {
-    json!({
-        "id": u.id,
-        "hostname": u.hostname,
-        "recordType": u.record_type,
-        "token": token,
-        "lastIp": u.last_ip,
-        "lastUpdatedAt": u.last_updated_at.map(timestamp),
-        "updateCount": u.update_count,
-        "enabled": u.enabled,
-        "createdAt": timestamp(u.created_at),
-        "updatedAt": u.updated_at.map(timestamp),
-    })
 }
 
 /// `2026-04-27T12:00:00.000Z`, as the document writes times.
 fn timestamp(unix: i64) -> String {
-    store::rfc3339(unix).replace('Z', ".000Z")
+    crate::clock::rfc3339(unix).replace('Z', ".000Z")
 }
 
-fn reply(status: u16, body: &Value) -> Response {
-    Response::json(body).with_status_code(status).with_additional_header("Cache-Control", "no-store")
-}
-
-/// The one mapping of domain errors to problem documents (`instance` and field errors are
-/// added by [`finish`]).
-fn error(e: &Error) -> Response {
-    let (status, code, title, detail) = match e {
-        Error::NoCredentials => (401, "unauthorized", "Unauthorized", "An API key is required: Authorization: Bearer <key>.".to_string()),
-        Error::BadAuth | Error::BadLogin => (401, "unauthorized", "Unauthorized", "The API key is not valid.".to_string()),
-        Error::Forbidden(m) => (403, "insufficient_scope", "Forbidden", m.clone()),
-        Error::PlanLimit(m) => (403, "plan_limit", "Plan limit reached", m.clone()),
-        Error::NotFound(what) => (404, "not_found", "Not found", format!("{what} not found.")),
-        Error::Conflict(m) => (409, "conflict", "Conflict", m.clone()),
-        Error::BadRequest(m) => (400, "invalid_request", "Validation failed", m.clone()),
-        Error::Invalid(m) => (400, "invalid_request", "Validation failed", m.clone()),
-        Error::BadAddress(a) => (400, "invalid_request", "Validation failed", format!("Invalid IP address: {a}")),
-        Error::TooManyHosts { max } => (400, "invalid_request", "Validation failed", format!("At most {max} hostnames.")),
-        Error::RateLimited { .. } => (429, "rate_limited", "Too many requests", "Slow down and retry after the time in Retry-After.".to_string()),
-        Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
-            tracing::error!(error = %e, "HostUp API request failed");
-            (500, "internal_error", "Internal server error", "Something went wrong on the appliance.".to_string())
-        }
+/// The one mapping of domain errors to problem documents.
+pub fn error(e: &Error, path: &str) -> Response {
+    let status = match e {
+        // The document answers validation failures with 400.
+        Error::Invalid(_) | Error::Validation(_) | Error::BadAddress(_) | Error::TooManyHosts { .. } => 400,
+        other => status_of(other),
     };
-    let doc = json!({
-        "type": format!("/api/v2/errors/{code}"),
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "code": code,
-        "instance": "",
-        "requestId": format!("req_{}", store::new_id().replace('-', "")),
-        "timestamp": timestamp(store::now()),
-    });
-    let response = Response::from_data("application/problem+json", doc.to_string()).with_status_code(status).with_additional_header("Cache-Control", "no-store");
+    let (code, title) = match status {
+        401 => ("unauthorized", "Unauthorized"),
+        403 if matches!(e, Error::PlanLimit(_)) => ("plan_limit", "Plan limit reached"),
+        403 => ("insufficient_scope", "Forbidden"),
+        404 => ("not_found", "Not found"),
+        405 => ("method_not_allowed", "Method not allowed"),
+        409 => ("conflict", "Conflict"),
+        413 => ("payload_too_large", "Payload too large"),
+        429 => ("rate_limited", "Too many requests"),
+        400 | 422 => ("invalid_request", "Validation failed"),
+        503 => ("unavailable", "Service unavailable"),
+        _ => ("internal_error", "Internal server error"),
+    };
+    let detail = match e {
+        Error::NoCredentials => "An API key is required: Authorization: Bearer <key>.".to_string(),
+        Error::BadAuth | Error::BadLogin => "The API key is not valid.".to_string(),
+        Error::NotFound(what) => format!("{what} not found."),
+        Error::NoRoute => "No such endpoint.".to_string(),
+        Error::Validation(_) => "The request body failed validation.".to_string(),
+        Error::RateLimited { .. } => "Slow down and retry after the time in Retry-After.".to_string(),
+        Error::Storage(_) | Error::Io(_) | Error::Config(_) => "Something went wrong on the appliance.".to_string(),
+        other => other.to_string(),
+    };
+    let errors = match e {
+        Error::Validation(fields) => fields.iter().map(|f| FieldProblem { pointer: &f.pointer, detail: &f.message, code: f.code }).collect(),
+        _ => Vec::new(),
+    };
+    let doc = ProblemDoc {
+        kind: format!("/api/v2/errors/{code}"),
+        title,
+        status,
+        detail,
+        code,
+        instance: path,
+        request_id: format!("req_{}", uuid::Uuid::new_v4().simple()),
+        timestamp: timestamp(crate::clock::now()),
+        errors,
+    };
+    let body = serde_json::to_string(&doc).unwrap_or_default();
+    let response = Response::from_data("application/problem+json", body).with_status_code(status).with_additional_header("Cache-Control", "no-store");
+    let response = super::with_allow(response, e);
     match e {
-        Error::RateLimited { retry_after } => response.with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string()),
         Error::NoCredentials | Error::BadAuth => response.with_additional_header("WWW-Authenticate", "Bearer realm=\"porchlight\""),
         _ => response,
     }

@@ -2,12 +2,13 @@
 //! (default mode) or `{domain, token, keyAuth}` (RAW mode), Basic credentials; answers are
 //! plain text, any 2xx meaning done.
 
-use rouille::{Request, Response};
+use rouille::Response;
 use serde::Deserialize;
 
-use super::caller;
+use super::call::Call;
+use super::text;
 use crate::Context;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::names::DomainName;
 
 #[derive(Deserialize)]
@@ -18,60 +19,52 @@ enum Body {
     Raw { domain: String, key_auth: String },
 }
 
-/// Which of the two calls.
-#[derive(Clone, Copy)]
-pub enum Action {
-    Present,
-    Cleanup,
+pub fn present(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let (name, value) = challenge(call)?;
+    crate::acme::present(ctx, call.caller()?, &name, &value)?;
+    Ok(text(200, "ok"))
 }
 
-pub fn handle(ctx: &Context, request: &Request, action: Action) -> Response {
-    super::limited(&ctx.limits.api, &super::client_key(ctx, request), error, || {
-        let credentials = caller::credentials(request);
-        if credentials.secrets.is_empty() {
-            return Err(Error::NoCredentials);
-        }
-        let caller = crate::tokens::authenticate(ctx, &credentials.secrets, |_| true)?;
-        let text = super::body_text(request)?;
-        let body: Body = serde_json::from_str(&text)
-            .map_err(|_| Error::BadRequest("Expected JSON {\"fqdn\",\"value\"} or {\"domain\",\"token\",\"keyAuth\"}".into()))?;
-        let (fqdn, value) = match body {
-            Body::Default { fqdn, value } => (fqdn, value),
-            Body::Raw { domain, key_auth } => (
-                format!("{}.{}", crate::acme::CHALLENGE_LABEL, domain.trim_end_matches('.')),
-                crate::acme::key_authorization_digest(&key_auth),
-            ),
-        };
-        let name = DomainName::parse(fqdn.trim())?;
-        match action {
-            Action::Present => crate::acme::present(ctx, &caller, &name, &value)?,
-            Action::Cleanup => crate::acme::cleanup(ctx, &caller, &name, &value)?,
-        }
-        Ok(text_reply(200, "ok"))
-    })
+pub fn cleanup(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let (name, value) = challenge(call)?;
+    crate::acme::cleanup(ctx, call.caller()?, &name, &value)?;
+    Ok(text(200, "ok"))
 }
 
-fn text_reply(status: u16, body: &str) -> Response {
-    Response::text(body).with_status_code(status).with_additional_header("Cache-Control", "no-store")
+/// The challenge's name and value, from either mode's body.
+fn challenge(call: &Call<'_>) -> Result<(DomainName, String)> {
+    let body: Body = serde_json::from_str(&call.text()?)
+        .map_err(|_| Error::BadRequest("Expected JSON {\"fqdn\",\"value\"} or {\"domain\",\"token\",\"keyAuth\"}".into()))?;
+    let (fqdn, value) = match body {
+        Body::Default { fqdn, value } => (fqdn, value),
+        Body::Raw { domain, key_auth } => (
+            format!("{}.{}", crate::acme::CHALLENGE_LABEL, domain.trim_end_matches('.')),
+            crate::acme::key_authorization_digest(&key_auth),
+        ),
+    };
+    Ok((DomainName::parse(fqdn.trim())?, value))
 }
 
 /// The one mapping of domain errors to `httpreq` answers.
-fn error(e: &Error) -> Response {
-    match e {
+pub fn error(e: &Error, _path: &str) -> Response {
+    let response = match e {
         Error::NoCredentials | Error::BadAuth | Error::BadLogin => {
-            text_reply(401, "unauthorized").with_additional_header("WWW-Authenticate", "Basic realm=\"porchlight\"")
+            return text(401, "unauthorized").with_additional_header("WWW-Authenticate", "Basic realm=\"porchlight\"");
         }
-        Error::Forbidden(m) | Error::PlanLimit(m) => text_reply(403, m),
-        Error::NotFound(what) => text_reply(404, &format!("{what} not found")),
-        Error::RateLimited { retry_after } => {
-            text_reply(429, "too many requests").with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string())
-        }
-        Error::Conflict(m) | Error::BadRequest(m) | Error::Invalid(m) => text_reply(400, m),
-        Error::BadAddress(a) => text_reply(400, &format!("invalid address {a}")),
-        Error::TooManyHosts { max } => text_reply(400, &format!("at most {max} names")),
-        Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
+        Error::Forbidden(m) | Error::PlanLimit(m) => text(403, m),
+        Error::NotFound(what) => text(404, &format!("{what} not found")),
+        Error::NoRoute => text(404, "not found"),
+        Error::MethodNotAllowed { .. } => text(405, "method not allowed"),
+        Error::TooLarge { .. } => text(413, "request body too large"),
+        Error::RateLimited { .. } => text(429, "too many requests"),
+        Error::Conflict(m) | Error::BadRequest(m) | Error::Invalid(m) => text(400, m),
+        Error::Validation(_) => text(400, &e.to_string()),
+        Error::BadAddress(a) => text(400, &format!("invalid address {a}")),
+        Error::TooManyHosts { max } => text(400, &format!("at most {max} names")),
+        Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "httpreq request failed");
-            text_reply(500, "internal error")
+            text(500, "internal error")
         }
-    }
+    };
+    super::with_allow(response, e)
 }

@@ -2,17 +2,16 @@
 //! 24-hour login link for each, read their users' domains, and manage DNS records. Errors
 //! are `{"errors": […]}` with the document's status codes.
 
-use rouille::{Request, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use rouille::Response;
+use serde::{Deserialize, Serialize};
 
-use super::{caller, json_body as body};
+use super::reply;
+use super::call::Call;
 use crate::Context;
-use crate::error::Error;
-use crate::records::edit::{self, Input, Patch};
-use crate::store::records::RecordRow;
-use crate::store::zones::CustomRow;
-use crate::tokens::Caller;
+use crate::error::{Error, FieldError, Result};
+use crate::model::{CustomDomain, RecordId, StoredRecord, ZoneId};
+use crate::records::RecordKind;
+use crate::records::edit::{Input, Patch};
 
 /// TTL of records created without one (the document's default).
 const DEFAULT_TTL: u32 = 3600;
@@ -23,9 +22,28 @@ struct NewUser {
     email: Option<String>,
 }
 
+#[derive(Serialize)]
+struct UserSession {
+    user_identifier: String,
+    login_url: String,
+}
+
+#[derive(Serialize)]
+struct Domain {
+    id: String,
+    name: String,
+    verified: bool,
+}
+
+#[derive(Serialize)]
+struct Domains {
+    domains: Vec<Domain>,
+}
+
 /// A record's fields as the document names them: all given when creating, any when
 /// changing.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RecordFields {
     domain_id: Option<String>,
     #[serde(rename = "type")]
@@ -39,111 +57,110 @@ struct RecordFields {
     target: Option<String>,
 }
 
-pub fn create_user(ctx: &Context, request: &Request) -> Response {
-    handle(ctx, request, |partner| {
-        let input: NewUser = body(request)?;
-        let identifier = input.user_identifier.unwrap_or_default();
-        let (user, _) = crate::partners::ensure_user(ctx, partner, &identifier, input.email.as_deref())?;
-        let code = crate::partners::login_link(ctx, &user)?;
-        let scheme = if request.is_secure() { "https" } else { "http" };
-        let host = request.header("Host").unwrap_or("localhost");
-        Ok(reply(201, &json!({"user_identifier": identifier.trim(), "login_url": format!("{scheme}://{host}/login?code={code}")})))
-    })
+#[derive(Serialize)]
+struct Record {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+    value: String,
+    ttl: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
 }
 
-pub fn user_domains(ctx: &Context, request: &Request, identifier: &str) -> Response {
-    handle(ctx, request, |partner| {
-        let user = crate::partners::user(ctx, partner, identifier)?;
-        let domains: Vec<Value> = crate::domains::list(ctx, &user)?.iter().map(domain_json).collect();
-        Ok(reply(200, &json!({"domains": domains})))
-    })
+#[derive(Serialize)]
+struct Errors {
+    errors: Vec<String>,
 }
 
-pub fn domain(ctx: &Context, request: &Request, id: &str) -> Response {
-    handle(ctx, request, |partner| Ok(reply(200, &domain_json(&crate::partners::domain(ctx, partner, id)?.0))))
+pub fn create_user(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: NewUser = call.json()?;
+    let identifier = input.user_identifier.unwrap_or_default();
+    let (_, code) = crate::partners::session_link(ctx, call.caller()?, &identifier, input.email.as_deref())?;
+    let scheme = if call.request.is_secure() { "https" } else { "http" };
+    let host = call.request.header("Host").unwrap_or("localhost");
+    Ok(reply(201, &UserSession { user_identifier: identifier.trim().to_string(), login_url: format!("{scheme}://{host}/login?code={code}") }))
 }
 
-pub fn create_record(ctx: &Context, request: &Request) -> Response {
-    handle(ctx, request, |partner| {
-        let r: RecordFields = body(request)?;
-        let mut missing = Vec::new();
-        for (field, value) in [("domain_id", &r.domain_id), ("type", &r.kind), ("name", &r.name)] {
-            if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
-                missing.push(format!("{field} is required"));
-            }
-        }
-        let content = content(r.kind.as_deref().unwrap_or(""), r.value, r.target);
-        if content.as_deref().is_none_or(|v| v.trim().is_empty()) {
-            missing.push("value is required".to_string());
-        }
-        if !missing.is_empty() {
-            return Err(Error::Invalid(missing.join("; ")));
-        }
-        let (domain, owner) = crate::partners::domain(ctx, partner, r.domain_id.as_deref().unwrap_or(""))?;
-        let input = Input {
-            kind: r.kind.unwrap_or_default(),
-            name: r.name.unwrap_or_default(),
-            content: content.unwrap_or_default(),
-            ttl: Some(r.ttl.unwrap_or(DEFAULT_TTL)),
-            priority: r.priority,
-            weight: r.weight,
-            port: r.port,
-        };
-        let row = edit::create(ctx, &owner, &domain.id, &input)?;
-        Ok(reply(201, &record_json(&row, &domain)))
-    })
+pub fn user_domains(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let domains = crate::partners::user_domains(ctx, call.caller()?, call.path("user"))?;
+    Ok(reply(200, &Domains { domains: domains.iter().map(domain_of).collect() }))
 }
 
-pub fn record(ctx: &Context, request: &Request, id: &str) -> Response {
-    handle(ctx, request, |partner| {
-        let (row, domain, _) = crate::partners::record(ctx, partner, id)?;
-        Ok(reply(200, &record_json(&row, &domain)))
-    })
+pub fn domain(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    Ok(reply(200, &domain_of(&crate::partners::domain(ctx, call.caller()?, &call.id::<ZoneId>("id"))?)))
 }
 
-pub fn update_record(ctx: &Context, request: &Request, id: &str) -> Response {
-    handle(ctx, request, |partner| {
-        let (row, domain, owner) = crate::partners::record(ctx, partner, id)?;
-        let change: RecordFields = body(request)?;
-        if change.domain_id.as_deref().is_some_and(|d| d != domain.id) {
-            return Err(Error::Invalid("A record cannot move to another domain; delete it and create a new one".into()));
+pub fn create_record(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let r: RecordFields = call.json()?;
+    let mut missing = Vec::new();
+    for (field, value) in [("domain_id", &r.domain_id), ("type", &r.kind), ("name", &r.name)] {
+        if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            missing.push(required(field));
         }
-        if change.kind.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case(&row.kind)) {
-            return Err(Error::Invalid("A record's type cannot be changed; delete it and create a new one".into()));
-        }
-        if change.name.as_deref().is_some_and(|n| relative_name(&domain.name, n) != relative_name(&domain.name, &row.name)) {
-            return Err(Error::Invalid("A record's name cannot be changed; delete it and create a new one".into()));
-        }
-        let patch = Patch {
-            content: content(&row.kind, change.value, change.target),
-            ttl: change.ttl,
-            priority: change.priority,
-            weight: change.weight,
-            port: change.port,
-        };
-        let row = edit::update(ctx, &owner, &domain.id, &row.id, &patch)?;
-        Ok(reply(200, &record_json(&row, &domain)))
-    })
+    }
+    let content = content(r.kind.as_deref().unwrap_or(""), r.value, r.target);
+    if content.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        missing.push(required("value"));
+    }
+    if !missing.is_empty() {
+        return Err(Error::Validation(missing));
+    }
+    let input = Input {
+        kind: r.kind.unwrap_or_default(),
+        name: r.name.unwrap_or_default(),
+        content: content.unwrap_or_default(),
+        ttl: Some(r.ttl.unwrap_or(DEFAULT_TTL)),
+        priority: r.priority,
+        weight: r.weight,
+        port: r.port,
+    };
+    let domain_id = ZoneId::from(r.domain_id.as_deref().unwrap_or_default());
+    let (row, domain) = crate::partners::create_record(ctx, call.caller()?, &domain_id, &input)?;
+    Ok(reply(201, &record_of(&row, &domain)))
 }
 
-pub fn delete_record(ctx: &Context, request: &Request, id: &str) -> Response {
-    handle(ctx, request, |partner| {
-        let (row, domain, owner) = crate::partners::record(ctx, partner, id)?;
-        edit::delete(ctx, &owner, &domain.id, &row.id)?;
-        Ok(Response::empty_204())
-    })
+pub fn record(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let (row, domain) = crate::partners::record(ctx, call.caller()?, &call.id::<RecordId>("id"))?;
+    Ok(reply(200, &record_of(&row, &domain)))
 }
 
-/// Rate limit, the partner's Bearer key, then `run`.
-fn handle(ctx: &Context, request: &Request, run: impl FnOnce(&Caller) -> Result<Response, Error>) -> Response {
-    super::limited(&ctx.limits.api, &super::client_key(ctx, request), error, || {
-        let credentials = caller::credentials(request);
-        if credentials.secrets.is_empty() {
-            return Err(Error::NoCredentials);
-        }
-        let partner = crate::tokens::authenticate(ctx, &credentials.secrets, |t| crate::tokens::has_scope(t, "partner"))?;
-        run(&partner)
-    })
+/// `PATCH`: any of the document's fields, `type` and `name` among them.
+pub fn update_record(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let change: RecordFields = call.json()?;
+    let id = call.id::<RecordId>("id");
+    let (row, domain) = crate::partners::record(ctx, call.caller()?, &id)?;
+    if change.domain_id.as_deref().is_some_and(|d| d != domain.id.as_str()) {
+        return Err(Error::invalid_field("/domain_id", "A record cannot move to another domain; delete it and create a new one"));
+    }
+    let kind = change.kind.clone().unwrap_or_else(|| row.kind.to_string());
+    let patch = Patch {
+        kind: change.kind,
+        name: change.name,
+        content: content(&kind, change.value, change.target),
+        ttl: change.ttl,
+        priority: change.priority,
+        weight: change.weight,
+        port: change.port,
+    };
+    let (row, domain) = crate::partners::update_record(ctx, call.caller()?, &id, &patch)?;
+    Ok(reply(200, &record_of(&row, &domain)))
+}
+
+pub fn delete_record(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    crate::partners::delete_record(ctx, call.caller()?, &call.id::<RecordId>("id"))?;
+    Ok(Response::empty_204())
+}
+
+fn required(field: &str) -> FieldError {
+    FieldError { pointer: format!("/{field}"), message: format!("{field} is required"), code: "missing_required" }
 }
 
 /// SRV records carry their target in `target`; every other type in `value`.
@@ -152,60 +169,53 @@ fn content(kind: &str, value: Option<String>, target: Option<String>) -> Option<
 }
 
 /// `@` for the apex, else the name relative to the domain.
-fn relative_name(domain: &str, name: &str) -> String {
-    let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
-    if name.is_empty() || name == "@" || name == domain {
+fn relative_name(domain: &CustomDomain, row: &StoredRecord) -> String {
+    if row.name == domain.name {
         return "@".into();
     }
-    name.strip_suffix(&format!(".{domain}")).map_or(name.clone(), str::to_string)
+    let suffix = format!(".{}", domain.name);
+    row.name.as_str().strip_suffix(&suffix).unwrap_or(row.name.as_str()).to_string()
 }
 
-fn domain_json(d: &CustomRow) -> Value {
-    json!({"id": d.id, "name": d.name, "verified": d.verified_at.is_some()})
+fn domain_of(d: &CustomDomain) -> Domain {
+    Domain { id: d.id.to_string(), name: d.name.to_string(), verified: d.verified_at.is_some() }
 }
 
-fn record_json(r: &RecordRow, domain: &CustomRow) -> Value {
-    let mut doc = json!({
-        "id": r.id,
-        "type": r.kind,
-        "name": relative_name(&domain.name, &r.name),
-        "value": r.content,
-        "ttl": r.ttl,
-    });
-    for (field, value) in [("priority", r.priority), ("weight", r.weight), ("port", r.port)] {
-        if let Some(v) = value {
-            doc[field] = json!(v);
-        }
+fn record_of(r: &StoredRecord, domain: &CustomDomain) -> Record {
+    let srv = r.kind == RecordKind::Srv;
+    Record {
+        id: r.id.to_string(),
+        kind: r.kind.to_string(),
+        name: relative_name(domain, r),
+        value: r.content.clone(),
+        ttl: r.ttl,
+        priority: r.priority,
+        weight: r.weight,
+        port: r.port,
+        target: srv.then(|| r.content.clone()),
     }
-    if r.kind == "SRV" {
-        doc["target"] = json!(r.content);
-    }
-    doc
-}
-
-fn reply(status: u16, body: &Value) -> Response {
-    Response::json(body).with_status_code(status).with_additional_header("Cache-Control", "no-store")
 }
 
 /// The one mapping of domain errors to `{"errors": […]}` answers.
-fn error(e: &Error) -> Response {
-    let (status, message) = match e {
-        Error::NoCredentials | Error::BadAuth | Error::BadLogin => (401, "Invalid or missing API key".to_string()),
-        Error::Forbidden(m) => (401, m.clone()),
-        Error::PlanLimit(m) => (422, m.clone()),
-        Error::NotFound(what) => (404, format!("{what} not found")),
-        Error::BadRequest(m) => (400, m.clone()),
-        Error::Conflict(m) | Error::Invalid(m) => (422, m.clone()),
-        Error::BadAddress(a) => (422, format!("Invalid IP address: {a}")),
-        Error::TooManyHosts { max } => (422, format!("At most {max} hostnames")),
-        Error::RateLimited { retry_after } => {
-            return reply(429, &json!({"errors": ["Rate limit exceeded"]}))
-                .with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string());
-        }
-        Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
+pub fn error(e: &Error, _path: &str) -> Response {
+    let (status, errors) = match e {
+        Error::NoCredentials | Error::BadAuth | Error::BadLogin => (401, vec!["Invalid or missing API key".to_string()]),
+        Error::Forbidden(m) => (401, vec![m.clone()]),
+        Error::PlanLimit(m) => (422, vec![m.clone()]),
+        Error::NotFound(what) => (404, vec![format!("{what} not found")]),
+        Error::NoRoute => (404, vec!["Not found".to_string()]),
+        Error::MethodNotAllowed { .. } => (405, vec!["Method not allowed".to_string()]),
+        Error::TooLarge { max } => (413, vec![format!("The request body is larger than {max} bytes")]),
+        Error::BadRequest(m) => (400, vec![m.clone()]),
+        Error::Validation(fields) => (422, fields.iter().map(|f| f.message.clone()).collect()),
+        Error::Conflict(m) | Error::Invalid(m) => (422, vec![m.clone()]),
+        Error::BadAddress(a) => (422, vec![format!("Invalid IP address: {a}")]),
+        Error::TooManyHosts { max } => (422, vec![format!("At most {max} hostnames")]),
+        Error::RateLimited { .. } => (429, vec!["Rate limit exceeded".to_string()]),
+        Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "partner API request failed");
-            (500, "Internal server error".to_string())
+            (500, vec!["Internal server error".to_string()])
         }
     };
-    reply(status, &json!({"errors": [message]}))
+    super::with_allow(reply(status, &Errors { errors }), e)
 }

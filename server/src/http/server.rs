@@ -26,7 +26,13 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests served on one kept-alive connection before it is closed.
 const MAX_REQUESTS_PER_CONNECTION: usize = 100;
 
-pub type Handler = dyn Fn(&Request) -> Response + Send + Sync;
+/// What answers requests.
+pub trait Handler: Send + Sync {
+    fn handle(&self, request: &Request) -> Response;
+    /// The answer to a request refused before its body was read (too large), in the shape of
+    /// the API its target belongs to.
+    fn refuse(&self, target: &str, error: &Error) -> Response;
+}
 
 /// A running HTTP listener.
 pub struct HttpServer {
@@ -37,7 +43,7 @@ pub struct HttpServer {
 
 impl HttpServer {
     /// Listens on `addr`; with `tls`, every connection speaks HTTPS.
-    pub fn start(addr: SocketAddr, max_connections: usize, handler: Arc<Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Result<Self> {
+    pub fn start(addr: SocketAddr, max_connections: usize, handler: Arc<dyn Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Result<Self> {
         let listener = TcpListener::bind(addr).map_err(|e| {
             let hint = if e.kind() == io::ErrorKind::PermissionDenied { " (use a port above 1024, e.g. --http 127.0.0.1:8080)" } else { "" };
             Error::Config(format!("cannot listen for HTTP on {addr}: {e}{hint}"))
@@ -118,7 +124,7 @@ impl Head {
 }
 
 /// Serves one accepted socket, in TLS when configured.
-fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &Handler, tls: Option<Arc<rustls::ServerConfig>>) -> io::Result<()> {
+fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &dyn Handler, tls: Option<Arc<rustls::ServerConfig>>) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_nodelay(true)?;
@@ -131,7 +137,7 @@ fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &Handler, tls: Opt
     result
 }
 
-fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handler: &Handler, https: bool) -> io::Result<()> {
+fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handler: &dyn Handler, https: bool) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(2048);
     for _ in 0..MAX_REQUESTS_PER_CONNECTION {
         let (head, head_len) = match read_head(&mut stream, &mut buf)? {
@@ -146,7 +152,10 @@ fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handle
         let length = match head.header("content-length").map(|v| v.trim().parse::<usize>()) {
             None => 0,
             Some(Ok(n)) if n <= MAX_BODY => n,
-            Some(Ok(_)) => return write_plain(&mut stream, 413, "request body too large"),
+            Some(Ok(_)) => {
+                let response = handler.refuse(&head.target, &Error::TooLarge { max: MAX_BODY });
+                return write_response(&mut stream, response, head.method == "HEAD", true);
+            }
             Some(Err(_)) => return write_plain(&mut stream, 400, "bad Content-Length"),
         };
         if length > buf.len() && head.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
@@ -169,7 +178,7 @@ fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handle
         } else {
             Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body)
         };
-        let response = handler(&request);
+        let response = handler.handle(&request);
         write_response(&mut stream, response, is_head, close)?;
         if close {
             return Ok(());
@@ -252,23 +261,55 @@ fn write_response(stream: &mut impl Write, response: Response, is_head: bool, cl
     stream.flush()
 }
 
+/// The standard reason phrase of a status (RFC 9110 §15).
 fn reason(status: u16) -> &'static str {
     match status {
+        100 => "Continue",
         200 => "OK",
         201 => "Created",
+        202 => "Accepted",
         204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
         411 => "Length Required",
+        412 => "Precondition Failed",
         413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
         422 => "Unprocessable Content",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
-        _ => "Status",
+        504 => "Gateway Timeout",
+        _ => "Unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_the_appliance_sends_has_its_standard_reason() {
+        for status in [200, 201, 202, 204, 400, 401, 403, 404, 405, 409, 411, 413, 422, 429, 431, 500, 503] {
+            assert_ne!(reason(status), "Unknown", "{status}");
+        }
+        assert_eq!(reason(202), "Accepted");
+        assert_eq!(reason(409), "Conflict");
     }
 }

@@ -4,6 +4,10 @@
 
 use rouille::{Request, Response};
 
+use super::call::Call;
+use crate::Context;
+use crate::error::{Error, Result};
+
 include!(concat!(env!("OUT_DIR"), "/ui_assets.rs"));
 
 /// Only the appliance's own files and API: no inline scripts, nothing from elsewhere.
@@ -11,14 +15,13 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; sty
                    img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The UI's start page.
-pub fn index(request: &Request) -> Response {
-    serve(request, "/index.html", "no-cache").unwrap_or_else(|| Response::text("not found").with_status_code(404))
+pub fn index(_: &Context, call: &Call<'_>) -> Result<Response> {
+    serve(call.request, "/index.html", "no-cache").ok_or(Error::NotFound("Page"))
 }
 
 /// A file under `/assets/`.
-pub fn asset(request: &Request, name: &str) -> Response {
-    serve(request, &format!("/assets/{name}"), "public, max-age=31536000, immutable")
-        .unwrap_or_else(|| Response::text("not found").with_status_code(404))
+pub fn asset(_: &Context, call: &Call<'_>) -> Result<Response> {
+    serve(call.request, &format!("/assets/{}", call.path("name")), "public, max-age=31536000, immutable").ok_or(Error::NotFound("File"))
 }
 
 fn serve(request: &Request, path: &str, cache: &'static str) -> Option<Response> {

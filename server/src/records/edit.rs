@@ -1,21 +1,26 @@
-//! Records edited by hand through the API: who may edit which names, the rules between
-//! records (CNAME exclusivity, plan record types, TTL bounds), and publishing each change.
-//!
-//! Built-in zones are shared by every account, so a user edits only at or below their own
-//! hostnames; administrators edit anywhere below the apex. The A and AAAA records of a
+//! Records edited by hand: who may edit which names (the `ownership` rule, and for a
+//! hostname token only its ACME challenge), the rules between records (CNAME exclusivity,
+//! plan record types, TTL bounds), and publishing each change. The A and AAAA records of a
 //! hostname belong to its updates.
 
 use super::{Record, RecordData, RecordKind, check_ttl};
 use crate::Context;
+use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
+use crate::model::{Account, RecordId, StoredRecord, Zone, ZoneId};
 use crate::names::DomainName;
-use crate::store::{self, records::RecordRow, users::UserRow, zones::ZoneRow};
-use crate::zones::Touched;
+use crate::ownership::{self, Owner};
+use crate::publication::Touched;
+use crate::store::{self, Conn, Tx};
 
-/// A new record as the API receives it.
+/// Label under which ACME DNS-01 challenges live.
+pub const CHALLENGE_LABEL: &str = "_acme-challenge";
+
+/// A new record as the APIs receive it.
 #[derive(Debug, Clone, Default)]
 pub struct Input {
     pub kind: String,
+    /// Relative to the zone (`@` or empty for the apex), or a full name inside it.
     pub name: String,
     pub content: String,
     pub ttl: Option<u32>,
@@ -27,6 +32,8 @@ pub struct Input {
 /// Changes to an existing record; absent fields stay.
 #[derive(Debug, Clone, Default)]
 pub struct Patch {
+    pub kind: Option<String>,
+    pub name: Option<String>,
     pub content: Option<String>,
     pub ttl: Option<u32>,
     pub priority: Option<u16>,
@@ -34,53 +41,43 @@ pub struct Patch {
     pub port: Option<u16>,
 }
 
-/// The records of a zone the user may see: all for administrators, else those at or below
-/// the user's hostnames.
-pub fn list(ctx: &Context, user: &UserRow, zone_id: &str) -> Result<Vec<RecordRow>> {
+/// The records of a zone the caller may see: all of its own custom domain; in a shared zone,
+/// those at or below its hostnames (every one, for an administrator's session).
+pub fn list(ctx: &Context, caller: &Caller, zone_id: &ZoneId) -> Result<Vec<StoredRecord>> {
+    let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| {
-        let (zone, apex) = served_zone(ctx, c, zone_id)?;
-        let hosts = store::hostnames::by_user(c, &user.id)?;
+        let zone = served_zone(ctx, c, user, zone_id)?;
         let rows = store::records::list_zone(c, &zone.id)?;
-        if crate::domains::owned(c, user, &zone.id).is_ok() {
+        if caller.is_admin_session() {
             return Ok(rows);
         }
-        Ok(rows
-            .into_iter()
-            .filter(|r| {
-                user.is_admin
-                    || DomainName::parse(&r.name).is_ok_and(|n| n != apex && hosts.iter().any(|h| DomainName::parse(&h.name).is_ok_and(|h| n.is_within(&h))))
-            })
-            .collect())
+        let mut visible = Vec::new();
+        for row in rows {
+            if ownership::owner(c, &zone, &row.name)?.is(user) {
+                visible.push(row);
+            }
+        }
+        Ok(visible)
     })
 }
 
-pub fn create(ctx: &Context, user: &UserRow, zone_id: &str, input: &Input) -> Result<RecordRow> {
+pub fn create(ctx: &Context, caller: &Caller, zone_id: &ZoneId, input: &Input) -> Result<StoredRecord> {
+    let user = caller.may(Permission::WriteRecords)?;
     let kind = RecordKind::parse(&input.kind)?;
-    crate::plans::check_record_type(ctx, user, kind)?;
+    if kind.is_lan() {
+        return Err(Error::Invalid("LAN addresses are set on the hostname".into()));
+    }
     let data = RecordData::from_columns(kind, &input.content, input.priority, input.weight, input.port)?;
     let ttl = check_ttl(input.ttl.unwrap_or(ctx.config.default_ttl))?;
     ctx.store.write_then(
         |tx| {
-            let (zone, apex) = served_zone(ctx, tx, zone_id)?;
-            let name = owner_name(&apex, &input.name)?;
-            let host = may_edit(tx, user, &zone, &apex, &name)?;
-            if name == apex && matches!(kind, RecordKind::Ns | RecordKind::Cname) {
-                return Err(Error::Conflict(format!("A {kind} record cannot stand at the zone apex; its NS set comes from the configuration")));
-            }
-            if host.as_ref().is_some_and(|h| h.name == name.as_str()) && matches!(kind, RecordKind::A | RecordKind::Aaaa) {
-                return Err(Error::Conflict(format!("The {kind} record of hostname {name} is set by its updates")));
-            }
-            let present = store::records::kinds_at(tx, &zone.id, &name)?;
-            let has_cname = present.iter().any(|k| k == "CNAME");
-            if (kind == RecordKind::Cname && !present.is_empty()) || (kind != RecordKind::Cname && has_cname) {
-                return Err(Error::Conflict(format!("A CNAME record cannot share the name {name} with other records")));
-            }
+            let zone = served_zone(ctx, tx, user, zone_id)?;
+            let name = owner_name(&zone.name, &input.name)?;
+            let owner = authorize(tx, caller, &zone, &name, Some(kind))?;
+            crate::plans::check_record_type(ctx, user, kind)?;
             let record = Record { name: name.clone(), ttl, data };
-            let duplicate = store::records::rrset(tx, &zone.id, &name, kind)?.iter().any(|r| r.data == record.data);
-            if duplicate {
-                return Err(Error::Conflict("This record already exists".into()));
-            }
-            let id = store::records::insert_manual(tx, &zone.id, host.as_ref().map(|h| h.id.as_str()), &record)?;
+            check_fits(tx, &zone, &owner, &record, None)?;
+            let id = store::records::insert_manual(tx, &zone.id, owner.host().map(|h| &h.id), &record)?;
             store::history::event(tx, Some(&user.id), "record created", name.as_str(), kind.as_str(), "api")?;
             let mut touched = Touched::default();
             touched.add(&zone.id, name, kind);
@@ -92,23 +89,35 @@ pub fn create(ctx: &Context, user: &UserRow, zone_id: &str, input: &Input) -> Re
     .map(|(row, _)| row)
 }
 
-pub fn update(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str, patch: &Patch) -> Result<RecordRow> {
+/// Changes a hand-made record: its content, TTL and type fields, and (where the document
+/// allows it) its name and type — checked exactly as a new record would be.
+pub fn update(ctx: &Context, caller: &Caller, zone_id: &ZoneId, record_id: &RecordId, patch: &Patch) -> Result<StoredRecord> {
+    let user = caller.may(Permission::WriteRecords)?;
     ctx.store.write_then(
         |tx| {
-            let (zone, _, row, name, kind) = editable(ctx, tx, user, zone_id, record_id)?;
+            let (zone, row) = editable(ctx, tx, caller, user, zone_id, record_id)?;
+            let kind = match &patch.kind {
+                Some(kind) => RecordKind::parse(kind)?,
+                None => row.kind,
+            };
+            if kind.is_lan() {
+                return Err(Error::Invalid("LAN addresses are set on the hostname".into()));
+            }
+            let name = match &patch.name {
+                Some(name) => owner_name(&zone.name, name)?,
+                None => row.name.clone(),
+            };
+            let owner = authorize(tx, caller, &zone, &name, Some(kind))?;
             crate::plans::check_record_type(ctx, user, kind)?;
             let content = patch.content.as_deref().unwrap_or(&row.content);
-            let data = RecordData::from_columns(
-                kind,
-                content,
-                patch.priority.or(row.priority),
-                patch.weight.or(row.weight),
-                patch.port.or(row.port),
-            )?;
+            let data = RecordData::from_columns(kind, content, patch.priority.or(row.priority), patch.weight.or(row.weight), patch.port.or(row.port))?;
             let ttl = check_ttl(patch.ttl.unwrap_or(row.ttl))?;
-            store::records::update_manual(tx, &row.id, &Record { name: name.clone(), ttl, data })?;
+            let record = Record { name: name.clone(), ttl, data };
+            check_fits(tx, &zone, &owner, &record, Some(&row.id))?;
+            store::records::update_manual(tx, &row.id, owner.host().map(|h| &h.id), &record)?;
             store::history::event(tx, Some(&user.id), "record changed", name.as_str(), kind.as_str(), "api")?;
             let mut touched = Touched::default();
+            touched.add(&zone.id, row.name.clone(), row.kind);
             touched.add(&zone.id, name, kind);
             let row = store::records::find(tx, &zone.id, &row.id)?.ok_or(Error::NotFound("Record"))?;
             Ok((row, touched.collect(tx, &ctx.catalog)?))
@@ -118,14 +127,15 @@ pub fn update(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str, pat
     .map(|(row, _)| row)
 }
 
-pub fn delete(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str) -> Result<()> {
+pub fn delete(ctx: &Context, caller: &Caller, zone_id: &ZoneId, record_id: &RecordId) -> Result<()> {
+    let user = caller.may(Permission::WriteRecords)?;
     ctx.store.write_then(
         |tx| {
-            let (zone, _, row, name, kind) = editable(ctx, tx, user, zone_id, record_id)?;
+            let (zone, row) = editable(ctx, tx, caller, user, zone_id, record_id)?;
             store::records::delete(tx, &row.id)?;
-            store::history::event(tx, Some(&user.id), "record deleted", name.as_str(), kind.as_str(), "api")?;
+            store::history::event(tx, Some(&user.id), "record deleted", row.name.as_str(), row.kind.as_str(), "api")?;
             let mut touched = Touched::default();
-            touched.add(&zone.id, name, kind);
+            touched.add(&zone.id, row.name, row.kind);
             touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),
@@ -133,24 +143,46 @@ pub fn delete(ctx: &Context, user: &UserRow, zone_id: &str, record_id: &str) -> 
     Ok(())
 }
 
+/// The record `id` in whichever zone (dialects that name records by id alone).
+pub fn find(ctx: &Context, caller: &Caller, record_id: &RecordId) -> Result<StoredRecord> {
+    let user = caller.may(Permission::ReadDomains).or_else(|_| caller.may(Permission::WriteRecords))?;
+    ctx.store.read(|c| {
+        let row = store::records::find_by_id(c, record_id)?.ok_or(Error::NotFound("Record"))?;
+        let zone = served_zone(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
+        visible(c, caller, user, &zone, &row)?;
+        Ok(row)
+    })
+}
+
+/// The record with row number `number` (IPv64's `record_id`), if the caller may edit it.
+pub fn find_by_number(ctx: &Context, caller: &Caller, number: i64) -> Result<StoredRecord> {
+    let user = caller.may(Permission::WriteRecords)?;
+    ctx.store.read(|c| {
+        let row = store::records::find_by_number(c, number)?.ok_or(Error::NotFound("Record"))?;
+        let zone = served_zone(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
+        authorize(c, caller, &zone, &row.name, Some(row.kind)).map_err(|_| Error::NotFound("Record"))?;
+        Ok(row)
+    })
+}
+
 /// Creates a record at the full name `input.name`, in whichever served zone holds it (the
 /// dialects that name records by their full name rather than by zone id).
-pub fn create_at(ctx: &Context, user: &UserRow, input: &Input) -> Result<RecordRow> {
+pub fn create_at(ctx: &Context, caller: &Caller, input: &Input) -> Result<StoredRecord> {
     let name = DomainName::parse(input.name.trim())?;
     let zone = ctx.store.read(|c| crate::zones::served_containing(ctx, c, &name))?;
-    create(ctx, user, &zone.id, &Input { name: name.to_string(), ..input.clone() })
+    create(ctx, caller, &zone.id, &Input { name: name.to_string(), ..input.clone() })
 }
 
 /// Deletes the hand-made records of `kind` at `name` (only those holding `content`, when
 /// given). Returns how many went; none matching is NotFound.
-pub fn delete_matching(ctx: &Context, user: &UserRow, name: &DomainName, kind: RecordKind, content: Option<&str>) -> Result<usize> {
+pub fn delete_matching(ctx: &Context, caller: &Caller, name: &DomainName, kind: RecordKind, content: Option<&str>) -> Result<usize> {
+    let user = caller.may(Permission::WriteRecords)?;
     let (count, _) = ctx.store.write_then(
         |tx| {
             let zone = crate::zones::served_containing(ctx, tx, name)?;
-            let apex = DomainName::parse(&zone.name)?;
-            may_edit(tx, user, &zone, &apex, name).map_err(|_| Error::NotFound("Record"))?;
+            authorize(tx, caller, &zone, name, Some(kind)).map_err(|_| Error::NotFound("Record"))?;
             let wanted = content.map(|c| RecordData::from_columns(kind, c, None, None, None)).transpose()?;
-            let rows: Vec<RecordRow> = store::records::at_name(tx, &zone.id, name, kind)?
+            let rows: Vec<StoredRecord> = store::records::at_name(tx, &zone.id, name, kind)?
                 .into_iter()
                 .filter(|r| !r.managed)
                 .filter(|r| match (&wanted, content) {
@@ -175,38 +207,103 @@ pub fn delete_matching(ctx: &Context, user: &UserRow, name: &DomainName, kind: R
     Ok(count)
 }
 
-/// A hand-made record the user may change.
-fn editable(
-    ctx: &Context,
-    conn: &rusqlite::Connection,
-    user: &UserRow,
-    zone_id: &str,
-    record_id: &str,
-) -> Result<(ZoneRow, DomainName, RecordRow, DomainName, RecordKind)> {
-    let (zone, apex) = served_zone(ctx, conn, zone_id)?;
+/// Whether `caller` may write a `kind` record (None: every type) at `name` in `zone`, and
+/// who owns the name. A hostname token writes only TXT at `_acme-challenge.<its host>`;
+/// everyone else where the ownership rule lets its account.
+pub(crate) fn authorize(conn: &Conn, caller: &Caller, zone: &Zone, name: &DomainName, kind: Option<RecordKind>) -> Result<Owner> {
+    let user = caller.may(Permission::WriteRecords)?;
+    if let Caller::Tsig { key, .. } = caller {
+        let rules = crate::tsig_keys::rules(key);
+        if !rules.is_empty() && !rules.iter().any(|r| r.permits(name, kind)) {
+            return Err(Error::Forbidden(format!("the key may not change {name} {}", kind.map_or("(all types)", RecordKind::as_str))));
+        }
+    }
+    if let Some(host_id) = caller.bound_host() {
+        let host = store::hostnames::find_by_id(conn, host_id)?.ok_or(Error::BadAuth)?;
+        let challenge = host.name.child(CHALLENGE_LABEL)?;
+        if kind != Some(RecordKind::Txt) || *name != challenge {
+            return Err(Error::Forbidden(format!("This hostname token may only write TXT records at {challenge}")));
+        }
+    }
+    ownership::may_write(conn, user, zone, name)
+}
+
+/// Whether `caller` may write a `kind` record at the full name `name` (in whichever served
+/// zone holds it).
+pub fn check_may_write(ctx: &Context, caller: &Caller, name: &DomainName, kind: RecordKind) -> Result<()> {
+    ctx.store.read(|c| {
+        let zone = crate::zones::served_containing(ctx, c, name)?;
+        authorize(c, caller, &zone, name, Some(kind)).map(|_| ())
+    })
+}
+
+/// Whether a CNAME stands at `name` (where no hostname address may go).
+pub(crate) fn has_cname(conn: &Conn, zone: &Zone, name: &DomainName) -> Result<bool> {
+    Ok(store::records::all_at(conn, &zone.id, name)?.iter().any(|r| r.kind == RecordKind::Cname))
+}
+
+/// A record the caller may see: its own, or (for an administrator's session) any.
+fn visible(conn: &Conn, caller: &Caller, user: &Account, zone: &Zone, row: &StoredRecord) -> Result<()> {
+    if caller.is_admin_session() || ownership::owner(conn, zone, &row.name)?.is(user) {
+        Ok(())
+    } else {
+        Err(Error::NotFound("Record"))
+    }
+}
+
+/// The rules between records: nothing by hand at the apex's NS or as a CNAME there; a
+/// hostname's own address belongs to its updates; a CNAME stands alone; no duplicates.
+fn check_fits(tx: &Tx<'_>, zone: &Zone, owner: &Owner, record: &Record, replacing: Option<&RecordId>) -> Result<()> {
+    let (name, kind) = (&record.name, record.data.kind());
+    if *name == zone.name && matches!(kind, RecordKind::Ns | RecordKind::Cname) {
+        return Err(Error::Conflict(format!("A {kind} record cannot stand at the zone apex; its NS set comes from the configuration")));
+    }
+    if owner.host().is_some_and(|h| h.name == *name) && matches!(kind, RecordKind::A | RecordKind::Aaaa | RecordKind::Cname) {
+        return Err(Error::Conflict(format!("The address of hostname {name} is set by its updates, so no {kind} record can stand there")));
+    }
+    let others: Vec<StoredRecord> =
+        store::records::all_at(tx, &zone.id, name)?.into_iter().filter(|r| Some(&r.id) != replacing && !r.kind.is_lan()).collect();
+    let has_cname = others.iter().any(|r| r.kind == RecordKind::Cname);
+    if (kind == RecordKind::Cname && !others.is_empty()) || (kind != RecordKind::Cname && has_cname) {
+        return Err(Error::Conflict(format!("A CNAME record cannot share the name {name} with other records")));
+    }
+    let (content, priority, weight, port) = record.data.to_columns();
+    let duplicate = others.iter().any(|r| r.kind == kind && r.content == content && (r.priority, r.weight, r.port) == (priority, weight, port));
+    if duplicate {
+        return Err(Error::Conflict("This record already exists".into()));
+    }
+    Ok(())
+}
+
+/// A hand-made record the caller may change (one it may not looks like one that does not
+/// exist, so ids cannot be probed).
+fn editable(ctx: &Context, conn: &Conn, caller: &Caller, user: &Account, zone_id: &ZoneId, record_id: &RecordId) -> Result<(Zone, StoredRecord)> {
+    let zone = served_zone(ctx, conn, user, zone_id)?;
     let row = store::records::find(conn, &zone.id, record_id)?.ok_or(Error::NotFound("Record"))?;
-    let name = DomainName::parse(&row.name)?;
-    // Not being allowed to edit a record looks like it not existing: ids cannot be probed.
-    may_edit(conn, user, &zone, &apex, &name).map_err(|_| Error::NotFound("Record"))?;
+    authorize(conn, caller, &zone, &row.name, Some(row.kind)).map_err(|_| Error::NotFound("Record"))?;
     if row.managed {
         return Err(Error::Conflict(format!("This {} record is set by updates of its hostname", row.kind)));
     }
-    let kind = RecordKind::parse(&row.kind)?;
-    Ok((zone, apex, row, name, kind))
+    Ok((zone, row))
 }
 
-/// The zone, if it exists and is served.
-fn served_zone(ctx: &Context, conn: &rusqlite::Connection, zone_id: &str) -> Result<(ZoneRow, DomainName)> {
+/// The zone, if it is served and the account may see it (a shared zone, or its own custom
+/// domain).
+fn served_zone(ctx: &Context, conn: &Conn, user: &Account, zone_id: &ZoneId) -> Result<Zone> {
     let zone = store::zones::find_by_id(conn, zone_id)?.ok_or(Error::NotFound("Domain"))?;
-    let apex = DomainName::parse(&zone.name)?;
-    if !ctx.catalog.serves(&apex) {
+    if !ctx.catalog.serves(&zone.name) {
         return Err(Error::NotFound("Domain"));
     }
-    Ok((zone, apex))
+    if let Some(custom) = store::zones::find_custom(conn, zone_id)?
+        && custom.owner_id != user.id
+    {
+        return Err(Error::NotFound("Domain"));
+    }
+    Ok(zone)
 }
 
 /// `@` (or nothing) is the apex; a name inside the zone stays; anything else is relative.
-fn owner_name(apex: &DomainName, input: &str) -> Result<DomainName> {
+pub(crate) fn owner_name(apex: &DomainName, input: &str) -> Result<DomainName> {
     let input = input.trim().trim_end_matches('.');
     if input.is_empty() || input == "@" {
         return Ok(apex.clone());
@@ -217,38 +314,78 @@ fn owner_name(apex: &DomainName, input: &str) -> Result<DomainName> {
     }
 }
 
-/// Whether `user` may edit records at `name`; returns the hostname covering it, if any.
-pub(crate) fn may_edit(
-    conn: &rusqlite::Connection,
-    user: &UserRow,
-    zone: &ZoneRow,
-    apex: &DomainName,
-    name: &DomainName,
-) -> Result<Option<store::hostnames::HostRow>> {
-    // The owner of a custom domain edits anywhere in it, the apex included.
-    if store::zones::find_custom(conn, &zone.id)?.is_some() {
-        crate::domains::owned(conn, user, &zone.id).map_err(|_| Error::NotFound("Domain"))?;
-        return Ok(store::hostnames::find_by_name(conn, name.as_str())?.filter(|h| h.zone_id == zone.id));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{TestContext, ZONE_ID};
+
+    fn txt(name: &str, content: &str) -> Input {
+        Input { kind: "TXT".into(), name: name.into(), content: content.into(), ..Input::default() }
     }
-    if name == apex {
-        return Err(Error::Forbidden("The zone apex (SOA and NS) comes from the configuration".into()));
-    }
-    let mut candidate = Some(name.clone());
-    while let Some(current) = candidate {
-        if &current == apex {
-            break;
+
+    #[test]
+    fn records_go_only_where_the_account_owns_the_name() -> Result<()> {
+        let t = TestContext::new()?;
+        let zone = ZoneId::from(ZONE_ID);
+        let (alice, _) = t.host("alice@example.com", "home.dyn.example.test")?;
+        let bob = t.session("bob@example.com", false)?;
+        let made = create(&t.ctx, &alice, &zone, &txt("_acme-challenge.home", "v1"))?;
+        assert_eq!(made.name.as_str(), "_acme-challenge.home.dyn.example.test");
+        assert!(made.hostname_id.is_some(), "it belongs to the hostname");
+        for name in ["x.home", "home", "_acme-challenge.home"] {
+            let refused = create(&t.ctx, &bob, &zone, &txt(name, "mine"));
+            assert!(matches!(refused, Err(Error::Forbidden(_))), "{name}: {refused:?}");
         }
-        if let Some(host) = store::hostnames::find_by_name(conn, current.as_str())?
-            && host.zone_id == zone.id
-            && (host.user_id == user.id || user.is_admin)
-        {
-            return Ok(Some(host));
-        }
-        candidate = current.as_str().split_once('.').and_then(|(_, parent)| DomainName::parse(parent).ok());
+        assert!(list(&t.ctx, &bob, &zone)?.is_empty(), "and bob's listing does not show alice's records");
+        assert!(matches!(delete(&t.ctx, &bob, &zone, &made.id), Err(Error::NotFound(_))));
+        assert_eq!(list(&t.ctx, &alice, &zone)?.len(), 1);
+        Ok(())
     }
-    if user.is_admin {
-        Ok(None)
-    } else {
-        Err(Error::Forbidden(format!("You may only edit records at or below your own hostnames, and {name} is not one")))
+
+    #[test]
+    fn a_hostname_token_writes_only_its_acme_challenge() -> Result<()> {
+        let t = TestContext::new()?;
+        let zone = ZoneId::from(ZONE_ID);
+        let (_, token) = t.host("alice@example.com", "home.dyn.example.test")?;
+        assert!(create(&t.ctx, &token, &zone, &txt("_acme-challenge.home", "ok")).is_ok());
+        for (name, kind) in [("home", "TXT"), ("_acme-challenge.home", "CNAME"), ("www.home", "TXT")] {
+            let input = Input { kind: kind.into(), name: name.into(), content: "x.example.net".into(), ..Input::default() };
+            assert!(matches!(create(&t.ctx, &token, &zone, &input), Err(Error::Forbidden(_))), "{name} {kind}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_cname_stands_alone_and_updates_own_a_hosts_address() -> Result<()> {
+        let t = TestContext::new()?;
+        let zone = ZoneId::from(ZONE_ID);
+        let (alice, _) = t.host("alice@example.com", "home.dyn.example.test")?;
+        create(&t.ctx, &alice, &zone, &txt("www.home", "hello"))?;
+        let cname = Input { kind: "CNAME".into(), name: "www.home".into(), content: "home.dyn.example.test".into(), ..Input::default() };
+        assert!(matches!(create(&t.ctx, &alice, &zone, &cname), Err(Error::Conflict(_))));
+        let a = Input { kind: "A".into(), name: "home".into(), content: "192.0.2.1".into(), ..Input::default() };
+        assert!(matches!(create(&t.ctx, &alice, &zone, &a), Err(Error::Conflict(_))));
+        assert!(matches!(create(&t.ctx, &alice, &zone, &txt("www.home", "hello")), Err(Error::Conflict(_))), "duplicate");
+        Ok(())
+    }
+
+    #[test]
+    fn a_patch_is_checked_like_a_new_record() -> Result<()> {
+        let t = TestContext::new()?;
+        let zone = ZoneId::from(ZONE_ID);
+        let (alice, _) = t.host("alice@example.com", "home.dyn.example.test")?;
+        t.host("bob@example.com", "lab.dyn.example.test")?;
+        let made = create(&t.ctx, &alice, &zone, &txt("a.home", "one"))?;
+        let empty = Patch { content: Some(String::new()), ..Patch::default() };
+        assert!(matches!(update(&t.ctx, &alice, &zone, &made.id, &empty), Err(Error::Invalid(_))));
+        let into_bobs = Patch { name: Some("x.lab".into()), ..Patch::default() };
+        assert!(matches!(update(&t.ctx, &alice, &zone, &made.id, &into_bobs), Err(Error::Forbidden(_))));
+        let moved = update(&t.ctx, &alice, &zone, &made.id, &Patch { name: Some("b.home".into()), ..Patch::default() })?;
+        assert_eq!(moved.name.as_str(), "b.home.dyn.example.test");
+        let retyped = Patch { kind: Some("CNAME".into()), content: Some("home.dyn.example.test".into()), ..Patch::default() };
+        assert_eq!(update(&t.ctx, &alice, &zone, &made.id, &retyped)?.kind, RecordKind::Cname);
+        assert_eq!(t.ctx.catalog.rrset(&t.zone_name(), &DomainName::parse("b.home.dyn.example.test")?, RecordKind::Cname).len(), 1);
+        assert!(t.ctx.catalog.rrset(&t.zone_name(), &DomainName::parse("b.home.dyn.example.test")?, RecordKind::Txt).is_empty());
+        Ok(())
     }
 }

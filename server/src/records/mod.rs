@@ -155,6 +155,9 @@ impl RecordData {
             RecordKind::Cname => Self::Cname(DomainName::parse_fqdn(content)?),
             RecordKind::Ns => Self::Ns(DomainName::parse_fqdn(content)?),
             RecordKind::Txt => {
+                if content.is_empty() {
+                    return Err(Error::Invalid("TXT record content must not be empty".into()));
+                }
                 if content.len() > 4000 {
                     return Err(Error::Invalid("TXT record content may have at most 4000 bytes".into()));
                 }

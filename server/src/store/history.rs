@@ -4,10 +4,11 @@ use rusqlite::{Connection, params};
 
 use super::now;
 use crate::error::Result;
+use crate::model::{HostId, LogLine, UserId};
 
 /// One accepted change of a hostname.
 pub struct Change<'a> {
-    pub hostname_id: &'a str,
+    pub hostname_id: &'a HostId,
     pub kind: &'a str,
     pub old: Option<&'a str>,
     pub new: Option<&'a str>,
@@ -25,14 +26,14 @@ pub fn record_change(conn: &Connection, c: &Change<'_>) -> Result<()> {
     Ok(())
 }
 
-pub fn event(conn: &Connection, user_id: Option<&str>, kind: &str, subject: &str, detail: &str, source: &str) -> Result<()> {
+pub fn event(conn: &Connection, user_id: Option<&UserId>, kind: &str, subject: &str, detail: &str, source: &str) -> Result<()> {
     conn.prepare_cached("INSERT INTO events (at, user_id, kind, subject, detail, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![now(), user_id, kind, subject, detail, source])?;
     Ok(())
 }
 
 /// How many of the account's events of a kind (SQL `LIKE` pattern) happened since `since`.
-pub fn count_since(conn: &Connection, user_id: &str, kind_like: &str, since: i64) -> Result<i64> {
+pub fn count_since(conn: &Connection, user_id: &UserId, kind_like: &str, since: i64) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM events WHERE user_id = ?1 AND kind LIKE ?2 AND at >= ?3",
         params![user_id, kind_like, since],
@@ -40,18 +41,8 @@ pub fn count_since(conn: &Connection, user_id: &str, kind_like: &str, since: i64
     )?)
 }
 
-/// One line of an account's log.
-#[derive(Debug, Clone)]
-pub struct LogLine {
-    pub at: i64,
-    pub kind: String,
-    pub subject: String,
-    pub detail: String,
-    pub source: Option<String>,
-}
-
 /// The account's log, newest first.
-pub fn log(conn: &Connection, user_id: &str, limit: u32, offset: u32) -> Result<Vec<LogLine>> {
+pub fn log(conn: &Connection, user_id: &UserId, limit: u32, offset: u32) -> Result<Vec<LogLine>> {
     let mut stmt = conn.prepare_cached(
         "SELECT at, kind, subject, detail, source FROM events WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
     )?;

@@ -4,8 +4,9 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::{new_id, now};
 use crate::error::Result;
+use crate::model::UserId;
 
-pub fn insert(conn: &Connection, code_hash: &str, email: Option<&str>, created_by: &str, expires_at: i64) -> Result<String> {
+pub fn insert(conn: &Connection, code_hash: &str, email: Option<&str>, created_by: &UserId, expires_at: i64) -> Result<String> {
     let id = new_id();
     conn.execute(
         "INSERT INTO invites (id, code_hash, email, created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

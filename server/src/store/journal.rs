@@ -3,11 +3,9 @@
 use rusqlite::{Connection, params};
 
 use crate::error::Result;
+use crate::model::journal::{KEEP_STEPS, Step};
 use crate::names::DomainName;
 use crate::records::{Record, RecordData, RecordKind};
-
-/// Steps kept per zone; an IXFR from an older serial is answered with the whole zone.
-pub const KEEP_STEPS: u32 = 1000;
 
 const REMOVED: i64 = 0;
 const ADDED: i64 = 1;
@@ -15,15 +13,7 @@ const ADDED: i64 = 1;
 /// neighbours and the chain of serials has no holes. It sorts first within its step.
 const MARKER: i64 = -1;
 
-/// One change of serial: `serial - 1` became `serial`.
-#[derive(Debug, Clone, Default)]
-pub struct Step {
-    pub serial: u32,
-    pub removed: Vec<Record>,
-    pub added: Vec<Record>,
-}
-
-pub fn append(conn: &Connection, zone_id: &str, step: &Step) -> Result<()> {
+pub fn append(conn: &Connection, zone_id: &crate::model::ZoneId, step: &Step) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO zone_journal (zone_id, serial, op, name, type, ttl, content, priority, weight, port)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -44,7 +34,7 @@ pub fn append(conn: &Connection, zone_id: &str, step: &Step) -> Result<()> {
 
 /// The steps from serial `from` up to `to`, or None when the journal does not reach back
 /// to `from` or has a hole.
-pub fn between(conn: &Connection, zone_id: &str, from: u32, to: u32) -> Result<Option<Vec<Step>>> {
+pub fn between(conn: &Connection, zone_id: &crate::model::ZoneId, from: u32, to: u32) -> Result<Option<Vec<Step>>> {
     if to <= from {
         return Ok(None);
     }

@@ -4,6 +4,7 @@
 
 pub mod acme;
 pub mod backup;
+mod columns;
 pub mod history;
 pub mod hostnames;
 pub mod invites;
@@ -19,9 +20,13 @@ pub mod zones;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, Transaction};
+
+/// A connection for reading, as domain functions receive it.
+pub type Conn = Connection;
+/// A write transaction, as domain functions receive it.
+pub type Tx<'a> = Transaction<'a>;
 
 use crate::error::{Error, Result};
 
@@ -161,18 +166,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
-/// A Unix time as RFC 3339 (UTC), as the APIs show times.
-pub fn rfc3339(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
+pub use crate::clock::{now, rfc3339};
 
 /// A fresh random id.
 pub fn new_id() -> String {

@@ -2,13 +2,14 @@
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-use super::{new_id, now};
+use super::now;
 use crate::error::{Error, Result};
+use crate::model::{HostId, RecordId, StoredRecord, UserId, ZoneId};
 use crate::names::DomainName;
 use crate::records::{Record, RecordData, RecordKind};
 
 /// Every record of a zone, for building the DNS view.
-pub fn for_zone(conn: &Connection, zone_id: &str) -> Result<Vec<Record>> {
+pub fn for_zone(conn: &Connection, zone_id: &ZoneId) -> Result<Vec<Record>> {
     let mut stmt = conn.prepare_cached(
         "SELECT name, type, content, ttl, priority, weight, port FROM records WHERE zone_id = ?1",
     )?;
@@ -31,7 +32,7 @@ pub fn for_zone(conn: &Connection, zone_id: &str) -> Result<Vec<Record>> {
 }
 
 /// The records of one set, as served.
-pub fn rrset(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKind) -> Result<Vec<Record>> {
+pub fn rrset(conn: &Connection, zone_id: &ZoneId, name: &DomainName, kind: RecordKind) -> Result<Vec<Record>> {
     let mut stmt = conn.prepare_cached(
         "SELECT content, ttl, priority, weight, port FROM records WHERE zone_id = ?1 AND name = ?2 AND type = ?3 ORDER BY created_at, id",
     )?;
@@ -47,24 +48,24 @@ pub fn rrset(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKi
 
 /// The content of the update-managed record of `kind` a hostname has at `name` (the host
 /// itself, or a name below it), if any.
-pub fn managed_value(conn: &Connection, hostname_id: &str, name: &str, kind: RecordKind) -> Result<Option<String>> {
+pub fn managed_value(conn: &Connection, hostname_id: &HostId, name: &DomainName, kind: RecordKind) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND name = ?3 AND managed ORDER BY created_at DESC, id LIMIT 1")?
-        .query_row(params![hostname_id, kind.as_str(), name], |r| r.get(0))
+        .query_row(params![hostname_id, kind, name], |r| r.get(0))
         .optional()?)
 }
 
 /// The update-managed values of `kind` a hostname has at `name`, newest first.
-pub fn managed_values(conn: &Connection, hostname_id: &str, name: &str, kind: RecordKind) -> Result<Vec<String>> {
+pub fn managed_values(conn: &Connection, hostname_id: &HostId, name: &DomainName, kind: RecordKind) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND name = ?3 AND managed ORDER BY created_at DESC, rowid DESC",
     )?;
-    let rows = stmt.query_map(params![hostname_id, kind.as_str(), name], |r| r.get(0))?;
+    let rows = stmt.query_map(params![hostname_id, kind, name], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Gives every update-managed record of a hostname a new TTL.
-pub fn set_managed_ttl(conn: &Connection, hostname_id: &str, ttl: u32) -> Result<()> {
+pub fn set_managed_ttl(conn: &Connection, hostname_id: &HostId, ttl: u32) -> Result<()> {
     conn.execute("UPDATE records SET ttl = ?1 WHERE hostname_id = ?2 AND managed", params![ttl, hostname_id])?;
     Ok(())
 }
@@ -72,8 +73,8 @@ pub fn set_managed_ttl(conn: &Connection, hostname_id: &str, ttl: u32) -> Result
 /// Replaces the records of `kind` that a hostname owns at `name` by `values` (none = delete).
 pub fn replace_host_rrset(
     conn: &Connection,
-    zone_id: &str,
-    hostname_id: &str,
+    zone_id: &ZoneId,
+    hostname_id: &HostId,
     name: &DomainName,
     kind: RecordKind,
     values: &[RecordData],
@@ -90,57 +91,31 @@ pub fn replace_host_rrset(
             return Err(Error::Invalid(format!("{} data given for a {kind} record", value.kind())));
         }
         let (content, priority, weight, port) = value.to_columns();
-        insert.execute(params![new_id(), zone_id, hostname_id, name.as_str(), kind.as_str(), content, ttl, priority, weight, port, now()])?;
+        insert.execute(params![RecordId::random(), zone_id, hostname_id, name.as_str(), kind.as_str(), content, ttl, priority, weight, port, now()])?;
     }
     Ok(())
 }
 
 /// Every (zone, name, type) holding records of the account's hostnames.
-pub fn owned_by_user(conn: &Connection, user_id: &str) -> Result<Vec<(String, DomainName, RecordKind)>> {
-    owned(conn, "SELECT DISTINCT r.zone_id, r.name, r.type FROM records r JOIN hostnames h ON h.id = r.hostname_id WHERE h.user_id = ?1", user_id)
+pub fn owned_by_user(conn: &Connection, user_id: &UserId) -> Result<Vec<(ZoneId, DomainName, RecordKind)>> {
+    owned(conn, "SELECT DISTINCT r.zone_id, r.name, r.type FROM records r JOIN hostnames h ON h.id = r.hostname_id WHERE h.user_id = ?1", user_id.as_str())
 }
 
 /// Every (zone, name, type) holding records of one hostname.
-pub fn owned_by_hostname(conn: &Connection, hostname_id: &str) -> Result<Vec<(String, DomainName, RecordKind)>> {
-    owned(conn, "SELECT DISTINCT zone_id, name, type FROM records WHERE hostname_id = ?1", hostname_id)
+pub fn owned_by_hostname(conn: &Connection, hostname_id: &HostId) -> Result<Vec<(ZoneId, DomainName, RecordKind)>> {
+    owned(conn, "SELECT DISTINCT zone_id, name, type FROM records WHERE hostname_id = ?1", hostname_id.as_str())
 }
 
-fn owned(conn: &Connection, sql: &str, id: &str) -> Result<Vec<(String, DomainName, RecordKind)>> {
+fn owned(conn: &Connection, sql: &str, id: &str) -> Result<Vec<(ZoneId, DomainName, RecordKind)>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query([id])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let name: String = r.get(1)?;
-        let kind: String = r.get(2)?;
-        out.push((r.get(0)?, DomainName::parse(&name)?, RecordKind::parse(&kind)?));
-    }
-    Ok(out)
-}
-
-/// A record as the records API shows it.
-#[derive(Debug, Clone)]
-pub struct RecordRow {
-    pub id: String,
-    pub zone_id: String,
-    pub hostname_id: Option<String>,
-    pub name: String,
-    pub kind: String,
-    pub content: String,
-    pub ttl: u32,
-    pub priority: Option<u16>,
-    pub weight: Option<u16>,
-    pub port: Option<u16>,
-    pub managed: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-    /// The row's number: a stable integer id for dialects that want one (IPv64's `record_id`).
-    pub number: i64,
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 const ROW_COLUMNS: &str = "id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, managed, created_at, updated_at, rowid";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
-    Ok(RecordRow {
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
+    Ok(StoredRecord {
         id: r.get(0)?,
         zone_id: r.get(1)?,
         hostname_id: r.get(2)?,
@@ -159,7 +134,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordRow> {
 }
 
 /// The records at or below a hostname (its updates' and hand-made ones), by name and type.
-pub fn for_hostname(conn: &Connection, hostname_id: &str) -> Result<Vec<RecordRow>> {
+pub fn for_hostname(conn: &Connection, hostname_id: &HostId) -> Result<Vec<StoredRecord>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE hostname_id = ?1 ORDER BY name, type, created_at"))?;
     let rows = stmt.query_map([hostname_id], row)?;
@@ -167,47 +142,47 @@ pub fn for_hostname(conn: &Connection, hostname_id: &str) -> Result<Vec<RecordRo
 }
 
 /// The record `id`, in whichever zone.
-pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<RecordRow>> {
+pub fn find_by_id(conn: &Connection, id: &RecordId) -> Result<Option<StoredRecord>> {
     Ok(conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE id = ?1"))?.query_row([id], row).optional()?)
 }
 
 /// The record with row number `number`.
-pub fn find_by_number(conn: &Connection, number: i64) -> Result<Option<RecordRow>> {
+pub fn find_by_number(conn: &Connection, number: i64) -> Result<Option<StoredRecord>> {
     Ok(conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE rowid = ?1"))?.query_row([number], row).optional()?)
 }
 
 /// The records of one type at one name.
-pub fn at_name(conn: &Connection, zone_id: &str, name: &DomainName, kind: RecordKind) -> Result<Vec<RecordRow>> {
+pub fn at_name(conn: &Connection, zone_id: &ZoneId, name: &DomainName, kind: RecordKind) -> Result<Vec<StoredRecord>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 AND name = ?2 AND type = ?3 ORDER BY created_at, rowid"
     ))?;
-    let rows = stmt.query_map(params![zone_id, name.as_str(), kind.as_str()], row)?;
+    let rows = stmt.query_map(params![zone_id, name, kind], row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn list_zone(conn: &Connection, zone_id: &str) -> Result<Vec<RecordRow>> {
+pub fn list_zone(conn: &Connection, zone_id: &ZoneId) -> Result<Vec<StoredRecord>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 ORDER BY name, type, created_at"))?;
     let rows = stmt.query_map([zone_id], row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn find(conn: &Connection, zone_id: &str, id: &str) -> Result<Option<RecordRow>> {
+pub fn find(conn: &Connection, zone_id: &ZoneId, id: &RecordId) -> Result<Option<StoredRecord>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 AND id = ?2"))?
-        .query_row([zone_id, id], row)
+        .query_row(params![zone_id, id], row)
         .optional()?)
 }
 
 /// The record types present at a name.
-pub fn kinds_at(conn: &Connection, zone_id: &str, name: &DomainName) -> Result<Vec<String>> {
+pub fn kinds_at(conn: &Connection, zone_id: &ZoneId, name: &DomainName) -> Result<Vec<RecordKind>> {
     let mut stmt = conn.prepare_cached("SELECT DISTINCT type FROM records WHERE zone_id = ?1 AND name = ?2")?;
     let rows = stmt.query_map(params![zone_id, name.as_str()], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Inserts a hand-made record.
-pub fn insert_manual(conn: &Connection, zone_id: &str, hostname_id: Option<&str>, record: &Record) -> Result<String> {
-    let id = new_id();
+pub fn insert_manual(conn: &Connection, zone_id: &ZoneId, hostname_id: Option<&HostId>, record: &Record) -> Result<RecordId> {
+    let id = RecordId::random();
     let (content, priority, weight, port) = record.data.to_columns();
     conn.execute(
         "INSERT INTO records (id, zone_id, hostname_id, name, type, content, ttl, priority, weight, port, managed, created_at, updated_at)
@@ -217,16 +192,31 @@ pub fn insert_manual(conn: &Connection, zone_id: &str, hostname_id: Option<&str>
     Ok(id)
 }
 
-pub fn update_manual(conn: &Connection, id: &str, record: &Record) -> Result<()> {
+/// Rewrites a hand-made record: name, type, data and TTL, and the hostname it lies under.
+pub fn update_manual(conn: &Connection, id: &RecordId, hostname_id: Option<&HostId>, record: &Record) -> Result<()> {
     let (content, priority, weight, port) = record.data.to_columns();
     conn.execute(
-        "UPDATE records SET content = ?1, ttl = ?2, priority = ?3, weight = ?4, port = ?5, updated_at = ?6 WHERE id = ?7",
-        params![content, record.ttl, priority, weight, port, now(), id],
+        "UPDATE records SET name = ?1, type = ?2, content = ?3, ttl = ?4, priority = ?5, weight = ?6, port = ?7, hostname_id = ?8, updated_at = ?9
+         WHERE id = ?10",
+        params![record.name, record.data.kind(), content, record.ttl, priority, weight, port, hostname_id, now(), id],
     )?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+/// Gives every record of one set a new TTL.
+pub fn set_rrset_ttl(conn: &Connection, zone_id: &ZoneId, name: &DomainName, kind: RecordKind, ttl: u32) -> Result<()> {
+    conn.execute("UPDATE records SET ttl = ?1 WHERE zone_id = ?2 AND name = ?3 AND type = ?4", params![ttl, zone_id, name, kind])?;
+    Ok(())
+}
+
+/// Every record at one name, of every type.
+pub fn all_at(conn: &Connection, zone_id: &ZoneId, name: &DomainName) -> Result<Vec<StoredRecord>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM records WHERE zone_id = ?1 AND name = ?2 ORDER BY type, created_at, rowid"))?;
+    let rows = stmt.query_map(params![zone_id, name], row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn delete(conn: &Connection, id: &RecordId) -> Result<()> {
     conn.execute("DELETE FROM records WHERE id = ?1", [id])?;
     Ok(())
 }

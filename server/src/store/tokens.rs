@@ -2,29 +2,15 @@
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-use super::{new_id, now};
+use super::now;
 use crate::error::Result;
+use crate::model::{HostId, Scopes, Token, TokenId, UserId};
 use crate::token::NewToken;
-
-#[derive(Debug, Clone)]
-pub struct TokenRow {
-    pub id: String,
-    pub user_id: String,
-    /// Set for a hostname token: it may update that hostname only.
-    pub hostname_id: Option<String>,
-    pub secret_hash: String,
-    /// Space-separated scopes.
-    pub scopes: String,
-    pub label: String,
-    pub prefix: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
 
 const COLUMNS: &str = "id, user_id, hostname_id, secret_hash, scopes, label, prefix, created_at, last_used_at";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
-    Ok(TokenRow {
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
+    Ok(Token {
         id: r.get(0)?,
         user_id: r.get(1)?,
         hostname_id: r.get(2)?,
@@ -37,49 +23,49 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
     })
 }
 
-pub fn insert(conn: &Connection, user_id: &str, hostname_id: Option<&str>, label: &str, scopes: &str, token: &NewToken) -> Result<String> {
-    let id = new_id();
+pub fn insert(conn: &Connection, user_id: &UserId, hostname_id: Option<&HostId>, label: &str, scopes: &Scopes, token: &NewToken) -> Result<TokenId> {
+    let id = TokenId::random();
     conn.execute(
         "INSERT INTO tokens (id, user_id, hostname_id, label, prefix, secret_hash, scopes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![id, user_id, hostname_id, label, token.prefix, token.hash, scopes, now()],
+        params![id, user_id, hostname_id, label, token.prefix, token.hash, scopes.to_stored(), now()],
     )?;
     Ok(id)
 }
 
 /// A token of the account (None for anyone else's).
-pub fn find_for_user(conn: &Connection, user_id: &str, id: &str) -> Result<Option<TokenRow>> {
+pub fn find_for_user(conn: &Connection, user_id: &UserId, id: &TokenId) -> Result<Option<Token>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1 AND user_id = ?2"))?
-        .query_row([id, user_id], from_row)
+        .query_row(params![id, user_id], from_row)
         .optional()?)
 }
 
-pub fn by_user(conn: &Connection, user_id: &str) -> Result<Vec<TokenRow>> {
+pub fn by_user(conn: &Connection, user_id: &UserId) -> Result<Vec<Token>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM tokens WHERE user_id = ?1 ORDER BY created_at, id"))?;
     let rows = stmt.query_map([user_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Replaces a token's secret; the old one stops working with this commit.
-pub fn set_secret(conn: &Connection, id: &str, token: &NewToken) -> Result<()> {
+pub fn set_secret(conn: &Connection, id: &TokenId, token: &NewToken) -> Result<()> {
     conn.execute("UPDATE tokens SET secret_hash = ?1, prefix = ?2 WHERE id = ?3", params![token.hash, token.prefix, id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+pub fn delete(conn: &Connection, id: &TokenId) -> Result<()> {
     conn.execute("DELETE FROM tokens WHERE id = ?1", [id])?;
     Ok(())
 }
 
-pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<TokenRow>> {
+pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<Token>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM tokens WHERE secret_hash = ?1"))?
         .query_row([hash], from_row)
         .optional()?)
 }
 
-pub fn set_last_used(conn: &Connection, id: &str, at: i64) -> Result<()> {
+pub fn set_last_used(conn: &Connection, id: &TokenId, at: i64) -> Result<()> {
     conn.prepare_cached("UPDATE tokens SET last_used_at = ?1 WHERE id = ?2")?.execute(params![at, id])?;
     Ok(())
 }

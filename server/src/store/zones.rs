@@ -4,21 +4,20 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::now;
 use crate::error::Result;
+use crate::model::{CustomDomain, UserId, Zone, ZoneId};
+use crate::names::DomainName;
 
-#[derive(Debug, Clone)]
-pub struct ZoneRow {
-    pub id: String,
-    pub name: String,
-    pub serial: u32,
+fn zone(r: &rusqlite::Row<'_>) -> rusqlite::Result<Zone> {
+    Ok(Zone { id: r.get(0)?, name: r.get(1)?, serial: r.get(2)? })
 }
 
 /// The stable id of the n-th built-in zone ever configured (1-based), as in the ipdock API.
-fn builtin_id(n: i64) -> String {
-    format!("00000000-0000-0000-0000-{n:012}")
+fn builtin_id(n: i64) -> ZoneId {
+    ZoneId::from_text(format!("00000000-0000-0000-0000-{n:012}"))
 }
 
 /// Makes sure every configured zone has a row; existing rows keep their id and serial.
-pub fn ensure_builtin(conn: &Connection, name: &str) -> Result<ZoneRow> {
+pub fn ensure_builtin(conn: &Connection, name: &DomainName) -> Result<Zone> {
     if let Some(row) = find_by_name(conn, name)? {
         return Ok(row);
     }
@@ -30,55 +29,35 @@ pub fn ensure_builtin(conn: &Connection, name: &str) -> Result<ZoneRow> {
         "INSERT INTO zones (id, name, origin, serial, created_at) VALUES (?1, ?2, 'config', ?3, ?4)",
         params![id, name, serial, now()],
     )?;
-    Ok(ZoneRow { id, name: name.to_string(), serial })
+    Ok(Zone { id, name: name.clone(), serial })
 }
 
-pub fn find_by_name(conn: &Connection, name: &str) -> Result<Option<ZoneRow>> {
-    Ok(conn
-        .prepare_cached("SELECT id, name, serial FROM zones WHERE name = ?1")?
-        .query_row([name], |r| Ok(ZoneRow { id: r.get(0)?, name: r.get(1)?, serial: r.get(2)? }))
-        .optional()?)
+pub fn find_by_name(conn: &Connection, name: &DomainName) -> Result<Option<Zone>> {
+    Ok(conn.prepare_cached("SELECT id, name, serial FROM zones WHERE name = ?1")?.query_row([name], zone).optional()?)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<ZoneRow>> {
+pub fn list(conn: &Connection) -> Result<Vec<Zone>> {
     let mut stmt = conn.prepare_cached("SELECT id, name, serial FROM zones ORDER BY name")?;
-    let rows = stmt.query_map([], |r| Ok(ZoneRow { id: r.get(0)?, name: r.get(1)?, serial: r.get(2)? }))?;
+    let rows = stmt.query_map([], zone)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Raises the zone's serial by one (RFC 1982 arithmetic) and returns the new value.
-pub fn bump_serial(conn: &Connection, zone_id: &str) -> Result<u32> {
+pub fn bump_serial(conn: &Connection, zone_id: &ZoneId) -> Result<u32> {
     let serial: u32 = conn.query_row("SELECT serial FROM zones WHERE id = ?1", [zone_id], |r| r.get(0))?;
     let next = serial.wrapping_add(1);
     conn.execute("UPDATE zones SET serial = ?1 WHERE id = ?2", params![next, zone_id])?;
     Ok(next)
 }
 
-pub fn find_by_id(conn: &Connection, id: &str) -> Result<Option<ZoneRow>> {
-    Ok(conn
-        .prepare_cached("SELECT id, name, serial FROM zones WHERE id = ?1")?
-        .query_row([id], |r| Ok(ZoneRow { id: r.get(0)?, name: r.get(1)?, serial: r.get(2)? }))
-        .optional()?)
-}
-
-/// A custom domain.
-#[derive(Debug, Clone)]
-pub struct CustomRow {
-    pub id: String,
-    pub name: String,
-    pub owner_id: String,
-    pub serial: u32,
-    pub verified_at: Option<i64>,
-    pub created_at: i64,
-    /// Transfer settings, one entry per line (see `transfers::Policy::from_lines`).
-    pub allow_transfer: String,
-    pub notify: String,
+pub fn find_by_id(conn: &Connection, id: &ZoneId) -> Result<Option<Zone>> {
+    Ok(conn.prepare_cached("SELECT id, name, serial FROM zones WHERE id = ?1")?.query_row([id], zone).optional()?)
 }
 
 const CUSTOM_COLUMNS: &str = "id, name, owner_id, serial, verified_at, created_at, allow_transfer, notify";
 
-fn custom_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomRow> {
-    Ok(CustomRow {
+fn custom_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomDomain> {
+    Ok(CustomDomain {
         id: r.get(0)?,
         name: r.get(1)?,
         owner_id: r.get(2)?,
@@ -90,13 +69,13 @@ fn custom_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomRow> {
     })
 }
 
-pub fn set_transfers(conn: &Connection, id: &str, allow_transfer: &str, notify: &str) -> Result<()> {
+pub fn set_transfers(conn: &Connection, id: &ZoneId, allow_transfer: &str, notify: &str) -> Result<()> {
     conn.execute("UPDATE zones SET allow_transfer = ?1, notify = ?2 WHERE id = ?3", params![allow_transfer, notify, id])?;
     Ok(())
 }
 
-pub fn insert_custom(conn: &Connection, name: &str, owner_id: &str) -> Result<String> {
-    let id = super::new_id();
+pub fn insert_custom(conn: &Connection, name: &DomainName, owner_id: &UserId) -> Result<ZoneId> {
+    let id = ZoneId::random();
     conn.execute(
         "INSERT INTO zones (id, name, origin, owner_id, serial, created_at) VALUES (?1, ?2, 'custom', ?3, ?4, ?5)",
         params![id, name, owner_id, now() as u32, now()],
@@ -104,35 +83,35 @@ pub fn insert_custom(conn: &Connection, name: &str, owner_id: &str) -> Result<St
     Ok(id)
 }
 
-pub fn custom_by_owner(conn: &Connection, owner_id: &str) -> Result<Vec<CustomRow>> {
+pub fn custom_by_owner(conn: &Connection, owner_id: &UserId) -> Result<Vec<CustomDomain>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom' AND owner_id = ?1 ORDER BY name"))?;
     let rows = stmt.query_map([owner_id], custom_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn custom_verified(conn: &Connection) -> Result<Vec<CustomRow>> {
+pub fn custom_verified(conn: &Connection) -> Result<Vec<CustomDomain>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom' AND verified_at IS NOT NULL"))?;
     let rows = stmt.query_map([], custom_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn find_custom(conn: &Connection, id: &str) -> Result<Option<CustomRow>> {
+pub fn find_custom(conn: &Connection, id: &ZoneId) -> Result<Option<CustomDomain>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom' AND id = ?1"))?
         .query_row([id], custom_row)
         .optional()?)
 }
 
-pub fn count_custom(conn: &Connection, owner_id: &str) -> Result<usize> {
+pub fn count_custom(conn: &Connection, owner_id: &UserId) -> Result<usize> {
     Ok(conn.query_row("SELECT count(*) FROM zones WHERE origin = 'custom' AND owner_id = ?1", [owner_id], |r| r.get::<_, i64>(0))? as usize)
 }
 
-pub fn set_verified(conn: &Connection, id: &str) -> Result<()> {
+pub fn set_verified(conn: &Connection, id: &ZoneId) -> Result<()> {
     conn.execute("UPDATE zones SET verified_at = ?1 WHERE id = ?2", params![now(), id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+pub fn delete(conn: &Connection, id: &ZoneId) -> Result<()> {
     conn.execute("DELETE FROM zones WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -82,7 +82,14 @@ fn account_domains_and_records_in_the_documents_shapes() {
     assert_eq!((r.status, info["email"].clone(), info["get_account_info"].clone()), (200, json!(OWNER), json!("get_account_info")));
     assert_eq!(info["dyndns_updates"], 2);
     assert_eq!(info["account_class"]["class_name"], "Administrator");
-    assert!(!info["update_hash"].as_str().unwrap().contains(&key), "secrets are shown once, never again");
+    // The key the request presented comes back as `api_key` (and `update_hash`, since it may
+    // update): usable values, as the document shows them, that reveal nothing the caller
+    // did not send. Another key's request never shows this one.
+    assert_eq!((info["api_key"].as_str(), info["update_hash"].as_str()), (Some(key.as_str()), Some(key.as_str())));
+    let reader = api_key(&lab, &session, &["read:domains"]);
+    let other = lab.get(&format!("/api?get_account_info&apikey={reader}"), &[]).json();
+    assert_eq!((other["api_key"].as_str(), other["update_hash"].as_str()), (Some(reader.as_str()), Some("")), "{other}");
+    assert!(!other.to_string().contains(&key), "secrets are shown once, never again");
     let r = lab.get("/api?get_logs", &[("Authorization", &basic("not_relevant", &key))]);
     let logs = r.json();
     assert_eq!(logs["get_account_info"], "get_logs");

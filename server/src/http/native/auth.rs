@@ -1,122 +1,69 @@
-//! Accounts and sessions: register, login, the signed-in account, password change,
-//! logging out everywhere, deleting the account.
+//! Accounts and sessions: register, login, first-run setup, login links, the signed-in
+//! account, password change, logging out everywhere, deleting the account.
 
-use rouille::{Request, Response};
-use serde::Deserialize;
-use serde_json::json;
+use porchlight_api as api;
+use rouille::Response;
 
-use super::{body, client_key, limited, reply, session, user_json};
-use crate::error::Error;
+use super::{reply, user};
+use crate::error::Result;
+use crate::http::call::Call;
+use crate::model::Account;
 use crate::{Context, accounts};
 
-#[derive(Deserialize)]
-struct Credentials {
-    email: String,
-    password: String,
-    /// An administrator's invitation, needed while registration is closed.
-    invite: Option<String>,
+fn session(ctx: &Context, account: &Account, status: u16) -> Result<Response> {
+    let token = crate::session::issue(ctx, account)?;
+    Ok(reply(status, &api::Session { token, user: user(account) }))
 }
 
-pub fn register(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.register, &client_key(ctx, request), || {
-        let input: Credentials = body(request)?;
-        let user = accounts::register(ctx, &input.email, &input.password, input.invite.as_deref())?;
-        let token = crate::session::issue(ctx, &user)?;
-        Ok(reply(201, &json!({"token": token, "user": user_json(&user)})))
-    })
+pub fn register(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::Registration = call.json()?;
+    let account = accounts::register(ctx, &input.email, &input.password, input.invite.as_deref())?;
+    session(ctx, &account, 201)
 }
 
-pub fn login(ctx: &Context, request: &Request) -> Response {
-    let source = client_key(ctx, request);
-    limited(&ctx.limits.login, &source, || {
-        let input: Credentials = body(request)?;
-        // Failed logins slow down per account as well as per address.
-        ctx.limits.login.check(&format!("account:{}", input.email.trim().to_ascii_lowercase()))?;
-        let user = accounts::login(ctx, &input.email, &input.password, &source)?;
-        let token = crate::session::issue(ctx, &user)?;
-        Ok(reply(200, &json!({"token": token, "user": user_json(&user)})))
-    })
-}
-
-#[derive(Deserialize)]
-struct Setup {
-    code: String,
-    email: String,
-    password: String,
+pub fn login(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::Login = call.json()?;
+    let account = accounts::login(ctx, &input.email, &input.password, &call.source.to_string())?;
+    session(ctx, &account, 200)
 }
 
 /// `GET /api/setup`: whether the first administrator still has to be made.
-pub fn setup_status(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || Ok(reply(200, &json!({"needed": crate::setup::needed(ctx)?}))))
+pub fn setup_status(ctx: &Context, _: &Call<'_>) -> Result<Response> {
+    Ok(reply(200, &api::SetupStatus { needed: crate::setup::needed(ctx)? }))
 }
 
 /// `POST /api/setup`: makes the first administrator with the printed setup code.
-pub fn setup(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.login, &client_key(ctx, request), || {
-        let input: Setup = body(request)?;
-        let user = crate::setup::complete(ctx, &input.code, &input.email, &input.password)?;
-        let token = crate::session::issue(ctx, &user)?;
-        Ok(reply(201, &json!({"token": token, "user": user_json(&user)})))
-    })
-}
-
-#[derive(Deserialize)]
-struct LoginLink {
-    code: String,
+pub fn setup(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::Setup = call.json()?;
+    let account = crate::setup::complete(ctx, &input.code, &input.email, &input.password)?;
+    session(ctx, &account, 201)
 }
 
 /// Signs in with a single-use login link's code (made by a partner); answers like login.
-pub fn redeem_link(ctx: &Context, request: &Request) -> Response {
-    let source = client_key(ctx, request);
-    limited(&ctx.limits.login, &source, || {
-        let input: LoginLink = body(request)?;
-        let user = crate::partners::redeem(ctx, &input.code)?;
-        ctx.store.write(|tx| crate::store::history::event(tx, Some(&user.id), "login", &user.email, "login link", &source))?;
-        let token = crate::session::issue(ctx, &user)?;
-        Ok(reply(200, &json!({"token": token, "user": user_json(&user)})))
-    })
+pub fn redeem_link(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::LoginLink = call.json()?;
+    let account = crate::partners::redeem(ctx, &input.code, &call.source.to_string())?;
+    session(ctx, &account, 200)
 }
 
-pub fn me(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || Ok(reply(200, &user_json(&session(ctx, request)?))))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PasswordChange {
-    current_password: String,
-    new_password: String,
+pub fn me(_: &Context, call: &Call<'_>) -> Result<Response> {
+    Ok(reply(200, &user(call.caller()?.account())))
 }
 
 /// Changes the password; every other session ends, and the answer carries a fresh token.
-pub fn change_password(ctx: &Context, request: &Request) -> Response {
-    let source = client_key(ctx, request);
-    limited(&ctx.limits.login, &source, || {
-        let user = session(ctx, request)?;
-        let input: PasswordChange = body(request)?;
-        let user = accounts::change_password(ctx, &user, &input.current_password, &input.new_password, &source)?;
-        Ok(reply(200, &json!({"token": crate::session::issue(ctx, &user)?})))
-    })
+pub fn change_password(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::PasswordChange = call.json()?;
+    let account = accounts::change_password(ctx, call.caller()?, &input.current_password, &input.new_password, &call.source.to_string())?;
+    Ok(reply(200, &api::SessionToken { token: crate::session::issue(ctx, &account)? }))
 }
 
-pub fn logout_everywhere(ctx: &Context, request: &Request) -> Response {
-    let source = client_key(ctx, request);
-    limited(&ctx.limits.api, &source, || {
-        accounts::logout_everywhere(ctx, &session(ctx, request)?, &source)?;
-        Ok(Response::empty_204())
-    })
+pub fn logout_everywhere(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    accounts::logout_everywhere(ctx, call.caller()?, &call.source.to_string())?;
+    Ok(Response::empty_204())
 }
 
-#[derive(Deserialize)]
-struct Confirmation {
-    password: String,
-}
-
-pub fn delete_account(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.login, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let input: Confirmation = body(request).map_err(|_| Error::Invalid("Confirm with your password: {\"password\": …}".into()))?;
-        accounts::delete(ctx, &user, &input.password)?;
-        Ok(Response::empty_204())
-    })
+pub fn delete_account(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::AccountDeletion = call.json()?;
+    accounts::delete(ctx, call.caller()?, &input.password)?;
+    Ok(Response::empty_204())
 }

@@ -1,119 +1,86 @@
 //! Hostnames (the ipdock document, section 4), with each one's address history.
 
-use rouille::{Request, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use porchlight_api as api;
+use rouille::Response;
 
-use super::{body, client_key, limited, reply, session, token_json};
+use super::{reply, token};
+use crate::clock::rfc3339;
+use crate::error::Result;
 use crate::hostnames::{self, HostView};
-use crate::store::rfc3339;
+use crate::http::call::Call;
+use crate::model::{HostId, ZoneId};
 use crate::Context;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NewHostname {
-    domain_id: String,
-    name: String,
-    ttl: Option<u32>,
+pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let hosts = hostnames::list(ctx, call.caller()?)?;
+    Ok(reply(200, &api::HostnameList { hostnames: hosts.iter().map(hostname).collect() }))
 }
 
-/// `PATCH /api/hostnames/{id}`: `ttl`, and `ipv6InterfaceId` (null stops following the
-/// account's IPv6 prefix).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct HostnamePatch {
-    ttl: Option<u32>,
-    #[serde(default, deserialize_with = "super::present")]
-    ipv6_interface_id: Option<Option<String>>,
-    /// Split horizon: what LAN clients get instead of the public addresses (null clears).
-    #[serde(default, deserialize_with = "super::present")]
-    lan_ipv4: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::present")]
-    lan_ipv6: Option<Option<String>>,
+pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::NewHostname = call.json()?;
+    let created = hostnames::create_in_zone(ctx, call.caller()?, &ZoneId::from(input.domain_id.as_str()), &input.name, input.ttl)?;
+    let view = HostView { host: created.host, v4: None, v6: None, last_source: None, lan_v4: None, lan_v6: None };
+    let issued = api::IssuedToken { token: token(&created.token), token_value: created.secret };
+    Ok(reply(201, &api::HostnameCreated { hostname: hostname(&view), token: issued }))
 }
 
-pub fn list(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let hosts: Vec<Value> = hostnames::list(ctx, &user)?.iter().map(hostname_json).collect();
-        Ok(reply(200, &json!({"hostnames": hosts})))
-    })
+pub fn get(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let view = hostnames::get(ctx, call.caller()?, &call.id::<HostId>("id"))?;
+    Ok(reply(200, &api::HostnameEnvelope { hostname: hostname(&view) }))
 }
 
-pub fn create(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let input: NewHostname = body(request)?;
-        let created = hostnames::create_in_zone(ctx, &user, &input.domain_id, &input.name, input.ttl)?;
-        let token = ctx.store.read(|c| crate::store::tokens::find_for_user(c, &user.id, &created.token_id))?;
-        let view = HostView { host: created.host, v4: None, v6: None, last_source: None, lan_v4: None, lan_v6: None };
-        let mut token = token.as_ref().map(token_json).unwrap_or_else(|| json!({}));
-        token["tokenValue"] = json!(created.token);
-        Ok(reply(201, &json!({"hostname": hostname_json(&view), "token": token})))
-    })
+/// `PATCH /api/hostnames/{id}`: `ttl`, `ipv6InterfaceId` (null stops following the account's
+/// IPv6 prefix), and the split-horizon LAN addresses (null clears).
+pub fn configure(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let patch: api::HostnamePatch = call.json()?;
+    let settings = hostnames::Settings {
+        ttl: patch.ttl,
+        interface_id: patch.ipv6_interface_id.as_ref().map(|o| o.as_deref()),
+        lan_v4: patch.lan_ipv4.as_ref().map(|o| o.as_deref()),
+        lan_v6: patch.lan_ipv6.as_ref().map(|o| o.as_deref()),
+    };
+    let view = hostnames::configure(ctx, call.caller()?, &call.id::<HostId>("id"), &settings)?;
+    Ok(reply(200, &api::HostnameEnvelope { hostname: hostname(&view) }))
 }
 
-pub fn get(ctx: &Context, request: &Request, id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        Ok(reply(200, &json!({"hostname": hostname_json(&hostnames::get(ctx, &user, id)?)})))
-    })
+pub fn history(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let limit = call.query("limit").and_then(|l| l.parse().ok()).unwrap_or(100);
+    let rows = hostnames::history(ctx, call.caller()?, &call.id::<HostId>("id"), limit)?;
+    let history = rows
+        .into_iter()
+        .map(|h| api::HistoryEntry {
+            at: rfc3339(h.at),
+            kind: h.kind,
+            old: h.old,
+            new: h.new,
+            source: h.source,
+            user_agent: h.user_agent,
+            dialect: h.dialect,
+        })
+        .collect();
+    Ok(reply(200, &api::History { history }))
 }
 
-pub fn configure(ctx: &Context, request: &Request, id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let patch: HostnamePatch = body(request)?;
-        let settings = hostnames::Settings {
-            ttl: patch.ttl,
-            interface_id: patch.ipv6_interface_id.as_ref().map(|o| o.as_deref()),
-            lan_v4: patch.lan_ipv4.as_ref().map(|o| o.as_deref()),
-            lan_v6: patch.lan_ipv6.as_ref().map(|o| o.as_deref()),
-        };
-        let view = hostnames::configure(ctx, &user, id, &settings)?;
-        Ok(reply(200, &json!({"hostname": hostname_json(&view)})))
-    })
+pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    hostnames::delete(ctx, call.caller()?, &call.id::<HostId>("id"))?;
+    Ok(Response::empty_204())
 }
 
-pub fn history(ctx: &Context, request: &Request, id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let limit = request.get_param("limit").and_then(|l| l.parse().ok()).unwrap_or(100);
-        let rows: Vec<Value> = hostnames::history(ctx, &user, id, limit)?
-            .into_iter()
-            .map(|h| {
-                json!({
-                    "at": rfc3339(h.at), "type": h.kind, "old": h.old, "new": h.new,
-                    "source": h.source, "userAgent": h.user_agent, "dialect": h.dialect,
-                })
-            })
-            .collect();
-        Ok(reply(200, &json!({"history": rows})))
-    })
-}
-
-pub fn delete(ctx: &Context, request: &Request, id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        hostnames::delete(ctx, &session(ctx, request)?, id)?;
-        Ok(Response::empty_204())
-    })
-}
-
-fn hostname_json(view: &HostView) -> Value {
+fn hostname(view: &HostView) -> api::Hostname {
     let host = &view.host;
-    json!({
-        "id": host.id,
-        "name": host.name.split('.').next().unwrap_or(&host.name),
-        "fqdn": host.name,
-        "domainId": host.zone_id,
-        "ttl": host.ttl,
-        "ipv4": view.v4,
-        "ipv6": view.v6,
-        "ipv6InterfaceId": host.ipv6_interface_id,
-        "lanIpv4": view.lan_v4,
-        "lanIpv6": view.lan_v6,
-        "lastUpdate": host.updated_at.map(rfc3339),
-        "lastSource": view.last_source,
-        "createdAt": rfc3339(host.created_at),
-    })
+    api::Hostname {
+        id: host.id.to_string(),
+        name: host.name.first_label().to_string(),
+        fqdn: host.name.to_string(),
+        domain_id: host.zone_id.to_string(),
+        ttl: host.ttl,
+        ipv4: view.v4.clone(),
+        ipv6: view.v6.clone(),
+        ipv6_interface_id: host.ipv6_interface_id.clone(),
+        lan_ipv4: view.lan_v4.clone(),
+        lan_ipv6: view.lan_v6.clone(),
+        last_update: host.updated_at.map(rfc3339),
+        last_source: view.last_source.clone(),
+        created_at: rfc3339(host.created_at),
+    }
 }

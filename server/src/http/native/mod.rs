@@ -1,6 +1,6 @@
-//! The native management API — the ipdock document: JSON in and out, errors as
-//! `{"error": …}` with the document's status codes, mapped from the domain error in `error`
-//! only, and `X-RateLimit-*` headers on every answer.
+//! The native management API — the ipdock document: JSON in and out through the wire types
+//! of `porchlight-api`, errors as `{"error": …}` with the document's status codes, mapped
+//! from the domain error in [`error`] only.
 
 pub mod admin;
 pub mod auth;
@@ -12,90 +12,62 @@ pub mod tokens;
 pub mod tsig_keys;
 pub mod update;
 
-use rouille::{Request, Response};
-use serde::Serialize;
-use serde_json::json;
+use porchlight_api as api;
+use rouille::Response;
 
-use crate::Context;
+use crate::clock::rfc3339;
 use crate::error::Error;
-use crate::ratelimit::Limiter;
-use crate::store::users::UserRow;
+use crate::model::{Account, Token};
 
 /// The one mapping of domain errors to the native API's JSON.
-pub fn error(e: &Error) -> Response {
-    let (status, message) = match e {
+pub fn error(e: &Error, _path: &str) -> Response {
+    let status = super::status_of(e);
+    let body = match e {
         Error::NoCredentials => {
-            return reply(401, &json!({"error": "Unauthorized"})).with_additional_header("WWW-Authenticate", "Bearer realm=\"porchlight\"");
+            let body = api::ErrorBody { error: "Unauthorized".into(), code: None, upgrade: None };
+            return super::reply(401, &body).with_additional_header("WWW-Authenticate", "Bearer realm=\"porchlight\"");
         }
-        Error::BadAuth => (401, "Invalid API token".to_string()),
-        Error::BadLogin => (401, "Invalid email or password".to_string()),
-        Error::Forbidden(m) => (403, m.clone()),
-        Error::PlanLimit(m) => {
-            return reply(403, &json!({"error": m, "code": "PLAN_LIMIT", "upgrade": true}));
-        }
-        Error::NotFound(what) => (404, format!("{what} not found")),
-        Error::Conflict(m) => (409, m.clone()),
-        Error::BadRequest(m) => (400, m.clone()),
-        Error::Invalid(m) => (422, m.clone()),
-        Error::BadAddress(a) => (422, format!("Invalid IP address: {a}")),
-        Error::TooManyHosts { max } => (422, format!("At most {max} hostnames per request")),
-        Error::RateLimited { retry_after } => {
-            return reply(429, &json!({"error": "Too many requests"}))
-                .with_additional_header("Retry-After", retry_after.as_secs().max(1).to_string());
-        }
-        Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
-            tracing::error!(error = %e, "API request failed");
-            (500, "Internal server error".to_string())
-        }
+        Error::BadAuth => plain("Invalid API token"),
+        Error::BadLogin => plain("Invalid email or password"),
+        Error::PlanLimit(m) => api::ErrorBody { error: m.clone(), code: Some("PLAN_LIMIT".into()), upgrade: Some(true) },
+        Error::NotFound(what) => plain(&format!("{what} not found")),
+        Error::NoRoute => plain("Not found"),
+        Error::MethodNotAllowed { .. } => plain("Method not allowed"),
+        Error::BadAddress(a) => plain(&format!("Invalid IP address: {a}")),
+        Error::TooManyHosts { max } => plain(&format!("At most {max} hostnames per request")),
+        Error::RateLimited { .. } => plain("Too many requests"),
+        Error::Storage(_) | Error::Io(_) | Error::Config(_) => plain("Internal server error"),
+        other => plain(&other.to_string()),
     };
-    reply(status, &json!({"error": message}))
+    super::with_allow(super::reply(status, &body), e)
 }
 
-pub fn reply(status: u16, value: &impl Serialize) -> Response {
-    Response::json(value).with_status_code(status).with_additional_header("Cache-Control", "no-store")
+fn plain(message: &str) -> api::ErrorBody {
+    api::ErrorBody { error: message.to_string(), code: None, upgrade: None }
 }
 
-use super::json_body as body;
-
-/// For `Option<Option<T>>` fields: absent → None, `null` → Some(None), a value → Some(Some).
-fn present<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
-}
-
-/// The signed-in account (a `Bearer` session token).
-fn session(ctx: &Context, request: &Request) -> Result<UserRow, Error> {
-    let header = request.header("Authorization").ok_or(Error::NoCredentials)?;
-    let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).ok_or(Error::NoCredentials)?;
-    crate::session::verify(ctx, token.trim())
-}
-
-/// Runs `handle` within `limiter`'s budget for `key`, errors in the native format.
-fn limited(limiter: &Limiter, key: &str, handle: impl FnOnce() -> Result<Response, Error>) -> Response {
-    super::limited(limiter, key, error, handle)
-}
-
-use super::client_key;
+use super::reply;
 
 /// An account as the API shows it.
-fn user_json(user: &UserRow) -> serde_json::Value {
-    json!({
-        "id": user.id,
-        "email": user.email,
-        "plan": user.plan,
-        "isAdmin": user.is_admin,
-        "createdAt": crate::store::rfc3339(user.created_at),
-    })
+fn user(account: &Account) -> api::User {
+    api::User {
+        id: account.id.to_string(),
+        email: account.email.clone(),
+        plan: account.plan.clone(),
+        is_admin: account.is_admin,
+        created_at: rfc3339(account.created_at),
+    }
 }
 
 /// A token as listings show it: never its secret.
-fn token_json(token: &crate::store::tokens::TokenRow) -> serde_json::Value {
-    json!({
-        "id": token.id,
-        "label": token.label,
-        "prefix": token.prefix,
-        "hostnameId": token.hostname_id,
-        "scopes": token.scopes.split_whitespace().collect::<Vec<_>>(),
-        "createdAt": crate::store::rfc3339(token.created_at),
-        "lastUsedAt": token.last_used_at.map(crate::store::rfc3339),
-    })
+fn token(token: &Token) -> api::Token {
+    api::Token {
+        id: token.id.to_string(),
+        label: token.label.clone(),
+        prefix: token.prefix.clone(),
+        hostname_id: token.hostname_id.as_ref().map(ToString::to_string),
+        scopes: token.scopes.iter().map(|s| s.as_str().to_string()).collect(),
+        created_at: rfc3339(token.created_at),
+        last_used_at: token.last_used_at.map(rfc3339),
+    }
 }

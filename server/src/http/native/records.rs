@@ -1,83 +1,53 @@
 //! DNS records (the ipdock document, section 6).
 
-use rouille::{Request, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use porchlight_api as api;
+use rouille::Response;
 
-use super::{body, client_key, limited, reply, session};
-use crate::Context;
+use super::reply;
+use crate::clock::rfc3339;
+use crate::error::Result;
+use crate::http::call::Call;
+use crate::model::{RecordId, StoredRecord, ZoneId};
 use crate::records::edit::{self, Input, Patch};
-use crate::store::{records::RecordRow, rfc3339};
+use crate::Context;
 
-#[derive(Deserialize)]
-struct NewRecord {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(default)]
-    name: String,
-    content: String,
-    ttl: Option<u32>,
-    priority: Option<u16>,
-    weight: Option<u16>,
-    port: Option<u16>,
+pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let rows = edit::list(ctx, call.caller()?, &call.id::<ZoneId>("domainId"))?;
+    Ok(reply(200, &api::RecordList { records: rows.iter().map(record).collect() }))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RecordPatch {
-    content: Option<String>,
-    ttl: Option<u32>,
-    priority: Option<u16>,
-    weight: Option<u16>,
-    port: Option<u16>,
+pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let r: api::NewRecord = call.json()?;
+    let input = Input { kind: r.kind, name: r.name, content: r.content, ttl: r.ttl, priority: r.priority, weight: r.weight, port: r.port };
+    let made = edit::create(ctx, call.caller()?, &call.id::<ZoneId>("domainId"), &input)?;
+    Ok(reply(201, &api::RecordEnvelope { record: record(&made) }))
 }
 
-pub fn list(ctx: &Context, request: &Request, zone_id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let rows: Vec<Value> = edit::list(ctx, &user, zone_id)?.iter().map(record_json).collect();
-        Ok(reply(200, &json!({"records": rows})))
-    })
+pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let p: api::RecordPatch = call.json()?;
+    let patch = Patch { kind: p.kind, name: p.name, content: p.content, ttl: p.ttl, priority: p.priority, weight: p.weight, port: p.port };
+    let changed = edit::update(ctx, call.caller()?, &call.id::<ZoneId>("domainId"), &call.id::<RecordId>("recordId"), &patch)?;
+    Ok(reply(200, &api::RecordEnvelope { record: record(&changed) }))
 }
 
-pub fn create(ctx: &Context, request: &Request, zone_id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let r: NewRecord = body(request)?;
-        let input = Input { kind: r.kind, name: r.name, content: r.content, ttl: r.ttl, priority: r.priority, weight: r.weight, port: r.port };
-        Ok(reply(201, &json!({"record": record_json(&edit::create(ctx, &user, zone_id, &input)?)})))
-    })
+pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    edit::delete(ctx, call.caller()?, &call.id::<ZoneId>("domainId"), &call.id::<RecordId>("recordId"))?;
+    Ok(Response::empty_204())
 }
 
-pub fn update(ctx: &Context, request: &Request, zone_id: &str, record_id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let p: RecordPatch = body(request)?;
-        let patch = Patch { content: p.content, ttl: p.ttl, priority: p.priority, weight: p.weight, port: p.port };
-        Ok(reply(200, &json!({"record": record_json(&edit::update(ctx, &user, zone_id, record_id, &patch)?)})))
-    })
-}
-
-pub fn delete(ctx: &Context, request: &Request, zone_id: &str, record_id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        edit::delete(ctx, &session(ctx, request)?, zone_id, record_id)?;
-        Ok(Response::empty_204())
-    })
-}
-
-fn record_json(r: &RecordRow) -> Value {
-    json!({
-        "id": r.id,
-        "type": r.kind,
-        "name": r.name,
-        "content": r.content,
-        "ttl": r.ttl,
-        "priority": r.priority,
-        "weight": r.weight,
-        "port": r.port,
-        "hostnameId": r.hostname_id,
-        "managed": r.managed,
-        "createdAt": rfc3339(r.created_at),
-        "updatedAt": rfc3339(r.updated_at),
-    })
+fn record(r: &StoredRecord) -> api::Record {
+    api::Record {
+        id: r.id.to_string(),
+        kind: r.kind.to_string(),
+        name: r.name.to_string(),
+        content: r.content.clone(),
+        ttl: r.ttl,
+        priority: r.priority,
+        weight: r.weight,
+        port: r.port,
+        hostname_id: r.hostname_id.as_ref().map(ToString::to_string),
+        managed: r.managed,
+        created_at: rfc3339(r.created_at),
+        updated_at: rfc3339(r.updated_at),
+    }
 }

@@ -1,56 +1,37 @@
 //! Tokens (the ipdock document, section 7): hostname tokens and scoped account API keys.
 
-use rouille::{Request, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use porchlight_api as api;
+use rouille::Response;
 
-use super::{body, client_key, limited, reply, session, token_json};
+use super::{reply, token};
+use crate::error::Result;
+use crate::http::call::Call;
+use crate::model::{HostId, TokenId};
 use crate::tokens::{self, Issued};
 use crate::Context;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NewToken {
-    hostname_id: Option<String>,
-    #[serde(default)]
-    label: String,
-    #[serde(default)]
-    scopes: Vec<String>,
+pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let list = tokens::list(ctx, call.caller()?)?;
+    Ok(reply(200, &api::TokenList { tokens: list.iter().map(token).collect() }))
 }
 
-pub fn list(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let list: Vec<Value> = tokens::list(ctx, &user)?.iter().map(token_json).collect();
-        Ok(reply(200, &json!({"tokens": list})))
-    })
+pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::NewToken = call.json()?;
+    let host = input.hostname_id.as_deref().map(HostId::from);
+    let issued = tokens::create(ctx, call.caller()?, host.as_ref(), &input.label, &input.scopes)?;
+    Ok(reply(201, &api::IssuedTokenEnvelope { token: with_secret(issued) }))
 }
 
-pub fn create(ctx: &Context, request: &Request) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let user = session(ctx, request)?;
-        let input: NewToken = body(request)?;
-        let issued = tokens::create(ctx, &user, input.hostname_id.as_deref(), &input.label, &input.scopes)?;
-        Ok(reply(201, &json!({"token": with_secret(&issued)})))
-    })
+pub fn regenerate(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let issued = tokens::regenerate(ctx, call.caller()?, &call.id::<TokenId>("id"))?;
+    Ok(reply(200, &api::IssuedTokenEnvelope { token: with_secret(issued) }))
 }
 
-pub fn regenerate(ctx: &Context, request: &Request, id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        let issued = tokens::regenerate(ctx, &session(ctx, request)?, id)?;
-        Ok(reply(200, &json!({"token": with_secret(&issued)})))
-    })
+pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    tokens::delete(ctx, call.caller()?, &call.id::<TokenId>("id"))?;
+    Ok(Response::empty_204())
 }
 
-pub fn delete(ctx: &Context, request: &Request, id: &str) -> Response {
-    limited(&ctx.limits.api, &client_key(ctx, request), || {
-        tokens::delete(ctx, &session(ctx, request)?, id)?;
-        Ok(Response::empty_204())
-    })
-}
-
-fn with_secret(issued: &Issued) -> Value {
-    let mut value = token_json(&issued.token);
-    value["tokenValue"] = json!(issued.secret);
-    value
+fn with_secret(issued: Issued) -> api::IssuedToken {
+    api::IssuedToken { token: token(&issued.token), token_value: issued.secret }
 }

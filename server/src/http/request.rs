@@ -1,6 +1,6 @@
-//! Who is calling: the client's address (believing forwarded headers only from trusted
-//! proxies), the credentials it presented in any of the accepted forms, and request
-//! parameters from the query string or a form body.
+//! What a request says about its sender: the client's address (believing forwarded headers
+//! only from trusted proxies), the credentials it presented in any of the accepted forms,
+//! and parameters from the query string or a form body.
 
 use std::net::IpAddr;
 
@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use rouille::Request;
 
 use crate::address::canonical;
-use crate::update::Credentials;
+use crate::auth::Credentials;
 
 /// Query parameters that may carry a token.
 const SECRET_PARAMS: [&str; 6] = ["token", "key", "apikey", "password", "pass", "pwd"];
@@ -34,7 +34,12 @@ pub fn client_ip(request: &Request, trusted: &[IpNet]) -> IpAddr {
 }
 
 /// Every secret the request carries, most specific first, and the Basic (or query) user.
-pub fn credentials(request: &Request) -> Credentials {
+pub fn credentials(call: &super::call::Call<'_>) -> Credentials {
+    of_request(call.request)
+}
+
+/// [`credentials`] of a request.
+pub fn of_request(request: &Request) -> Credentials {
     credentials_with(request, |name| param(request, name))
 }
 
@@ -87,16 +92,27 @@ pub struct Form(Vec<(String, String)>);
 const MAX_FIELD: u64 = 16 * 1024;
 
 impl Form {
-    pub fn read(request: &Request) -> Result<Self, crate::error::Error> {
+    /// No form.
+    pub fn empty() -> Self {
+        Self(Vec::new())
+    }
+
+    /// The form in `call`'s body (read once and kept, so credentials and parameters can
+    /// both come from it).
+    pub fn read(call: &super::call::Call<'_>) -> Result<Self, crate::error::Error> {
         let bad = |what: &str| crate::error::Error::BadRequest(format!("The form body could not be read: {what}"));
-        let content_type = request.header("Content-Type").unwrap_or("").to_ascii_lowercase();
-        if content_type.starts_with("application/x-www-form-urlencoded") {
-            return rouille::input::post::raw_urlencoded_post_input(request).map(Self).map_err(|e| bad(&e.to_string()));
-        }
-        if !content_type.starts_with("multipart/form-data") {
+        let original = call.request;
+        let content_type = original.header("Content-Type").unwrap_or("").to_ascii_lowercase();
+        let is_urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+        if !is_urlencoded && !content_type.starts_with("multipart/form-data") {
             return Ok(Self(Vec::new()));
         }
-        let mut multipart = rouille::input::multipart::get_multipart_input(request).map_err(|e| bad(&e.to_string()))?;
+        let headers = original.headers().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let request = Request::fake_http(original.method(), original.raw_url(), headers, call.body().to_vec());
+        if is_urlencoded {
+            return rouille::input::post::raw_urlencoded_post_input(&request).map(Self).map_err(|e| bad(&e.to_string()));
+        }
+        let mut multipart = rouille::input::multipart::get_multipart_input(&request).map_err(|e| bad(&e.to_string()))?;
         let mut pairs = Vec::new();
         while let Some(field) = multipart.next() {
             let name = field.headers.name.to_string();
@@ -116,10 +132,6 @@ impl Form {
     pub fn has(&self, request: &Request, name: &str) -> bool {
         self.get(request, name).is_some()
     }
-}
-
-pub fn user_agent(request: &Request) -> Option<&str> {
-    request.header("User-Agent")
 }
 
 #[cfg(test)]
@@ -142,11 +154,11 @@ mod tests {
     #[test]
     fn credentials_from_basic_bearer_and_query() {
         let basic = base64::engine::general_purpose::STANDARD.encode("h.example.com:pth_secret");
-        let c = credentials(&request(vec![("Authorization", &format!("Basic {basic}"))], "/nic/update"));
+        let c = of_request(&request(vec![("Authorization", &format!("Basic {basic}"))], "/nic/update"));
         assert_eq!(c.secrets.first().map(String::as_str), Some("pth_secret"));
         assert_eq!(c.username.as_deref(), Some("h.example.com"));
-        let c = credentials(&request(vec![("Authorization", "Bearer pth_b")], "/x?key=pth_q"));
+        let c = of_request(&request(vec![("Authorization", "Bearer pth_b")], "/x?key=pth_q"));
         assert_eq!(c.secrets, vec!["pth_b".to_string(), "pth_q".to_string()]);
-        assert!(credentials(&request(vec![], "/nic/update?hostname=a.b")).secrets.is_empty());
+        assert!(of_request(&request(vec![], "/nic/update?hostname=a.b")).secrets.is_empty());
     }
 }

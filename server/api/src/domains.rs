@@ -1,0 +1,97 @@
+//! Domains: the built-in zones every account may use, and custom domains with their
+//! delegation check.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Whether a zone is shared by every account or is an account's own domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DomainType {
+    Builtin,
+    Custom,
+}
+
+/// A zone. Custom domains carry their delegation and transfer settings too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: DomainType,
+    /// Served: always for built-in zones; for a custom domain once its delegation checked out.
+    pub verified: bool,
+    /// The SOA serial.
+    pub serial: u32,
+    /// The nameservers the domain must be delegated to (custom domains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nameservers: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When the delegation was verified (custom domains; null until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<Option<String>>,
+    /// Who may transfer the zone: networks and `key:NAME` (custom domains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_transfer: Option<Vec<String>>,
+    /// Secondaries told of changes, `ADDRESS:PORT` (custom domains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DomainList {
+    pub domains: Vec<Domain>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DomainEnvelope {
+    pub domain: Domain,
+}
+
+/// `POST /api/domains`: a custom domain to add.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewDomain {
+    pub name: String,
+}
+
+/// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings (each list replaces
+/// the old one; an absent list empties it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DomainPatch {
+    #[serde(default)]
+    pub allow_transfer: Vec<String>,
+    #[serde(default)]
+    pub notify: Vec<String>,
+}
+
+/// What the parent zone says about a custom domain's delegation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Delegation {
+    pub verified: bool,
+    pub expected: Vec<String>,
+    pub found: Vec<String>,
+    pub missing: Vec<String>,
+    /// What to do next, in words.
+    pub message: String,
+}
+
+/// `POST /api/domains/{id}/verify`, `GET /api/domains/{id}/delegation-status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DelegationStatus {
+    pub domain: Domain,
+    pub delegation: Delegation,
+}

@@ -1,0 +1,116 @@
+//! What a handler gets: the request, where it came from, who sent it (as its route group
+//! authenticated it), the path's parameters, and the body read once.
+
+use std::net::IpAddr;
+
+use rouille::Request;
+use serde::de::DeserializeOwned;
+
+use crate::auth::{Caller, Credentials};
+use crate::error::{Error, Result};
+
+/// What a handler gets: the request, who sent it, and the path's parameters.
+pub struct Call<'a> {
+    pub request: &'a Request,
+    /// The client's address (forwarded headers believed only from trusted proxies).
+    pub source: IpAddr,
+    /// What the request presented, as its route group reads credentials.
+    pub credentials: Credentials,
+    pub(super) params: Vec<(&'static str, String)>,
+    pub(super) caller: Option<Caller>,
+    pub(super) body: std::cell::OnceCell<Vec<u8>>,
+}
+
+impl Call<'_> {
+    /// The request body, read once (the server bounds its size).
+    pub fn body(&self) -> &[u8] {
+        self.body.get_or_init(|| {
+            let mut bytes = Vec::new();
+            if let Some(mut data) = self.request.data() {
+                let _ = std::io::Read::read_to_end(&mut data, &mut bytes);
+            }
+            bytes
+        })
+    }
+
+    /// The authenticated caller (the route's group authenticated it).
+    pub fn caller(&self) -> Result<&Caller> {
+        self.caller.as_ref().ok_or(Error::NoCredentials)
+    }
+
+    /// The caller, when the route's group takes anonymous requests too.
+    pub fn caller_if_any(&self) -> Option<&Caller> {
+        self.caller.as_ref()
+    }
+
+    /// A path parameter, percent-decoded.
+    pub fn path(&self, name: &str) -> &str {
+        self.params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A path parameter as an id.
+    pub fn id<T: for<'s> From<&'s str>>(&self, name: &str) -> T {
+        T::from(self.path(name))
+    }
+
+    /// A query parameter.
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.request.get_param(name)
+    }
+
+    /// The body as UTF-8 text.
+    pub fn text(&self) -> Result<String> {
+        String::from_utf8(self.body().to_vec()).map_err(|_| Error::BadRequest("The request body is not UTF-8".into()))
+    }
+
+    /// The body as JSON of type `T`: malformed JSON is a bad request, JSON of the wrong shape
+    /// a validation error naming the field.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        parse_json(&self.text()?)
+    }
+
+    /// The body as JSON of type `T`, or `T::default()` when there is none.
+    pub fn json_or_default<T: DeserializeOwned + Default>(&self) -> Result<T> {
+        let text = self.text()?;
+        if text.trim().is_empty() { Ok(T::default()) } else { parse_json(&text) }
+    }
+
+    pub fn user_agent(&self) -> Option<&str> {
+        self.request.header("User-Agent")
+    }
+}
+
+/// JSON of type `T`: malformed JSON is a bad request, the wrong shape a validation error.
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            Error::invalid_field(&field_of(&message), message)
+        }
+        _ => Error::BadRequest(format!("The request body is not valid JSON: {e}")),
+    })
+}
+
+/// The field a serde message names (`missing field `name``, `unknown field `x``), as a JSON
+/// pointer; the body itself otherwise.
+fn field_of(message: &str) -> String {
+    message.split('`').nth(1).map_or_else(|| "/".to_string(), |field| format!("/{field}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_say_which_field() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Body {
+            name: String,
+        }
+        let Err(Error::Validation(fields)) = parse_json::<Body>("{}") else { panic!("a missing field is a validation error") };
+        assert_eq!(fields[0].pointer, "/name");
+        assert!(matches!(parse_json::<Body>("{"), Err(Error::BadRequest(_))));
+    }
+}
