@@ -122,15 +122,18 @@ fn run(ctx: &Context, route: &Route, params: Vec<(&'static str, String)>, reques
     let mut budget: Option<Budget> = None;
     let outcome = (|| -> Result<Response> {
         budget = before_auth(ctx, group.limit, source)?;
-        call.caller = match group.auth {
-            Auth::Public => None,
-            Auth::Required(accept) => Some(auth::authenticate(ctx, &call.credentials, accept, source)?),
-            Auth::Optional(_) if call.credentials.is_empty() => None,
-            Auth::Optional(accept) => Some(auth::authenticate(ctx, &call.credentials, accept, source)?),
+        let authenticated = match group.auth {
+            Auth::Public => Ok(None),
+            Auth::Required(accept) => auth::authenticate(ctx, &call.credentials, accept, source).map(Some),
+            Auth::Optional(_) if call.credentials.is_empty() => Ok(None),
+            Auth::Optional(accept) => auth::authenticate(ctx, &call.credentials, accept, source).map(Some),
         };
+        // A request that fails to authenticate is counted (and its budget shown) per address.
+        call.caller = authenticated.as_ref().ok().cloned().flatten();
         if let Some(after) = after_auth(ctx, group.limit, call.caller.as_ref(), source)? {
             budget = Some(after);
         }
+        authenticated?;
         (route.handler)(ctx, &call)
     })();
     let response = match outcome {
@@ -172,6 +175,12 @@ fn after_auth(ctx: &Context, limit: Limit, caller: Option<&Caller>, source: IpAd
         None => format!("ip:{source}"),
     };
     match limit {
+        // Unauthenticated update requests were counted per address already (many routers
+        // share a NAT, and wget asks once without credentials): the token budget is untouched.
+        Limit::Updates if caller.is_none() => {
+            let limit = ctx.limits.updates.limit();
+            Ok(Some(Budget { limit, remaining: limit, reset: 0 }))
+        }
         Limit::Updates => ctx.limits.updates.check(&key).map(Some),
         Limit::PerCaller(which) => which(&ctx.limits).check(&key).map(Some),
         Limit::Partner => {

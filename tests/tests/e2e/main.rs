@@ -16,6 +16,7 @@ mod http_wire;
 mod https;
 mod ipv64;
 mod management;
+mod ownership;
 mod pocketdns;
 mod prefixes;
 mod recipes;
