@@ -227,3 +227,105 @@ fn dyndns2_wildcard_on_off_and_nochg() {
     assert!(lab.answers(&under, RecordType::A).is_empty());
     assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.31"]);
 }
+
+/// The status line of a raw answer.
+fn status_line(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn ipdock_update_challenges_for_basic_and_answers_every_error_as_json_with_its_budget() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", HOST);
+    // No credentials: a Basic challenge, which wget and uclient-fetch wait for before sending
+    // "Username: token, Password: pth_…" (the document's Method 3).
+    let r = lab.get("/api/update?ip=203.0.113.90", &[]);
+    assert_eq!(r.status, 401);
+    let challenges: Vec<&str> = r.headers.iter().filter(|(k, _)| k == "www-authenticate").map(|(_, v)| v.as_str()).collect();
+    assert!(challenges.first().is_some_and(|c| c.starts_with("Basic ")), "{challenges:?}");
+    assert_eq!(r.json(), serde_json::json!({"error": "Unauthorized"}));
+    let r = lab.get("/api/update?ip=203.0.113.90", &[("Authorization", &basic("token", &token))]);
+    assert_eq!(r.json()["status"], "good", "{}", r.body);
+    // X-RateLimit-* come with every answer (the document: "included in all responses").
+    for (path, auth, status) in [
+        ("/api/update", "Bearer pth_wrongwrongwrongwrong", 401),
+        ("/api/update?ip=1.2.3.4.5", &*format!("Bearer {token}"), 422),
+    ] {
+        let r = lab.get(path, &[("Authorization", auth)]);
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        for header in ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"] {
+            assert!(r.header(header).is_some(), "{header} missing on {status}");
+        }
+    }
+    let body = r#"{"ip": 5}"#;
+    let r = lab.request("POST", "/api/update", &[("Authorization", &format!("Bearer {token}")), ("Content-Type", "application/json")], body.as_bytes());
+    assert_eq!(r.status, 422, "a wrong type is a validation error: {}", r.body);
+}
+
+#[test]
+fn ipdock_limit_answers_429_as_json_with_retry_after_and_its_budget() {
+    let lab = Lab::start_with(|c| c.rate_limit.updates_per_minute = 2);
+    let token = lab.host("a@example.com", HOST);
+    let bearer = format!("Bearer {token}");
+    for _ in 0..2 {
+        assert_eq!(lab.get("/api/update?ip=203.0.113.91", &[("Authorization", &bearer)]).status, 200);
+    }
+    let r = lab.get("/api/update?ip=203.0.113.91", &[("Authorization", &bearer)]);
+    assert_eq!((r.status, r.json()), (429, serde_json::json!({"error": "Too many requests"})));
+    assert!(r.header("retry-after").is_some());
+    assert_eq!((r.header("x-ratelimit-limit"), r.header("x-ratelimit-remaining")), (Some("2"), Some("0")));
+}
+
+#[test]
+fn unknown_paths_wrong_methods_and_big_bodies_answer_in_the_apis_own_shape() {
+    let lab = Lab::start();
+    let session = lab.login("a@example.com");
+    // The native API: "All errors return JSON with an error field".
+    let r = lab.api("GET", "/api/no-such-thing", Some(&session), None);
+    assert_eq!((r.status, r.json()["error"].is_string()), (404, true), "{}", r.body);
+    let r = lab.api("PUT", "/api/hostnames", Some(&session), None);
+    assert_eq!((r.status, r.json()["error"].is_string()), (405, true), "{}", r.body);
+    assert_eq!(r.header("allow"), Some("GET, POST, HEAD"));
+    let r = lab.request("TRACE", "/api/tokens", &[], b"");
+    assert_eq!(r.status, 405);
+    let big = vec![b'x'; porchlight::http::MAX_BODY + 1];
+    let r = lab.request("POST", "/api/hostnames", &[("Content-Type", "application/json")], &big);
+    assert_eq!((r.status, r.json()["error"].is_string()), (413, true), "{}", r.body);
+    // Other services' paths answer in their own shape.
+    let r = lab.get("/api/v1/dns_records/x/y", &[]);
+    assert_eq!((r.status, r.json()["errors"].is_array()), (404, true), "{}", r.body);
+    let r = lab.request("PUT", "/api/v2/domains", &[], b"");
+    assert_eq!((r.status, r.header("content-type")), (405, Some("application/problem+json")), "{}", r.body);
+    let r = lab.request("PUT", "/nic/update", &[], b"");
+    assert_eq!(r.status, 405);
+}
+
+#[test]
+fn status_lines_carry_the_standard_reason_phrases() {
+    let lab = Lab::start();
+    let session = lab.login("a@example.com");
+    assert_eq!(lab.api("POST", "/api/hostnames", Some(&session), Some(serde_json::json!({"domainId": "00000000-0000-0000-0000-000000000001", "name": "h"}))).status, 201);
+    let body = r#"{"domainId": "00000000-0000-0000-0000-000000000001", "name": "h"}"#;
+    let request = format!(
+        "POST /api/hostnames HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {session}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    assert_eq!(status_line(&lab.raw(request.as_bytes())), "HTTP/1.1 409 Conflict");
+    let key = lab.api("POST", "/api/tokens", Some(&session), Some(serde_json::json!({"label": "v64", "scopes": ["write:domains"]}))).json()["token"]["tokenValue"].as_str().unwrap().to_string();
+    let form = "del_domain=h.dyn.example.test";
+    let request = format!(
+        "DELETE /api HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    );
+    assert_eq!(status_line(&lab.raw(request.as_bytes())), "HTTP/1.1 202 Accepted");
+}
+
+#[test]
+fn kyedns_alternative_endpoint_takes_post_and_the_address_sent() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", HOST);
+    let before = lab.serial();
+    let r = lab.request("POST", &format!("/api/v1/update?hostname={HOST}&token={token}&myip=1.2.3.10"), &[], b"");
+    assert_eq!((r.status, r.body.as_str()), (200, "good 1.2.3.10"));
+    assert_served(&lab, "1.2.3.10", before);
+}

@@ -135,3 +135,29 @@ fn problems_for_bad_input_scopes_and_strangers() {
     call(&lab, "POST", &path, &writer, Some(json!({"hostname": "three.dyn.example.test", "recordType": "A"})));
     assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": "four.dyn.example.test", "recordType": "A"}))), 403, "plan_limit", &path);
 }
+
+#[test]
+fn the_domain_itself_gets_an_updater_and_a_cname_name_does_not() {
+    let (parent_lab, registrar) = porchlight_tests::parent();
+    porchlight_tests::delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
+    let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent_lab.dns()));
+    let session = lab.login("a@example.com");
+    let id = lab.api("POST", "/api/domains", Some(&session), Some(json!({"name": "mine.parent.test"}))).json()["domain"]["id"].as_str().unwrap().to_string();
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).status, 200);
+    let writer = key(&lab, &session, &["write:domains"]);
+    let path = format!("/api/v2/domains/{id}/dyndns");
+    // The document: "The hostname must be the domain itself or a subdomain of it".
+    let r = call(&lab, "POST", &path, &writer, Some(json!({"hostname": "mine.parent.test", "recordType": "A"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["hostname"], "mine.parent.test");
+    let token = r.json()["token"].as_str().unwrap().to_string();
+    let r = lab.get("/nic/update?hostname=mine.parent.test&myip=203.0.113.77", &[("Authorization", &basic("mine.parent.test", &token))]);
+    assert_eq!(r.body, "good 203.0.113.77");
+    assert_eq!(lab.answers("mine.parent.test", RecordType::A), vec!["203.0.113.77"]);
+    // A name holding a CNAME takes no address, so no updater either.
+    let r = lab.api("POST", &format!("/api/domains/{id}/records"), Some(&session), Some(json!({"type": "CNAME", "name": "www", "content": "mine.parent.test"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": "www.mine.parent.test", "recordType": "A"}))), 409, "conflict", &path);
+    assert_eq!(lab.count("SELECT count(*) FROM records WHERE name = 'www.mine.parent.test' AND type = 'A'"), 0);
+    assert_eq!(lab.count("SELECT count(*) FROM hostnames WHERE name = 'www.mine.parent.test'"), 0);
+}

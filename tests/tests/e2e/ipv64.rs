@@ -205,3 +205,23 @@ fn urlencode(text: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
+
+#[test]
+fn account_info_with_the_key_in_a_posted_form_and_integer_limits() {
+    let lab = Lab::start();
+    let session = lab.admin(OWNER);
+    let key = api_key(&lab, &session, &["read:domains"]);
+    // The document's Option 3: `curl "…/api?get_account_info" --data-urlencode apikey=…`, which
+    // POSTs the key as a form.
+    let body = format!("apikey={key}");
+    let r = lab.request("POST", "/api?get_account_info", &[("Content-Type", "application/x-www-form-urlencoded")], body.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    let info = r.json();
+    assert_eq!((info["info"].as_str(), info["get_account_info"].as_str()), (Some("success"), Some("get_account_info")));
+    // An administrator has no limit, written as the integer the document shows.
+    let class = &info["account_class"];
+    for field in ["dyndns_domain_limit", "dyndns_update_limit", "api_limit"] {
+        assert!(class[field].is_u64(), "{field} in {class}");
+    }
+    assert_eq!(info["api_key"].as_str(), Some(key.as_str()));
+}

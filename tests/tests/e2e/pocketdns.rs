@@ -119,3 +119,82 @@ fn partners_reach_only_their_own_users_and_errors_come_as_a_list() {
     let r = lab.api("POST", "/api/auth/link", None, Some(json!({"code": "pth_madeupmadeupmadeup"})));
     assert_eq!((r.status, r.json()["error"].is_string()), (422, true));
 }
+
+/// A partner's user with a verified domain: (parent lab kept alive, lab, partner key, domain id).
+fn partner_with_domain() -> (Lab, Lab, String, String) {
+    let (parent_lab, registrar) = parent();
+    delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
+    let lab = Lab::start_with(|c| {
+        c.delegation_resolver = Some(parent_lab.dns());
+        c.rate_limit.partner_burst_per_minute = 40;
+    });
+    let admin = lab.admin("admin@example.com");
+    let key = partner_key(&lab, &admin);
+    let url = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "u1"}))).json()["login_url"].as_str().unwrap().to_string();
+    let session = lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(&url)}))).json()["token"].as_str().unwrap().to_string();
+    let id = lab.api("POST", "/api/domains", Some(&session), Some(json!({"name": "mine.parent.test"}))).json()["domain"]["id"].as_str().unwrap().to_string();
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).status, 200);
+    (parent_lab, lab, key, id)
+}
+
+#[test]
+fn partner_users_get_every_record_type_the_document_carries() {
+    let (_parent, lab, key, id) = partner_with_domain();
+    let mx = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": id, "type": "MX", "name": "@", "value": "mail.example.net", "priority": 10})));
+    assert_eq!((mx.status, mx.json()["priority"].clone()), (201, json!(10)), "{}", mx.body);
+    let srv = call(
+        &lab,
+        "POST",
+        "/api/v1/dns_records",
+        &key,
+        Some(json!({"domain_id": id, "type": "SRV", "name": "_sip._tcp", "value": "", "priority": 1, "weight": 5, "port": 5060, "target": "sip.example.net"})),
+    );
+    assert_eq!(srv.status, 201, "{}", srv.body);
+    assert_eq!((srv.json()["weight"].clone(), srv.json()["port"].clone(), srv.json()["target"].clone()), (json!(5), json!(5060), json!("sip.example.net")));
+    assert_eq!(lab.answers("mine.parent.test", RecordType::MX), vec!["10 mail.example.net."]);
+    assert_eq!(lab.answers("_sip._tcp.mine.parent.test", RecordType::SRV), vec!["1 5 5060 sip.example.net."]);
+}
+
+#[test]
+fn patch_changes_type_and_name_and_checks_like_create() {
+    let (_parent, lab, key, id) = partner_with_domain();
+    let r = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": id, "type": "TXT", "name": "note", "value": "hello"})));
+    let rid = r.json()["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/dns_records/{rid}");
+    // An empty value is refused as POST refuses it, and changes nothing.
+    assert_errors(&call(&lab, "PATCH", &path, &key, Some(json!({"value": ""}))), 422);
+    assert_eq!(lab.answers("note.mine.parent.test", RecordType::TXT), vec!["hello"]);
+    // `type` and `name`, which the document lists, are changed.
+    let r = call(&lab, "PATCH", &path, &key, Some(json!({"type": "A", "name": "www", "value": "192.0.2.55"})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!((r.json()["type"].clone(), r.json()["name"].clone(), r.json()["value"].clone()), (json!("A"), json!("www"), json!("192.0.2.55")));
+    assert_eq!(lab.answers("www.mine.parent.test", RecordType::A), vec!["192.0.2.55"]);
+    assert!(lab.answers("note.mine.parent.test", RecordType::TXT).is_empty());
+    // An empty body names each missing field.
+    let r = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({})));
+    assert_errors(&r, 422);
+    assert_eq!(r.json()["errors"].as_array().unwrap().len(), 4, "{}", r.body);
+}
+
+#[test]
+fn limits_count_per_key_with_an_epoch_reset() {
+    let (_parent, lab, key, _) = partner_with_domain();
+    let admin = lab.login("admin@example.com");
+    let other = partner_key(&lab, &admin);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let r = call(&lab, "GET", "/api/v1/users/u1/domains", &key, None);
+    assert_eq!(r.header("x-ratelimit-limit"), Some("1000"), "the hourly budget");
+    let reset: u64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+    assert!(reset >= now && reset <= now + 3600 + 5, "an epoch time, as the document shows: {reset} vs {now}");
+    // The burst: 40 per minute in this lab; the first key runs out, another key does not.
+    let mut last = r;
+    for _ in 0..45 {
+        last = call(&lab, "GET", "/api/v1/users/u1/domains", &key, None);
+        if last.status == 429 {
+            break;
+        }
+    }
+    assert_errors(&last, 429);
+    assert!(last.header("retry-after").is_some());
+    assert_eq!(call(&lab, "GET", "/api/v1/users/u1/domains", &other, None).status, 404, "another key has its own budget (and no such user)");
+}
