@@ -375,3 +375,91 @@ fn requested_names(ctx: &Context, req: &UpdateRequest<'_>, account: &Account, to
         _ => Err(Error::Invalid("this token reaches several hostnames: name the one to update".into())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestContext;
+
+    const HOME: &str = "home.dyn.example.test";
+
+    fn request(hostnames: &[&str], params: &[(&str, &str)]) -> UpdateRequest<'static> {
+        let source: IpAddr = [198, 51, 100, 7].into();
+        let lookup = |name: &str| params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+        let addresses = AddressRequest::from_params(lookup, source).unwrap_or_default();
+        UpdateRequest {
+            username: None,
+            hostnames: hostnames.iter().map(|h| h.to_string()).collect(),
+            change: Change::Addresses(addresses),
+            subname: None,
+            source,
+            user_agent: Some("unit-test"),
+            dialect: "dyndns2",
+            wildcard: None,
+        }
+    }
+
+    fn outcomes(report: &Report) -> Vec<Outcome> {
+        report.hosts.iter().map(|h| h.outcome).collect()
+    }
+
+    #[test]
+    fn an_update_publishes_at_once_and_a_repeat_writes_nothing() -> Result<()> {
+        let t = TestContext::new()?;
+        let (_, token) = t.host("alice@example.com", HOME)?;
+        let serial = t.ctx.catalog.serial(&t.zone_name());
+        let report = update(&t.ctx, &token, &request(&[HOME], &[("myip", "203.0.113.7")]))?;
+        assert_eq!(outcomes(&report), vec![Outcome::Good]);
+        let name = DomainName::parse(HOME)?;
+        let served: Vec<RecordData> = t.ctx.catalog.rrset(&t.zone_name(), &name, RecordKind::A).into_iter().map(|r| r.data).collect();
+        assert_eq!(served, vec![RecordData::A([203, 0, 113, 7].into())]);
+        let after_good = t.ctx.catalog.serial(&t.zone_name());
+        assert_ne!(after_good, serial);
+        let history = t.ctx.store.read(|c| store::hostnames::history(c, &report.hosts[0].host_id.clone().unwrap_or_else(|| HostId::from("")), 10))?;
+        assert_eq!((history.len(), history[0].dialect.as_str()), (1, "dyndns2"));
+        // The same address again: nochg, and no new serial, history line or write.
+        let report = update(&t.ctx, &token, &request(&[HOME], &[("myip", "203.0.113.7")]))?;
+        assert_eq!(outcomes(&report), vec![Outcome::NoChange]);
+        assert_eq!(t.ctx.catalog.serial(&t.zone_name()), after_good);
+        Ok(())
+    }
+
+    #[test]
+    fn a_hostname_token_reaches_its_own_host_only() -> Result<()> {
+        let t = TestContext::new()?;
+        let (_, alice) = t.host("alice@example.com", HOME)?;
+        t.host("alice@example.com", "nas.dyn.example.test")?;
+        t.host("bob@example.com", "lab.dyn.example.test")?;
+        let report = update(&t.ctx, &alice, &request(&["nas.dyn.example.test,lab.dyn.example.test,bad..name", HOME], &[("myip", "192.0.2.1")]))?;
+        assert_eq!(outcomes(&report), vec![Outcome::NoHost, Outcome::NoHost, Outcome::NotFqdn, Outcome::Good]);
+        let many: Vec<String> = (0..=MAX_HOSTS).map(|i| format!("h{i}.dyn.example.test")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(matches!(update(&t.ctx, &alice, &request(&[&many.join(",")], &[])), Err(Error::TooManyHosts { .. })));
+        // Without a hostname the token's own host is meant.
+        assert_eq!(outcomes(&update(&t.ctx, &alice, &request(&[], &[("myip", "192.0.2.2")]))?), vec![Outcome::Good]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_session_does_not_send_updates() -> Result<()> {
+        let t = TestContext::new()?;
+        let (session, _) = t.host("alice@example.com", HOME)?;
+        assert!(matches!(update(&t.ctx, &session, &request(&[HOME], &[("myip", "192.0.2.1")])), Err(Error::Forbidden(_))));
+        Ok(())
+    }
+
+    #[test]
+    fn a_new_prefix_moves_every_following_host_and_keeps_its_interface_id() -> Result<()> {
+        let t = TestContext::new()?;
+        let (session, token) = t.host("alice@example.com", HOME)?;
+        t.host("alice@example.com", "nas.dyn.example.test")?;
+        let nas = t.ctx.store.read(|c| store::hostnames::find_by_name(c, &DomainName::parse("nas.dyn.example.test")?))?.ok_or(Error::NotFound("Hostname"))?;
+        let follow = crate::hostnames::Settings { interface_id: Some(Some("::1:2:3:4")), ..Default::default() };
+        crate::hostnames::configure(&t.ctx, &session, &nas.id, &follow)?;
+        let report = update(&t.ctx, &token, &request(&[HOME], &[("ipv6prefix", "2001:db8:aa:bb::/64"), ("onlyprefix", "1")]))?;
+        assert_eq!(outcomes(&report), vec![Outcome::Good]);
+        let served = t.ctx.catalog.rrset(&t.zone_name(), &nas.name, RecordKind::Aaaa);
+        assert_eq!(served.first().map(|r| r.data.clone()), Some(RecordData::Aaaa("2001:db8:aa:bb:1:2:3:4".parse().map_err(|_| Error::Invalid("ip".into()))?)));
+        Ok(())
+    }
+}

@@ -267,3 +267,76 @@ fn write(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestContext;
+
+    /// A lab with alice's `home` and bob's `lab`, and a TSIG key of alice's allowed `allow`.
+    fn setup(allow: &[&str]) -> crate::error::Result<(TestContext, String)> {
+        let t = TestContext::new()?;
+        let (alice, _) = t.host("alice@example.com", "home.dyn.example.test")?;
+        t.host("bob@example.com", "lab.dyn.example.test")?;
+        let allow: Vec<String> = allow.iter().map(|a| a.to_string()).collect();
+        let key = crate::tsig_keys::create(&t.ctx, &alice, "alice.key", "hmac-sha256", &allow)?;
+        Ok((t, key.key.name))
+    }
+
+    fn name(text: &str) -> DomainName {
+        DomainName::parse(text).unwrap_or_else(|_| unreachable!("a valid test name"))
+    }
+
+    fn txt(owner: &str, text: &str) -> Change {
+        Change::Add(Record { name: name(owner), ttl: 60, data: RecordData::Txt(text.into()) })
+    }
+
+    fn update(key: &str, prerequisites: Vec<Prerequisite>, changes: Vec<Change>) -> Update {
+        Update { zone: name("dyn.example.test"), key: key.into(), source: [127, 0, 0, 1].into(), prerequisites, changes }
+    }
+
+    #[test]
+    fn a_key_writes_where_its_account_may_and_all_or_nothing() -> crate::error::Result<()> {
+        let (t, key) = setup(&[])?;
+        let zone = t.zone_name();
+        assert!(apply(&t.ctx, update(&key, vec![], vec![txt("_acme-challenge.home.dyn.example.test", "v1")])).is_ok());
+        assert_eq!(t.ctx.catalog.rrset(&zone, &name("_acme-challenge.home.dyn.example.test"), RecordKind::Txt).len(), 1);
+        // One change inside bob's name refuses the whole update.
+        let serial = t.ctx.catalog.serial(&zone);
+        let mixed = update(&key, vec![], vec![txt("a.home.dyn.example.test", "ok"), txt("x.lab.dyn.example.test", "stolen")]);
+        assert!(matches!(apply(&t.ctx, mixed), Err(Refusal::Refused(_))));
+        assert!(t.ctx.catalog.rrset(&zone, &name("a.home.dyn.example.test"), RecordKind::Txt).is_empty(), "nothing of it applied");
+        assert_eq!(t.ctx.catalog.serial(&zone), serial);
+        Ok(())
+    }
+
+    #[test]
+    fn the_allow_list_narrows_the_key() -> crate::error::Result<()> {
+        let (t, key) = setup(&["_acme-challenge.*:TXT"])?;
+        assert!(apply(&t.ctx, update(&key, vec![], vec![txt("_acme-challenge.home.dyn.example.test", "v")])).is_ok());
+        assert!(matches!(apply(&t.ctx, update(&key, vec![], vec![txt("www.home.dyn.example.test", "v")])), Err(Refusal::Refused(_))));
+        Ok(())
+    }
+
+    #[test]
+    fn prerequisites_are_checked_against_what_is_served() -> crate::error::Result<()> {
+        let (t, key) = setup(&[])?;
+        let absent = Prerequisite::Exists(name("nothing.home.dyn.example.test"), Type::Any);
+        assert_eq!(apply(&t.ctx, update(&key, vec![absent], vec![txt("a.home.dyn.example.test", "v")])), Err(Refusal::NxDomain));
+        let free = Prerequisite::Absent(name("a.home.dyn.example.test"), Type::Any);
+        assert!(apply(&t.ctx, update(&key, vec![free.clone()], vec![txt("a.home.dyn.example.test", "v")])).is_ok());
+        assert_eq!(apply(&t.ctx, update(&key, vec![free], vec![txt("a.home.dyn.example.test", "w")])), Err(Refusal::YxDomain));
+        Ok(())
+    }
+
+    #[test]
+    fn a_hostnames_address_goes_through_its_history() -> crate::error::Result<()> {
+        let (t, key) = setup(&[])?;
+        let a = Change::Add(Record { name: name("home.dyn.example.test"), ttl: 60, data: RecordData::A([192, 0, 2, 44].into()) });
+        assert!(apply(&t.ctx, update(&key, vec![], vec![a])).is_ok());
+        let host = t.ctx.store.read(|c| store::hostnames::find_by_name(c, &name("home.dyn.example.test")))?.ok_or(Error::NotFound("Hostname"))?;
+        let history = t.ctx.store.read(|c| store::hostnames::history(c, &host.id, 5))?;
+        assert_eq!((history[0].new.as_deref(), history[0].dialect.as_str()), (Some("192.0.2.44"), DIALECT));
+        Ok(())
+    }
+}
