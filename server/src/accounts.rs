@@ -71,7 +71,7 @@ pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result
 pub fn change_password(ctx: &Context, caller: &Caller, current: &str, new: &str, source: &str) -> Result<Account> {
     let user = caller.may(Permission::ManageCredentials)?;
     if !crate::password::verify(current, &user.password_hash) {
-        return Err(Error::Invalid("The current password is not correct".into()));
+        return Err(Error::Forbidden("The current password is not correct".into()));
     }
     let hash = crate::password::hash(new)?;
     ctx.store.write(|tx| {
@@ -94,7 +94,7 @@ pub fn logout_everywhere(ctx: &Context, caller: &Caller, source: &str) -> Result
 pub fn delete(ctx: &Context, caller: &Caller, password: &str) -> Result<()> {
     let user = caller.may(Permission::ManageCredentials)?;
     if !crate::password::verify(password, &user.password_hash) {
-        return Err(Error::Invalid("The password is not correct".into()));
+        return Err(Error::Forbidden("The password is not correct".into()));
     }
     ctx.store.write_then(
         |tx| {
@@ -116,13 +116,20 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| crate::password::hash("no such account, same cost").unwrap_or_default())
 }
 
-fn normalise_email(email: &str) -> Result<String> {
-    let email = email.trim();
-    let valid = email.len() <= 254
-        && !email.contains(char::is_whitespace)
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+/// An e-mail address exactly as the API document's pattern describes it ([`EMAIL_PATTERN`]):
+/// one `@`, something before it, a dot after it, no blank (space, tab, line break), at most
+/// 254 characters.
+pub(crate) fn normalise_email(email: &str) -> Result<String> {
+    let valid = email.chars().count() <= MAX_EMAIL
+        && !email.contains([' ', '\t', '\n', '\r', '\u{b}', '\u{c}'])
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.contains('@') && domain.contains('.'));
     if valid { Ok(email.to_string()) } else { Err(Error::Invalid(format!("'{email}' is not an e-mail address"))) }
 }
+
+/// Longest e-mail address.
+pub const MAX_EMAIL: usize = 254;
+/// What an e-mail address looks like (an ECMA-262 regular expression, for the API document).
+pub const EMAIL_PATTERN: &str = r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]*\.[^@ \t\n\r\f\v]*$";
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,7 @@ pub fn update_user(ctx: &Context, caller: &Caller, id: &UserId, disabled: Option
         return Err(Error::Invalid(format!("Unknown plan {plan:?}; plans: {}", known.join(", "))));
     }
     if disabled == Some(true) && *id == actor.id {
-        return Err(Error::Invalid("You cannot disable your own account".into()));
+        return Err(Error::Conflict("You cannot disable your own account".into()));
     }
     ctx.store.write(|tx| {
         let user = store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))?;
@@ -48,6 +48,9 @@ pub fn update_user(ctx: &Context, caller: &Caller, id: &UserId, disabled: Option
 /// Sets a new password for an account; its sessions end.
 pub fn reset_password(ctx: &Context, caller: &Caller, id: &UserId, password: &str) -> Result<()> {
     let actor = caller.may(Permission::Administer)?;
+    if *id == actor.id {
+        return Err(Error::Conflict("Change your own password with your current one (POST /api/me/password)".into()));
+    }
     let hash = crate::password::hash(password)?;
     ctx.store.write(|tx| {
         let user = store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))?;
@@ -89,6 +92,8 @@ const INVITE_DAYS: i64 = 7;
 /// An invitation code (shown once) and when it expires.
 pub struct Invite {
     pub code: String,
+    /// The one address it is for, if any.
+    pub email: Option<String>,
     pub expires_at: i64,
 }
 
@@ -99,12 +104,13 @@ pub fn invite(ctx: &Context, caller: &Caller, email: Option<&str>) -> Result<Inv
     let secret = crate::token::generate();
     let code = secret.secret.replacen(crate::token::TOKEN_PREFIX, "inv_", 1);
     let expires_at = crate::clock::now() + INVITE_DAYS * 86_400;
-    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    let email = email.map(|e| crate::accounts::normalise_email(e)).transpose()?;
+    let email = email.as_deref();
     ctx.store.write(|tx| {
         store::invites::insert(tx, &crate::token::hash(&code), email, &actor.id, expires_at)?;
         store::history::event(tx, Some(&actor.id), "invitation made", email.unwrap_or("anyone"), "", "admin")
     })?;
-    Ok(Invite { code, expires_at })
+    Ok(Invite { code, email: email.map(str::to_string), expires_at })
 }
 
 /// The appliance's settings as an administrator sees them.

@@ -32,6 +32,9 @@ pub enum Listed {
 pub fn add(ctx: &Context, caller: &Caller, name: &str) -> Result<CustomDomain> {
     let user = caller.may(Permission::WriteDomains)?;
     let name = DomainName::parse_fqdn(name)?;
+    if name.first_label() == "*" {
+        return Err(Error::Invalid(format!("{name} is a wildcard, not a domain")));
+    }
     if let Some(zone) = ctx.zones.iter().find(|z| name.is_within(&z.name) || z.name.is_within(&name)) {
         return Err(Error::Conflict(format!("{name} overlaps {}, a zone this appliance serves for everyone", zone.name)));
     }

@@ -83,18 +83,7 @@ pub fn create_named(ctx: &Context, caller: &Caller, fqdn: &str) -> Result<Create
 
 /// A served zone `user` may put hostnames in: a built-in one, or its own custom domain.
 pub(crate) fn usable_zone(ctx: &Context, user: &Account, zone_id: &ZoneId) -> Result<Zone> {
-    ctx.store.read(|c| {
-        let zone = store::zones::find_by_id(c, zone_id)?.ok_or(Error::NotFound("Domain"))?;
-        if let Some(custom) = store::zones::find_custom(c, zone_id)?
-            && custom.owner_id != user.id
-        {
-            return Err(Error::NotFound("Domain"));
-        }
-        if !ctx.catalog.serves(&zone.name) {
-            return Err(Error::NotFound("Domain"));
-        }
-        Ok(zone)
-    })
+    ctx.store.read(|c| crate::zones::usable(ctx, c, user, zone_id))
 }
 
 /// The account's hostname called `fqdn` (NotFound for anyone else's).
@@ -172,9 +161,16 @@ pub fn get(ctx: &Context, caller: &Caller, id: &HostId) -> Result<HostView> {
     ctx.store.read(|c| view(c, owned(c, user, id)?))
 }
 
+/// Most history entries one request returns.
+pub const MAX_HISTORY: u32 = 1000;
+
+/// The newest `limit` (1 to [`MAX_HISTORY`]) accepted changes of hostname `id`.
 pub fn history(ctx: &Context, caller: &Caller, id: &HostId, limit: u32) -> Result<Vec<HistoryEntry>> {
     let user = caller.may(Permission::ReadDomains)?;
-    ctx.store.read(|c| store::hostnames::history(c, &owned(c, user, id)?.id, limit.clamp(1, 1000)))
+    if !(1..=MAX_HISTORY).contains(&limit) {
+        return Err(Error::invalid_field("/limit", format!("limit is 1 to {MAX_HISTORY}")));
+    }
+    ctx.store.read(|c| store::hostnames::history(c, &owned(c, user, id)?.id, limit))
 }
 
 /// Changes a hostname's settings: its TTL (applied to its update-managed records at once),
@@ -232,7 +228,8 @@ fn parse_interface_id(text: &str) -> Result<String> {
         .map_err(|_| Error::Invalid(format!("{text} is not an interface id (write it like ::1a2b:3c4d:5e6f:7080)")))?;
     let iid = u128::from(addr) & u128::from(u64::MAX);
     if iid == 0 {
-        return Err(Error::Invalid("The interface id cannot be all zeros".into()));
+        // All zeros is the prefix's own address (the subnet-router anycast, RFC 4291).
+        return Err(Error::Conflict("The interface id cannot be all zeros: that is the prefix's own address".into()));
     }
     Ok(std::net::Ipv6Addr::from(iid).to_string())
 }

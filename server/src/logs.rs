@@ -2,7 +2,7 @@
 
 use crate::Context;
 use crate::auth::{Caller, Permission};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::LogLine;
 use crate::store;
 
@@ -18,11 +18,16 @@ pub struct Page {
     pub per_page: u32,
 }
 
-/// Page `number` (from 1) of the caller's account's log.
+/// Page `number` (from 1) of the caller's account's log, `per_page` (1 to [`MAX_PER_PAGE`])
+/// lines long.
 pub fn page(ctx: &Context, caller: &Caller, number: u32, per_page: u32) -> Result<Page> {
     let account = caller.may(Permission::ReadAccount)?;
-    let number = number.max(1);
-    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    if number == 0 {
+        return Err(Error::invalid_field("/page", "page counts from 1"));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(Error::invalid_field("/perPage", format!("perPage is 1 to {MAX_PER_PAGE}")));
+    }
     let lines = ctx.store.read(|c| store::history::log(c, &account.id, per_page, (number - 1).saturating_mul(per_page)))?;
     Ok(Page { lines, number, per_page })
 }

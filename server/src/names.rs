@@ -5,6 +5,23 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
+/// Longest name, as written (a final dot included).
+pub const MAX_NAME: usize = 253;
+/// One label: letters, digits, `_` and `-`, not starting or ending with `-`, 1 to 63 long.
+const LABEL: &str = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+/// A name of one label or more, a final dot allowed (ECMA-262, for the API document).
+pub fn name_pattern() -> String {
+    format!("^{LABEL}(?:\\.{LABEL})*\\.?$")
+}
+/// A fully qualified name: two labels or more.
+pub fn fqdn_pattern() -> String {
+    format!("^{LABEL}(?:\\.{LABEL})+\\.?$")
+}
+/// A record's owner: `@` or nothing for the apex, else a name, its first label possibly `*`.
+pub fn owner_pattern() -> String {
+    format!("^(?:@|(?:\\*|{LABEL})(?:\\.{LABEL})*\\.?)?$")
+}
+
 /// A syntactically valid DNS name (RFC 1035 lengths; letters, digits, hyphens and the
 /// underscores that service labels such as `_acme-challenge` need), stored in lower case
 /// without the trailing dot.
@@ -19,7 +36,7 @@ impl DomainName {
         if name.is_empty() {
             return Err(Error::Invalid("a domain name must not be empty".into()));
         }
-        if name.len() > 253 {
+        if trimmed.len() > MAX_NAME {
             return Err(Error::Invalid(format!("'{trimmed}' is longer than 253 characters")));
         }
         for (i, label) in name.split('.').enumerate() {

@@ -98,7 +98,7 @@ pub fn may_claim(conn: &Conn, account: &Account, zone: &Zone, name: &DomainName)
         return Err(Error::Conflict(format!("Hostname {name} already exists")));
     }
     match owner(conn, zone, name)? {
-        Owner::Apex => return Err(Error::Invalid(format!("{name} is a zone; name a host inside it"))),
+        Owner::Apex => return Err(Error::Conflict(format!("{name} is the zone itself, shared by every account; name a host inside it"))),
         Owner::Account { id, host } if id != account.id => {
             let within = host.map_or_else(|| zone.name.to_string(), |h| h.name.to_string());
             return Err(Error::Conflict(format!("{name} lies inside {within}, which belongs to another account")));

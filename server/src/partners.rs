@@ -63,7 +63,7 @@ fn create_user(ctx: &Context, admin: &Account, key: &Token, identifier: &str, em
 pub fn redeem(ctx: &Context, code: &str, source: &str) -> Result<Account> {
     let id = ctx.store.write(|tx| store::partners::redeem_link(tx, &crate::token::hash(code.trim())))?;
     let user = id.and_then(|id| ctx.store.read(|c| store::users::find_by_id(c, &id)).ok().flatten());
-    let user = user.filter(|u| !u.disabled).ok_or_else(|| Error::Invalid("This login link is not valid (used, expired or unknown)".into()))?;
+    let user = user.filter(|u| !u.disabled).ok_or_else(|| Error::Forbidden("This login link is not valid (used, expired or unknown)".into()))?;
     ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login", &user.email, "login link", source))?;
     Ok(user)
 }

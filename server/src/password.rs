@@ -5,16 +5,17 @@ use argon2::Argon2;
 
 use crate::error::{Error, Result};
 
-const MIN_LEN: usize = 8;
-const MAX_LEN: usize = 1024;
+/// Shortest and longest password, in characters.
+pub const MIN_LEN: usize = 8;
+pub const MAX_LEN: usize = 1024;
 
 /// Hashes a new password after checking it is acceptable.
 pub fn hash(password: &str) -> Result<String> {
     if password.chars().count() < MIN_LEN {
         return Err(Error::Invalid(format!("a password needs at least {MIN_LEN} characters")));
     }
-    if password.len() > MAX_LEN {
-        return Err(Error::Invalid(format!("a password may have at most {MAX_LEN} bytes")));
+    if password.chars().count() > MAX_LEN {
+        return Err(Error::Invalid(format!("a password may have at most {MAX_LEN} characters")));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -25,7 +26,7 @@ pub fn hash(password: &str) -> Result<String> {
 
 /// Checks a password against a stored hash (the comparison inside argon2 is constant-time).
 pub fn verify(password: &str, stored: &str) -> bool {
-    password.len() <= MAX_LEN
+    password.chars().count() <= MAX_LEN
         && PasswordHash::new(stored)
             .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }

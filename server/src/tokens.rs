@@ -9,7 +9,7 @@ use crate::model::{HostId, Scope, Scopes, Token, TokenId};
 use crate::store;
 
 /// Longest label.
-const MAX_LABEL: usize = 100;
+pub const MAX_LABEL: usize = 100;
 
 /// A token with its secret, which exists in clear only in this value.
 #[derive(Debug)]
@@ -32,8 +32,9 @@ pub fn create(ctx: &Context, caller: &Caller, hostname_id: Option<&HostId>, labe
         return Err(Error::Invalid(format!("A label may have at most {MAX_LABEL} characters")));
     }
     let scopes = match hostname_id {
-        Some(_) => Scopes::new([Scope::Update]),
-        None => parse_scopes(scopes)?,
+        // A hostname token updates its hostname; scopes named beside it must still exist.
+        Some(_) if scopes.iter().all(|s| Scope::parse(s).is_some()) => Scopes::new([Scope::Update]),
+        _ => parse_scopes(scopes)?,
     };
     if !user.is_admin && scopes.iter().any(Scope::admin_only) {
         return Err(Error::Forbidden("Only administrators may make partner keys".into()));

@@ -31,6 +31,9 @@ pub fn create(ctx: &Context, caller: &Caller, zone_id: &ZoneId, hostname: &str, 
     if !name.is_within(&zone.name) {
         return Err(Error::invalid_field("/hostname", format!("The hostname must be {} or a name below it.", zone.name)));
     }
+    if name == zone.name && ctx.store.read(|c| store::zones::find_custom(c, &zone.id))?.is_none() {
+        return Err(Error::invalid_field("/hostname", format!("{} is shared by every account; name a host below it", zone.name)));
+    }
     let (existing, cname) =
         ctx.store.read(|c| Ok((store::hostnames::find_by_name(c, &name)?, crate::records::edit::has_cname(c, &zone, &name)?)))?;
     if cname {

@@ -72,6 +72,25 @@ pub fn served_containing(ctx: &Context, conn: &Conn, name: &DomainName) -> Resul
     Err(crate::error::Error::NotFound("Domain"))
 }
 
+/// A zone `user` may put hostnames and records in: a built-in one, or its own custom domain
+/// once it is served (before that, a conflict saying what to do). Anyone else's domain is
+/// not found.
+pub fn usable(ctx: &Context, conn: &Conn, user: &crate::model::Account, zone_id: &crate::model::ZoneId) -> Result<Zone> {
+    let not_found = || crate::error::Error::NotFound("Domain");
+    let zone = store::zones::find_by_id(conn, zone_id)?.ok_or_else(not_found)?;
+    let custom = store::zones::find_custom(conn, zone_id)?;
+    if custom.as_ref().is_some_and(|c| c.owner_id != user.id) {
+        return Err(not_found());
+    }
+    if !ctx.catalog.serves(&zone.name) {
+        return Err(match custom {
+            Some(_) => crate::error::Error::Conflict(format!("{} is not served yet: delegate it to this appliance and verify it", zone.name)),
+            None => not_found(),
+        });
+    }
+    Ok(zone)
+}
+
 /// The zone's journal steps from serial `from` to `to`, if it reaches that far back (IXFR).
 pub fn journal(ctx: &Context, zone: &DomainName, from: u32, to: u32) -> Option<Vec<Step>> {
     let steps = ctx.store.read(|c| match store::zones::find_by_name(c, zone)? {

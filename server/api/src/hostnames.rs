@@ -52,7 +52,7 @@ pub struct NewHostname {
     pub domain_id: String,
     /// A label (`myserver`), or a full name inside the zone.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
 }
 
@@ -69,7 +69,7 @@ pub struct HostnameCreated {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HostnamePatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
     /// Follow the account's IPv6 prefix with this interface id (`::1a2b:3c4d:5e6f:7080`);
     /// `null` stops following.

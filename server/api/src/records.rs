@@ -54,13 +54,13 @@ pub struct NewRecord {
     #[serde(default)]
     pub name: String,
     pub content: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
 }
 
@@ -75,12 +75,12 @@ pub struct RecordPatch {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub ttl: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub priority: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub weight: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::whole", skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
 }

@@ -30,6 +30,7 @@ pub struct UpdateAnswer {
 /// `POST /api/update` with a JSON body: the address to set (absent: the caller's).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,

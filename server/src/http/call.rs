@@ -58,6 +58,15 @@ impl Call<'_> {
         self.request.get_param(name)
     }
 
+    /// A whole-number query parameter: `default` when absent, a validation error when not a
+    /// number.
+    pub fn number(&self, name: &str, default: u32) -> Result<u32> {
+        match self.query(name) {
+            None => Ok(default),
+            Some(text) => text.trim().parse().map_err(|_| Error::invalid_field(&format!("/{name}"), format!("{name} must be a whole number"))),
+        }
+    }
+
     /// The body as UTF-8 text.
     pub fn text(&self) -> Result<String> {
         String::from_utf8(self.body().to_vec()).map_err(|_| Error::BadRequest("The request body is not UTF-8".into()))
@@ -80,9 +89,14 @@ impl Call<'_> {
     }
 }
 
-/// JSON of type `T`: malformed JSON is a bad request, the wrong shape a validation error.
+/// A JSON object of type `T`: malformed JSON is a bad request, the wrong shape (anything but
+/// an object, a missing or mistyped field) a validation error.
 pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| match e.classify() {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::BadRequest(format!("The request body is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Error::invalid_field("/", "The request body must be a JSON object"));
+    }
+    serde_json::from_value(value).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => {
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message).to_string();

@@ -62,19 +62,25 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
     router::dispatch(ctx, routes::table(), request)
 }
 
-/// The OpenAPI document of the native API.
-pub fn openapi_document() -> &'static str {
-    openapi::document(|| {
+/// The OpenAPI document of the native API (built once; `ctx` gives the plans and zones its
+/// rules name).
+pub fn openapi_document(ctx: &Context) -> &'static str {
+    let operations = || {
         let documented = routes::table().iter().filter_map(|r| r.doc.as_ref().map(|doc| (r, doc)));
         documented
             .map(|(r, doc)| openapi::Operation {
                 methods: r.methods,
                 path: r.path,
-                authenticated: matches!(r.group.auth, groups::Auth::Required(_)),
+                security: match r.group.auth {
+                    groups::Auth::Required(crate::auth::Accept::Updates) => Some("hostnameToken"),
+                    groups::Auth::Required(_) => Some("session"),
+                    _ => None,
+                },
                 doc,
             })
             .collect()
-    })
+    };
+    openapi::document(operations, |doc| native::rules::apply(ctx, doc))
 }
 
 /// Every route as (methods, path pattern, group name, whether it is documented), for the
@@ -155,7 +161,8 @@ mod tests {
 
     #[test]
     fn the_document_describes_every_documented_route_and_is_openapi_3() -> Result<()> {
-        let doc: serde_json::Value = serde_json::from_str(openapi_document()).map_err(|e| Error::Invalid(e.to_string()))?;
+        let t = crate::testing::TestContext::new()?;
+        let doc: serde_json::Value = serde_json::from_str(openapi_document(&t.ctx)).map_err(|e| Error::Invalid(e.to_string()))?;
         assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
         let mut operations = 0;
@@ -168,7 +175,7 @@ mod tests {
         }
         assert!(operations >= 40, "{operations}");
         // Every link names an operation that exists, and every schema referenced is defined.
-        let text = openapi_document();
+        let text = openapi_document(&t.ctx);
         for reference in text.split("\"#/components/schemas/").skip(1).filter_map(|s| s.split('"').next()) {
             assert!(doc["components"]["schemas"][reference].is_object(), "{reference} is referenced but not defined");
         }

@@ -13,6 +13,7 @@ use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, InfoBuilder, ObjectBuilder, OpenApiBuilder, PathItem, PathsBuilder, Ref, RefOr, Required,
     ResponseBuilder,
 };
+use serde_json::Value;
 use utoipa::ToSchema;
 
 
@@ -53,11 +54,13 @@ pub struct Doc {
     pub answer: Answer,
     pub query: &'static [Query],
     pub links: &'static [Link],
+    /// Can answer 409 although it changes nothing (it reads something not ready yet).
+    pub conflicts: bool,
 }
 
 impl Doc {
     pub fn new(id: &'static str, summary: &'static str) -> Self {
-        Self { id, summary, body: None, body_optional: false, status: 200, answer: Answer::Empty, query: &[], links: &[] }
+        Self { id, summary, body: None, body_optional: false, status: 200, answer: Answer::Empty, query: &[], links: &[], conflicts: false }
     }
     pub fn body(mut self, body: SchemaFn) -> Self {
         self.body = Some(body);
@@ -86,6 +89,10 @@ impl Doc {
         self.query = query;
         self
     }
+    pub fn conflicts(mut self) -> Self {
+        self.conflicts = true;
+        self
+    }
     pub fn links(mut self, links: &'static [Link]) -> Self {
         self.links = links;
         self
@@ -97,14 +104,39 @@ impl Doc {
 pub struct Operation<'a> {
     pub methods: &'a [&'a str],
     pub path: &'a str,
-    pub authenticated: bool,
+    /// The security scheme callers authenticate with (`session`, `hostnameToken`), if any.
+    pub security: Option<&'static str>,
     pub doc: &'a Doc,
 }
 
-/// The document, built once from the documented routes.
-pub fn document<'a>(operations: impl FnOnce() -> Vec<Operation<'a>>) -> &'static str {
+/// The document, built once from the documented routes, with the rules the domain applies
+/// to each input (`rules`) written into its schemas.
+pub fn document<'a>(operations: impl FnOnce() -> Vec<Operation<'a>>, rules: impl FnOnce(&mut Value)) -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| build(&operations()).to_json().unwrap_or_default())
+    DOCUMENT.get_or_init(|| {
+        let mut doc = serde_json::to_value(build(&operations())).unwrap_or_default();
+        fix_links(&mut doc);
+        rules(&mut doc);
+        doc.to_string()
+    })
+}
+
+/// utoipa 5 writes a link's `operationId` as `operation_id`; OpenAPI spells it in camel case.
+fn fix_links(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(links) = map.get_mut("links").and_then(Value::as_object_mut) {
+                for link in links.values_mut().filter_map(Value::as_object_mut) {
+                    if let Some(id) = link.remove("operation_id") {
+                        link.insert("operationId".into(), id);
+                    }
+                }
+            }
+            map.values_mut().for_each(fix_links);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fix_links),
+        _ => {}
+    }
 }
 
 fn build(table: &[Operation<'_>]) -> utoipa::openapi::OpenApi {
@@ -112,7 +144,7 @@ fn build(table: &[Operation<'_>]) -> utoipa::openapi::OpenApi {
     let error = schema::<porchlight_api::ErrorBody>(&mut schemas);
     let mut paths = PathsBuilder::new();
     for route in table {
-        let (doc, authenticated) = (route.doc, route.authenticated);
+        let (doc, authenticated) = (route.doc, route.security.is_some());
         let mut operation = OperationBuilder::new().operation_id(Some(doc.id)).summary(Some(doc.summary));
         for name in route.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
             operation = operation.parameter(
@@ -149,8 +181,8 @@ fn build(table: &[Operation<'_>]) -> utoipa::openapi::OpenApi {
             }
             operation = operation.response(status.to_string(), response.build());
         }
-        if authenticated {
-            operation = operation.security(SecurityRequirement::new("session", Vec::<String>::new()));
+        if let Some(scheme) = route.security {
+            operation = operation.security(SecurityRequirement::new(scheme, Vec::<String>::new()));
         }
         let built = operation.build();
         for method in route.methods {
@@ -158,7 +190,8 @@ fn build(table: &[Operation<'_>]) -> utoipa::openapi::OpenApi {
         }
     }
     let mut components = ComponentsBuilder::new()
-        .security_scheme("session", SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+        .security_scheme("session", SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()))
+        .security_scheme("hostnameToken", SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("pth_…").build()));
     schemas.sort_by(|a, b| a.0.cmp(&b.0));
     schemas.dedup_by(|a, b| a.0 == b.0);
     for (name, schema) in schemas {
@@ -194,7 +227,7 @@ fn errors(route: &Operation<'_>, doc: &Doc, authenticated: bool) -> Vec<(u16, &'
     if authenticated || route.path.contains('{') || doc.body.is_some() {
         out.push((404, "Not found (or not the caller's)"));
     }
-    if route.methods.iter().any(|m| *m == "POST" || *m == "PATCH") {
+    if doc.conflicts || route.methods.iter().any(|m| ["POST", "PATCH", "DELETE"].contains(m)) {
         out.push((409, "Clashes with what exists"));
     }
     if takes_input {

@@ -16,6 +16,6 @@ pub fn metrics(ctx: &Context, _: &Call<'_>) -> Result<Response> {
     Ok(Response::from_data("text/plain; version=0.0.4; charset=utf-8", text))
 }
 
-pub fn openapi(_: &Context, _: &Call<'_>) -> Result<Response> {
-    Ok(Response::from_data("application/json", super::openapi_document()))
+pub fn openapi(ctx: &Context, _: &Call<'_>) -> Result<Response> {
+    Ok(Response::from_data("application/json", super::openapi_document(ctx)))
 }

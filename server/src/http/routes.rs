@@ -116,7 +116,7 @@ fn build() -> Vec<Route> {
         Route::new(POST, "/api/domains/{id}/verify", &NATIVE, domains::verify).doc(d("verifyDomain", "Check the delegation and serve the domain when it is right").ok(200, schema::<api::DelegationStatus>)),
         Route::new(GET, "/api/domains/{id}/delegation-status", &NATIVE, domains::delegation_status).doc(d("domainDelegation", "Check the delegation").ok(200, schema::<api::DelegationStatus>)),
         Route::new(GET, "/api/domains/{id}/export", &NATIVE, domains::export).doc(d("exportZone", "The zone as a zone file").bytes("text/dns")),
-        Route::new(GET, "/api/domains/{domainId}/records", &NATIVE, records::list).doc(d("listRecords", "The records of a zone the account may see").ok(200, schema::<api::RecordList>)),
+        Route::new(GET, "/api/domains/{domainId}/records", &NATIVE, records::list).doc(d("listRecords", "The records of a zone the account may see").conflicts().ok(200, schema::<api::RecordList>)),
         Route::new(POST, "/api/domains/{domainId}/records", &NATIVE, records::create).doc(d("createRecord", "Create a record").body(schema::<api::NewRecord>).ok(201, schema::<api::RecordEnvelope>).links(RECORD_LINKS)),
         Route::new(PATCH, "/api/domains/{domainId}/records/{recordId}", &NATIVE, records::update).doc(d("updateRecord", "Change a record").body(schema::<api::RecordPatch>).ok(200, schema::<api::RecordEnvelope>)),
         Route::new(DELETE, "/api/domains/{domainId}/records/{recordId}", &NATIVE, records::delete).doc(d("deleteRecord", "Delete a record").no_content()),

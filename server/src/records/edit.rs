@@ -46,7 +46,7 @@ pub struct Patch {
 pub fn list(ctx: &Context, caller: &Caller, zone_id: &ZoneId) -> Result<Vec<StoredRecord>> {
     let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| {
-        let zone = served_zone(ctx, c, user, zone_id)?;
+        let zone = crate::zones::usable(ctx, c, user, zone_id)?;
         let rows = store::records::list_zone(c, &zone.id)?;
         if caller.is_admin_session() {
             return Ok(rows);
@@ -71,7 +71,7 @@ pub fn create(ctx: &Context, caller: &Caller, zone_id: &ZoneId, input: &Input) -
     let ttl = check_ttl(input.ttl.unwrap_or(ctx.config.default_ttl))?;
     ctx.store.write_then(
         |tx| {
-            let zone = served_zone(ctx, tx, user, zone_id)?;
+            let zone = crate::zones::usable(ctx, tx, user, zone_id)?;
             let name = owner_name(&zone.name, &input.name)?;
             let owner = authorize(tx, caller, &zone, &name, Some(kind))?;
             crate::plans::check_record_type(ctx, user, kind)?;
@@ -110,7 +110,10 @@ pub fn update(ctx: &Context, caller: &Caller, zone_id: &ZoneId, record_id: &Reco
             let owner = authorize(tx, caller, &zone, &name, Some(kind))?;
             crate::plans::check_record_type(ctx, user, kind)?;
             let content = patch.content.as_deref().unwrap_or(&row.content);
-            let data = RecordData::from_columns(kind, content, patch.priority.or(row.priority), patch.weight.or(row.weight), patch.port.or(row.port))?;
+            // What a change leaves must fit the record's (possibly new) type: a mismatch with
+            // what the record holds is a conflict with its state, not malformed input.
+            let data = RecordData::from_columns(kind, content, patch.priority.or(row.priority), patch.weight.or(row.weight), patch.port.or(row.port))
+                .map_err(|e| Error::Conflict(e.to_string()))?;
             let ttl = check_ttl(patch.ttl.unwrap_or(row.ttl))?;
             let record = Record { name: name.clone(), ttl, data };
             check_fits(tx, &zone, &owner, &record, Some(&row.id))?;
@@ -148,7 +151,7 @@ pub fn find(ctx: &Context, caller: &Caller, record_id: &RecordId) -> Result<Stor
     let user = caller.may(Permission::ReadDomains).or_else(|_| caller.may(Permission::WriteRecords))?;
     ctx.store.read(|c| {
         let row = store::records::find_by_id(c, record_id)?.ok_or(Error::NotFound("Record"))?;
-        let zone = served_zone(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
+        let zone = crate::zones::usable(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
         visible(c, caller, user, &zone, &row)?;
         Ok(row)
     })
@@ -159,7 +162,7 @@ pub fn find_by_number(ctx: &Context, caller: &Caller, number: i64) -> Result<Sto
     let user = caller.may(Permission::WriteRecords)?;
     ctx.store.read(|c| {
         let row = store::records::find_by_number(c, number)?.ok_or(Error::NotFound("Record"))?;
-        let zone = served_zone(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
+        let zone = crate::zones::usable(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
         authorize(c, caller, &zone, &row.name, Some(row.kind)).map_err(|_| Error::NotFound("Record"))?;
         Ok(row)
     })
@@ -278,28 +281,13 @@ fn check_fits(tx: &Tx<'_>, zone: &Zone, owner: &Owner, record: &Record, replacin
 /// A hand-made record the caller may change (one it may not looks like one that does not
 /// exist, so ids cannot be probed).
 fn editable(ctx: &Context, conn: &Conn, caller: &Caller, user: &Account, zone_id: &ZoneId, record_id: &RecordId) -> Result<(Zone, StoredRecord)> {
-    let zone = served_zone(ctx, conn, user, zone_id)?;
+    let zone = crate::zones::usable(ctx, conn, user, zone_id)?;
     let row = store::records::find(conn, &zone.id, record_id)?.ok_or(Error::NotFound("Record"))?;
     authorize(conn, caller, &zone, &row.name, Some(row.kind)).map_err(|_| Error::NotFound("Record"))?;
     if row.managed {
         return Err(Error::Conflict(format!("This {} record is set by updates of its hostname", row.kind)));
     }
     Ok((zone, row))
-}
-
-/// The zone, if it is served and the account may see it (a shared zone, or its own custom
-/// domain).
-fn served_zone(ctx: &Context, conn: &Conn, user: &Account, zone_id: &ZoneId) -> Result<Zone> {
-    let zone = store::zones::find_by_id(conn, zone_id)?.ok_or(Error::NotFound("Domain"))?;
-    if !ctx.catalog.serves(&zone.name) {
-        return Err(Error::NotFound("Domain"));
-    }
-    if let Some(custom) = store::zones::find_custom(conn, zone_id)?
-        && custom.owner_id != user.id
-    {
-        return Err(Error::NotFound("Domain"));
-    }
-    Ok(zone)
 }
 
 /// `@` (or nothing) is the apex; a name inside the zone stays; anything else is relative.
@@ -377,7 +365,7 @@ mod tests {
         t.host("bob@example.com", "lab.dyn.example.test")?;
         let made = create(&t.ctx, &alice, &zone, &txt("a.home", "one"))?;
         let empty = Patch { content: Some(String::new()), ..Patch::default() };
-        assert!(matches!(update(&t.ctx, &alice, &zone, &made.id, &empty), Err(Error::Invalid(_))));
+        assert!(matches!(update(&t.ctx, &alice, &zone, &made.id, &empty), Err(Error::Conflict(_))), "an empty text does not fit the TXT record");
         let into_bobs = Patch { name: Some("x.lab".into()), ..Patch::default() };
         assert!(matches!(update(&t.ctx, &alice, &zone, &made.id, &into_bobs), Err(Error::Forbidden(_))));
         let moved = update(&t.ctx, &alice, &zone, &made.id, &Patch { name: Some("b.home".into()), ..Patch::default() })?;

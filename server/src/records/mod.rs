@@ -9,6 +9,9 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::error::{Error, Result};
 use crate::names::DomainName;
 
+/// Longest TXT content, in characters.
+pub const MAX_TXT: usize = 4000;
+
 /// Lowest and highest TTL accepted for any record.
 pub const MIN_TTL: u32 = 30;
 pub const MAX_TTL: u32 = 86_400;
@@ -158,8 +161,8 @@ impl RecordData {
                 if content.is_empty() {
                     return Err(Error::Invalid("TXT record content must not be empty".into()));
                 }
-                if content.len() > 4000 {
-                    return Err(Error::Invalid("TXT record content may have at most 4000 bytes".into()));
+                if content.chars().count() > MAX_TXT {
+                    return Err(Error::Invalid(format!("TXT record content may have at most {MAX_TXT} characters")));
                 }
                 Self::Txt(content.to_string())
             }
@@ -187,7 +190,8 @@ fn parse_caa(content: &str) -> Result<RecordData> {
     let mut parts = content.trim().splitn(3, ' ');
     let flags: u8 = parts.next().and_then(|f| f.parse().ok()).ok_or_else(bad)?;
     let tag = parts.next().ok_or_else(bad)?.to_ascii_lowercase();
-    let value = parts.next().ok_or_else(bad)?.trim().trim_matches('"').to_string();
+    // No value is an empty one (`0 issue ";"` and `0 issue ""` say that no CA may issue).
+    let value = parts.next().unwrap_or_default().trim().trim_matches('"').to_string();
     if !matches!(tag.as_str(), "issue" | "issuewild" | "iodef") {
         return Err(Error::Invalid("CAA tag must be issue, issuewild or iodef".into()));
     }

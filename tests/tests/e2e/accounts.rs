@@ -75,7 +75,7 @@ fn sessions_survive_a_restart_but_not_a_password_change_or_logout_everywhere() {
     assert_eq!(lab.api("GET", "/api/me", Some(&token), None).status, 200, "the signing secret is kept");
 
     let r = lab.api("POST", "/api/me/password", Some(&token), Some(json!({"currentPassword": "wrong", "newPassword": "a new long password"})));
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 403, "a wrong current password is refused");
     assert_eq!(lab.api("GET", "/api/me", Some(&token), None).status, 200, "a refused change ends nothing");
 
     let r = lab.api("POST", "/api/me/password", Some(&token), Some(json!({"currentPassword": PASSWORD, "newPassword": "a new long password"})));
@@ -100,8 +100,9 @@ fn deleting_an_account_removes_its_names_from_dns_and_the_database() {
     let session = lab.login("a@example.com");
     let serial = lab.serial();
 
+    // A wrong password is refused (403: well-formed, but not allowed).
     let r = lab.api("DELETE", "/api/me", Some(&session), Some(json!({"password": "wrong"})));
-    assert_eq!(r.status, 422);
+    assert_eq!(r.status, 403);
     assert_eq!(lab.answers("gone.dyn.example.test", RecordType::A), vec!["192.0.2.50"]);
 
     assert_eq!(lab.api("DELETE", "/api/me", Some(&session), Some(json!({"password": PASSWORD}))).status, 204);

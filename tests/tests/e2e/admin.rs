@@ -62,7 +62,9 @@ fn admin_manages_accounts() {
 
     let admin_id = user_id(&lab, "root@example.com");
     let r = lab.api("PATCH", &format!("/api/admin/users/{admin_id}"), Some(&admin), Some(json!({"disabled": true})));
-    assert_eq!(r.status, 422, "an administrator cannot lock themselves out");
+    assert_eq!(r.status, 409, "an administrator cannot lock themselves out");
+    let r = lab.api("POST", &format!("/api/admin/users/{admin_id}/password"), Some(&admin), Some(json!({"password": "a new long password"})));
+    assert_eq!(r.status, 409, "nor set their own password without the current one");
     assert_eq!(lab.api("PATCH", "/api/admin/users/nobody", Some(&admin), Some(json!({"plan": "free"}))).status, 404);
 }
 

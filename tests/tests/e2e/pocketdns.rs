@@ -48,7 +48,7 @@ fn a_partner_creates_a_user_signs_it_in_and_manages_its_records() {
     let r = lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(&url)})));
     assert_eq!((r.status, r.json()["user"]["email"].clone()), (200, json!("u123@example.com")));
     let session = r.json()["token"].as_str().unwrap().to_string();
-    assert_eq!(lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(&url)}))).status, 422, "single use");
+    assert_eq!(lab.api("POST", "/api/auth/link", None, Some(json!({"code": code(&url)}))).status, 403, "single use");
     // Asking again finds the same user, with a fresh link.
     let again = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123"}))).json();
     assert_ne!(again["login_url"].as_str().unwrap(), url);
@@ -117,7 +117,7 @@ fn partners_reach_only_their_own_users_and_errors_come_as_a_list() {
     assert_errors(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": zone, "type": "TXT", "name": "h", "value": "x"}))), 404);
     assert_eq!(lab.count("SELECT count(*) FROM records"), record);
     let r = lab.api("POST", "/api/auth/link", None, Some(json!({"code": "pth_madeupmadeupmadeup"})));
-    assert_eq!((r.status, r.json()["error"].is_string()), (422, true));
+    assert_eq!((r.status, r.json()["error"].is_string()), (403, true));
 }
 
 /// A partner's user with a verified domain: (parent lab kept alive, lab, partner key, domain id).

@@ -52,9 +52,8 @@ pub fn backup(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 /// A single-use invitation to register (the code is shown once).
 pub fn invite(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::NewInvite = call.json_or_default()?;
-    let email = input.email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty());
-    let invite = admin::invite(ctx, call.caller()?, email.as_deref())?;
-    let invite = api::Invite { code: invite.code, email, expires_at: crate::clock::rfc3339(invite.expires_at) };
+    let invite = admin::invite(ctx, call.caller()?, input.email.as_deref())?;
+    let invite = api::Invite { code: invite.code, email: invite.email, expires_at: crate::clock::rfc3339(invite.expires_at) };
     Ok(reply(201, &api::InviteEnvelope { invite }))
 }
 

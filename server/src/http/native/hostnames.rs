@@ -44,7 +44,7 @@ pub fn configure(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 }
 
 pub fn history(ctx: &Context, call: &Call<'_>) -> Result<Response> {
-    let limit = call.query("limit").and_then(|l| l.parse().ok()).unwrap_or(100);
+    let limit = call.number("limit", 100)?;
     let rows = hostnames::history(ctx, call.caller()?, &call.id::<HostId>("id"), limit)?;
     let history = rows
         .into_iter()

@@ -11,8 +11,7 @@ use crate::http::call::Call;
 use crate::Context;
 
 pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
-    let number = |name: &str, default: u32| call.query(name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(default);
-    let page = crate::logs::page(ctx, call.caller()?, number("page", 1), number("perPage", crate::logs::DEFAULT_PER_PAGE))?;
+    let page = crate::logs::page(ctx, call.caller()?, call.number("page", 1)?, call.number("perPage", crate::logs::DEFAULT_PER_PAGE)?)?;
     let logs = page
         .lines
         .into_iter()

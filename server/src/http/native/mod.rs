@@ -8,6 +8,7 @@ pub mod domains;
 pub mod hostnames;
 pub mod logs;
 pub mod records;
+pub mod rules;
 pub mod tokens;
 pub mod tsig_keys;
 pub mod update;

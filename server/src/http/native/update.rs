@@ -12,11 +12,13 @@ use crate::http::call::Call;
 use crate::update::{self, Change, Outcome, UpdateRequest};
 
 pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
-    let mut ip = call.query("ip");
-    if call.request.method() == "POST" && ip.is_none() {
-        let body: api::UpdateBody = call.json_or_default()?;
-        ip = body.ip;
+    // The address in the query wins over one in a JSON body; a body that is there must be
+    // right either way.
+    let body: api::UpdateBody = if call.request.method() == "POST" { call.json_or_default()? } else { api::UpdateBody::default() };
+    if let Some(ip) = &body.ip {
+        AddressRequest::from_params(|n| (n == "ip").then(|| ip.clone()), call.source)?;
     }
+    let ip = call.query("ip").or(body.ip);
     let addresses = AddressRequest::from_params(|n| if n == "ip" { ip.clone() } else { None }, call.source)?;
     let echo = addresses.echo();
     let is_v6 = echo.contains(':');

@@ -1,0 +1,149 @@
+//! The rules the domain applies to each input of the native API, written into the OpenAPI
+//! document's schemas: lengths, ranges, patterns and enumerations come from the constants and
+//! patterns the domain validates with, so that a request the document calls valid is one
+//! the appliance takes (what it still refuses is a conflict with what exists: 403, 404, 409).
+
+use serde_json::{Value, json};
+
+use crate::Context;
+use crate::accounts::{EMAIL_PATTERN, MAX_EMAIL};
+use crate::model::Scope;
+use crate::names::{MAX_NAME, fqdn_pattern, name_pattern, owner_pattern};
+use crate::password;
+use crate::records::{MAX_TTL, MAX_TXT, MIN_TTL, RecordKind};
+
+/// Record types the records API takes.
+const KINDS: [RecordKind; 8] =
+    [RecordKind::A, RecordKind::Aaaa, RecordKind::Cname, RecordKind::Txt, RecordKind::Mx, RecordKind::Srv, RecordKind::Caa, RecordKind::Ns];
+/// An IPv4 octet, a port, an IPv4 network length.
+const OCTET: &str = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+const PORT: &str = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0)";
+
+/// Writes the rules into `doc` (the document as JSON).
+pub fn apply(ctx: &Context, doc: &mut Value) {
+    let longest_zone = ctx.zones.iter().map(|z| z.name.as_str().len()).max().unwrap_or(0);
+    // A name relative to a zone leaves room for the zone's own name and the dot between.
+    let relative = MAX_NAME.saturating_sub(longest_zone + 1);
+    let ipv4 = format!("{OCTET}(?:\\.{OCTET}){{3}}");
+    let plans: Vec<&String> = ctx.config.plans.keys().collect();
+    let schemas = &mut doc["components"]["schemas"];
+    let mut set = |schema: &str, property: &str, rule: Value| merge(&mut schemas[schema]["properties"][property], rule);
+
+    let email = json!({"pattern": EMAIL_PATTERN, "maxLength": MAX_EMAIL});
+    let new_password = json!({"minLength": password::MIN_LEN, "maxLength": password::MAX_LEN});
+    for (schema, property, rule) in [
+        ("Registration", "email", &email),
+        ("Registration", "password", &new_password),
+        ("Setup", "email", &email),
+        ("Setup", "password", &new_password),
+        ("NewInvite", "email", &email),
+        ("PasswordChange", "newPassword", &new_password),
+        ("PasswordReset", "password", &new_password),
+    ] {
+        set(schema, property, rule.clone());
+    }
+    set("NewDomain", "name", json!({"pattern": fqdn_pattern(), "maxLength": MAX_NAME}));
+    set("DomainPatch", "allowTransfer", json!({"items": {"type": "string", "anyOf": [
+        {"format": "ipv4"},
+        {"format": "ipv6"},
+        {"pattern": format!("^{ipv4}/(?:3[0-2]|[12]?[0-9])$")},
+        {"pattern": format!("^key:{}", &name_pattern()[1..]), "maxLength": MAX_NAME + 4},
+    ]}}));
+    set("DomainPatch", "notify", json!({"items": {"type": "string", "pattern": format!("^{ipv4}:{PORT}$")}}));
+    let ttl = json!({"minimum": MIN_TTL, "maximum": MAX_TTL});
+    set("NewHostname", "name", json!({"pattern": name_pattern(), "maxLength": relative}));
+    set("NewHostname", "ttl", ttl.clone());
+    set("HostnamePatch", "ttl", ttl.clone());
+    set("HostnamePatch", "ipv6InterfaceId", json!({"format": "ipv6"}));
+    set("HostnamePatch", "lanIpv4", json!({"format": "ipv4"}));
+    set("HostnamePatch", "lanIpv6", json!({"format": "ipv6"}));
+    set("RecordPatch", "type", json!({"enum": KINDS.map(RecordKind::as_str)}));
+    set("RecordPatch", "name", json!({"pattern": owner_pattern(), "maxLength": relative}));
+    set("RecordPatch", "ttl", ttl.clone());
+    for field in ["priority", "weight", "port"] {
+        set("RecordPatch", field, json!({"maximum": u16::MAX}));
+    }
+    set("NewToken", "label", json!({"maxLength": crate::tokens::MAX_LABEL}));
+    set("NewToken", "scopes", json!({"items": {"type": "string", "enum": Scope::ALL.map(Scope::as_str)}}));
+    set("NewTsigKey", "name", json!({"pattern": name_pattern(), "maxLength": MAX_NAME}));
+    set("NewTsigKey", "algorithm", json!({"enum": crate::dns::tsig::ALGORITHMS.map(|a| a.as_str())}));
+    let kinds = KINDS.map(RecordKind::as_str).join("|");
+    set("NewTsigKey", "allow", json!({"items": {"type": "string", "pattern": format!("^[A-Za-z0-9_.*-]+(?::(?:\\*|{kinds}))?$")}}));
+    set("UserPatch", "plan", json!({"enum": plans}));
+    // An address, or the caller's own when empty or `auto`.
+    let address = json!({"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}, {"enum": ["", "auto"]}]});
+    set("UpdateBody", "ip", address.clone());
+    // A token is either bound to a hostname or carries at least one scope.
+    merge(&mut schemas["NewToken"], json!({"anyOf": [
+        {"required": ["hostnameId"], "properties": {"hostnameId": {"type": "string"}}},
+        {"required": ["scopes"], "properties": {"scopes": {"minItems": 1}}},
+    ]}));
+    schemas["NewRecord"] = new_record(relative, &ipv4);
+
+    // Query parameters. An empty hostname means the token's own.
+    let host = json!({"anyOf": [{"pattern": fqdn_pattern()}, {"enum": [""]}], "maxLength": MAX_NAME});
+    for (path, method, name, rule) in [
+        ("/api/logs", "get", "page", json!({"minimum": 1, "maximum": u32::MAX})),
+        ("/api/logs", "get", "perPage", json!({"minimum": 1, "maximum": crate::logs::MAX_PER_PAGE})),
+        ("/api/hostnames/{id}/history", "get", "limit", json!({"minimum": 1, "maximum": crate::hostnames::MAX_HISTORY})),
+        ("/api/update", "get", "ip", address.clone()),
+        ("/api/update", "post", "ip", address.clone()),
+        ("/api/update", "get", "hostname", host.clone()),
+        ("/api/update", "post", "hostname", host.clone()),
+    ] {
+        let parameters = doc["paths"][path][method]["parameters"].as_array_mut();
+        if let Some(parameter) = parameters.into_iter().flatten().find(|p| p["name"] == name) {
+            merge(&mut parameter["schema"], rule);
+        }
+    }
+}
+
+/// `POST …/records`: one shape per record type, each with the content that type takes.
+fn new_record(relative: usize, ipv4: &str) -> Value {
+    let u16_field = json!({"type": ["integer", "null"], "minimum": 0, "maximum": u16::MAX});
+    let required_u16 = json!({"type": "integer", "minimum": 0, "maximum": u16::MAX});
+    let host = json!({"type": "string", "pattern": fqdn_pattern(), "maxLength": MAX_NAME});
+    let variants: Vec<Value> = KINDS
+        .iter()
+        .map(|kind| {
+            let content = match kind {
+                RecordKind::A => json!({"type": "string", "format": "ipv4", "pattern": format!("^{ipv4}$")}),
+                RecordKind::Aaaa => json!({"type": "string", "format": "ipv6"}),
+                RecordKind::Txt => json!({"type": "string", "minLength": 1, "maxLength": MAX_TXT}),
+                RecordKind::Caa => json!({"type": "string", "pattern": format!("^{OCTET} (?:issue|issuewild|iodef)(?: .*)?$")}),
+                _ => host.clone(),
+            };
+            let mut properties = json!({
+                "type": {"type": "string", "enum": [kind.as_str()]},
+                "name": {"type": "string", "pattern": owner_pattern(), "maxLength": relative},
+                "content": content,
+                "ttl": {"type": ["integer", "null"], "minimum": MIN_TTL, "maximum": MAX_TTL},
+                "priority": u16_field.clone(),
+                "weight": u16_field.clone(),
+                "port": u16_field.clone(),
+            });
+            let mut required = vec!["type", "content"];
+            let needs: &[&str] = match kind {
+                RecordKind::Mx => &["priority"],
+                RecordKind::Srv => &["priority", "weight", "port"],
+                _ => &[],
+            };
+            for field in needs {
+                properties[*field] = required_u16.clone();
+                required.push(field);
+            }
+            json!({"type": "object", "title": kind.as_str(), "required": required, "properties": properties, "additionalProperties": false})
+        })
+        .collect();
+    json!({
+        "description": "`POST /api/domains/{domainId}/records`: one shape per record type.",
+        "oneOf": variants,
+    })
+}
+
+/// Adds `rule`'s keys to `schema` (an object).
+fn merge(schema: &mut Value, rule: Value) {
+    if let (Some(target), Value::Object(rule)) = (schema.as_object_mut(), rule) {
+        target.extend(rule);
+    }
+}
