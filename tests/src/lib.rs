@@ -16,6 +16,7 @@ use porchlight::{Appliance, accounts, hostnames};
 pub use hickory_proto;
 
 pub mod knot;
+pub mod shape;
 
 /// The zone every lab serves.
 pub const ZONE: &str = "dyn.example.test";

@@ -151,11 +151,11 @@ pub const POCKETDNS: Group = Group {
     budgets: Budgets::Epoch,
     update_dialect: None,
 };
-/// HostUp v2.
+/// HostUp v2: API keys, or a dashboard session in the `hostup_session` cookie.
 pub const HOSTUP: Group = Group {
     name: "hostup",
-    auth: Auth::Required(Accept::ApiKeys),
-    credentials: request::credentials,
+    auth: Auth::Required(Accept::SessionsOrApiKeys),
+    credentials: hostup::credentials,
     limit: Limit::PerCaller(api),
     render: hostup::error,
     budgets: Budgets::Hidden,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::call::Call;
 use super::{reply, status_of};
 use crate::Context;
+use crate::auth::Credentials;
 use crate::domains::Listed;
 use crate::error::{Error, Result};
 use crate::model::{Updater, UpdaterId, ZoneId};
@@ -71,6 +72,15 @@ struct ProblemDoc<'a> {
     timestamp: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldProblem<'a>>,
+}
+
+/// API keys as Bearer (or any of the usual places), and "Dashboard sessions may also use
+/// hostup_session": a session token in that cookie.
+pub fn credentials(call: &Call<'_>) -> Credentials {
+    let mut credentials = super::request::credentials(call);
+    let session = rouille::input::cookies(call.request).find(|(name, _)| *name == "hostup_session").map(|(_, value)| value.to_string());
+    credentials.secrets.extend(session);
+    credentials
 }
 
 pub fn domains(ctx: &Context, call: &Call<'_>) -> Result<Response> {
