@@ -1,18 +1,27 @@
-//! The native API as the UI uses it: JSON in and out, the session token from login kept in
-//! the browser's local storage, errors as the API words them.
+//! The native API as the UI uses it: every body is one of `porchlight_api`'s wire types, sent
+//! and read as JSON; the session token from login is kept in the browser's local storage;
+//! errors read as the API words them.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// Where the session token is kept between page loads.
 const TOKEN_KEY: &str = "porchlight.session";
 
-/// An API error: the HTTP status and the API's own message.
+/// For calls without a request body.
+pub const NO_BODY: Option<()> = None;
+
+/// An API error: the HTTP status (0 when there was no answer) and a message for a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     pub status: u16,
     pub message: String,
+}
+
+impl ApiError {
+    fn local(message: String) -> Self {
+        ApiError { status: 0, message }
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -38,9 +47,37 @@ pub fn set_session(token: Option<&str>) {
     }
 }
 
-/// Calls the API; a JSON body answers with `T`, an error with the API's message.
+/// What a person reads when the appliance could not be reached at all (the browser's own
+/// words are "TypeError: Failed to fetch").
+pub const UNREACHABLE: &str = "The appliance cannot be reached. Check that it is running and that this device is on its network, then try again.";
+
+/// Calls the API; a JSON body answers with `T` (an empty answer reads as `null`, so `()`
+/// takes a 204), an error with the API's message.
 pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
-    let failed = |message: String| ApiError { status: 0, message };
+    let body = encode(body)?;
+    decode(send(method.to_string(), path.to_string(), body).await?)
+}
+
+/// A request body as JSON.
+fn encode(body: Option<&impl Serialize>) -> Result<Option<String>, ApiError> {
+    body.map(|body| serde_json::to_string(body).map_err(|e| ApiError::local(format!("The request could not be written ({e}).")))).transpose()
+}
+
+/// An answer's JSON as `T`.
+fn decode<T: DeserializeOwned>(text: String) -> Result<T, ApiError> {
+    let text = if text.is_empty() { "null" } else { text.as_str() };
+    serde_json::from_str(text)
+        .map_err(|e| ApiError::local(format!("The appliance's answer could not be read; reload the page and try again ({e}).")))
+}
+
+/// One request: the answer's text on success, the API's error otherwise. Boxed and not
+/// generic, so that the bundle has one copy of it rather than one in every caller's future.
+fn send(method: String, path: String, body: Option<String>) -> std::pin::Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
+    Box::pin(send_inner(method, path, body))
+}
+
+async fn send_inner(method: String, path: String, body: Option<String>) -> Result<String, ApiError> {
+    let (method, path) = (method.as_str(), path.as_str());
     let mut builder = gloo_net::http::RequestBuilder::new(path).method(match method {
         "POST" => gloo_net::http::Method::POST,
         "PATCH" => gloo_net::http::Method::PATCH,
@@ -51,20 +88,20 @@ pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&i
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => builder.json(body).map_err(|e| failed(e.to_string()))?,
-        None => builder.build().map_err(|e| failed(e.to_string()))?,
-    };
-    let response = request.send().await.map_err(|e| failed(format!("The appliance did not answer: {e}")))?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| failed(e.to_string()))?;
-    if (200..300).contains(&status) {
-        let text = if text.is_empty() { "null" } else { text.as_str() };
-        return serde_json::from_str(text).map_err(|e| failed(e.to_string()));
+        Some(body) => builder.header("Content-Type", "application/json").body(body),
+        None => builder.build(),
     }
-    let message = serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|v| v["error"].as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("HTTP {status}"));
+    .map_err(|e| ApiError::local(format!("The browser could not make the request ({e}).")))?;
+    let response = request.send().await.map_err(|_| ApiError::local(UNREACHABLE.into()))?;
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|_| ApiError::local("The connection to the appliance broke off before its answer was complete. Try again.".into()))?;
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    let message = serde_json::from_str::<porchlight_api::ErrorBody>(&text).map(|e| e.error).unwrap_or_else(|_| format!("HTTP {status}"));
     if status == 401 {
         set_session(None);
     }
@@ -73,16 +110,22 @@ pub async fn call<T: DeserializeOwned>(method: &str, path: &str, body: Option<&i
 
 /// Calls the API in the background: the answer goes to `done`; an error's message lands in
 /// `error` (shown next to whatever caused it), and a success clears it.
-pub fn run<T: DeserializeOwned + 'static>(
+pub fn run<B: Serialize + 'static, T: DeserializeOwned + 'static>(
     method: &'static str,
     path: String,
-    body: Option<Value>,
+    body: Option<B>,
     error: leptos::prelude::RwSignal<Option<String>>,
     done: impl FnOnce(T) + 'static,
 ) {
     use leptos::prelude::Set as _;
+    // The body is written before the task starts, so the task's code does not depend on its type.
+    let body = encode(body.as_ref());
     leptos::task::spawn_local(async move {
-        match call::<T>(method, &path, body.as_ref()).await {
+        let answer = match body {
+            Ok(body) => send(method.to_string(), path, body).await.and_then(decode::<T>),
+            Err(e) => Err(e),
+        };
+        match answer {
             Ok(answer) => {
                 error.set(None);
                 done(answer);

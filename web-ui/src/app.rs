@@ -2,7 +2,7 @@
 //! and the current screen. Which screen is shown lives in one signal (no router: smaller).
 
 use leptos::prelude::*;
-use serde_json::Value;
+use porchlight_api::{LoginLink, SetupStatus, User};
 
 use crate::api;
 use crate::pages;
@@ -22,7 +22,7 @@ pub enum Page {
 /// What every screen shares: the signed-in account (None = signed out) and the screen.
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub user: RwSignal<Option<Value>>,
+    pub user: RwSignal<Option<User>>,
     pub page: RwSignal<Page>,
     /// A token just shown once, by hostname id, so that the host's client configurations
     /// can be filled in with it while it is still known.
@@ -31,7 +31,7 @@ pub struct Session {
 
 impl Session {
     pub fn is_admin(&self) -> bool {
-        self.user.with(|u| u.as_ref().is_some_and(|u| u["isAdmin"].as_bool() == Some(true)))
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.is_admin))
     }
 }
 
@@ -56,12 +56,11 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(async move {
         // A partner's login link (`/login?code=…`) signs its user in once.
         if let Some(code) = login_link_code() {
-            let body = serde_json::json!({"code": code});
-            match api::call::<Value>("POST", "/api/auth/link", Some(&body)).await {
+            match api::call::<porchlight_api::Session>("POST", "/api/auth/link", Some(&LoginLink { code })).await {
                 Ok(answer) => {
-                    api::set_session(answer["token"].as_str());
+                    api::set_session(Some(&answer.token));
                     leave_link();
-                    session.user.set(Some(answer["user"].clone()));
+                    session.user.set(Some(answer.user));
                     return;
                 }
                 Err(e) => link_error.set(Some(e.message)),
@@ -69,12 +68,12 @@ pub fn App() -> impl IntoView {
             leave_link();
         }
         if api::session().is_some()
-            && let Ok(me) = api::call::<Value>("GET", "/api/me", None::<&()>).await
+            && let Ok(me) = api::call::<User>("GET", "/api/me", None::<&()>).await
         {
             session.user.set(Some(me));
             return;
         }
-        let needed = api::call::<Value>("GET", "/api/setup", None::<&()>).await.ok().is_some_and(|v| v["needed"].as_bool() == Some(true));
+        let needed = api::call::<SetupStatus>("GET", "/api/setup", None::<&()>).await.is_ok_and(|s| s.needed);
         gate.set(if needed { Gate::Setup } else { Gate::Login });
     });
 

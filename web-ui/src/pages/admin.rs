@@ -1,31 +1,34 @@
 //! Administration: accounts (plan, disable), registration open or closed, the backup.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use porchlight_api::{ManagedUserEnvelope, ManagedUserList, Settings, SettingsPatch, UserPatch};
 
-use super::{text, when};
+use super::{shown, when};
 use crate::api;
 
 #[component]
 pub fn Admin() -> impl IntoView {
-    let users = RwSignal::new(Vec::<Value>::new());
+    let users = RwSignal::new(Vec::new());
     let open = RwSignal::new(false);
-    let settings = RwSignal::new(Value::Null);
+    let settings = RwSignal::new(None::<Settings>);
     let error = RwSignal::new(None::<String>);
     let load = move || {
         leptos::task::spawn_local(async move {
-            match api::call::<Value>("GET", "/api/admin/users", None::<&()>).await {
-                Ok(v) => users.set(v["users"].as_array().cloned().unwrap_or_default()),
+            match api::call::<ManagedUserList>("GET", "/api/admin/users", None::<&()>).await {
+                Ok(list) => users.set(list.users),
                 Err(e) => error.set(Some(e.message)),
             }
-            if let Ok(v) = api::call::<Value>("GET", "/api/admin/settings", None::<&()>).await {
-                open.set(v["registrationOpen"].as_bool() == Some(true));
-                settings.set(v);
+            if let Ok(s) = api::call::<Settings>("GET", "/api/admin/settings", None::<&()>).await {
+                open.set(s.registration_open);
+                settings.set(Some(s));
             }
         });
     };
     load();
-    let change = move |path: String, body: Value, method: &'static str| api::run(method, path, Some(body), error, move |_: Value| load());
+    let change_settings = move |patch: SettingsPatch| api::run("PATCH", "/api/admin/settings".into(), Some(patch), error, move |_: Settings| load());
+    let change_user = move |id: String, patch: UserPatch| {
+        api::run("PATCH", format!("/api/admin/users/{id}"), Some(patch), error, move |_: ManagedUserEnvelope| load());
+    };
     let backup = move |_| {
         leptos::task::spawn_local(async move {
             // The download needs the session header, so it is fetched and handed over as a blob.
@@ -41,16 +44,16 @@ pub fn Admin() -> impl IntoView {
             <h2>"Settings"</h2>
             <label class="check">
                 <input type="checkbox" name="registrationOpen" prop:checked=move || open.get()
-                    on:change=move |ev| change("/api/admin/settings".into(), json!({"registrationOpen": event_target_checked(&ev)}), "PATCH")/>
+                    on:change=move |ev| change_settings(SettingsPatch { registration_open: Some(event_target_checked(&ev)) })/>
                 "Anyone may register an account"
             </label>
             <p><button type="button" class="plain" on:click=backup>"Download a backup"</button></p>
             <h3>"HTTPS"</h3>
-            {move || settings.with(|s| match s["tls"].as_object() {
-                Some(tls) => view! {
-                    <p>"Listening on " <code>{text(s, "https")}</code> ", certificate " <code>{tls.get("certificate").and_then(Value::as_str).unwrap_or_default().to_string()}</code>
-                       {if tls.get("selfSigned").and_then(Value::as_bool) == Some(true) { " (self-signed: pin it in clients)" } else { "" }}</p>
-                    <p>"SHA-256 " <code class="fingerprint">{tls.get("sha256").and_then(Value::as_str).unwrap_or_default().to_string()}</code></p>
+            {move || settings.with(|s| match s.as_ref().and_then(|s| s.tls.as_ref().map(|tls| (s, tls))) {
+                Some((s, tls)) => view! {
+                    <p>"Listening on " <code>{shown(&s.https)}</code> ", certificate " <code>{tls.certificate.clone()}</code>
+                       {if tls.self_signed { " (self-signed: pin it in clients)" } else { "" }}</p>
+                    <p>"SHA-256 " <code class="fingerprint">{tls.sha256.clone()}</code></p>
                 }.into_any(),
                 None => view! { <p class="muted">"HTTPS is off (set https in the configuration, or --https)."</p> }.into_any(),
             })}
@@ -61,28 +64,26 @@ pub fn Admin() -> impl IntoView {
                 <thead><tr><th>"E-mail"</th><th>"Plan"</th><th>"Hosts"</th><th>"Created"</th><th>"State"</th></tr></thead>
                 <tbody>
                     {move || users.get().into_iter().map(|u| {
-                        let id = text(&u, "id");
-                        let disabled = u["disabled"].as_bool() == Some(true);
-                        let (plan_id, state_id) = (id.clone(), id.clone());
-                        let plan = text(&u, "plan");
+                        let disabled = u.disabled;
+                        let (plan_id, state_id) = (u.user.id.clone(), u.user.id);
+                        let plan = u.user.plan;
                         view! {
                             <tr>
-                                <td>{text(&u, "email")}</td>
-                                <td>{if u["isAdmin"].as_bool() == Some(true) {
+                                <td>{u.user.email}</td>
+                                <td>{if u.user.is_admin {
                                     view! { <span>"Administrator"</span> }.into_any()
                                 } else {
                                     view! {
-                                        <select aria-label="Plan" on:change=move |ev| change(format!("/api/admin/users/{plan_id}"), json!({"plan": event_target_value(&ev)}), "PATCH")>
-                                            {move || settings.with(|s| s["plans"].as_array().cloned().unwrap_or_default()).into_iter().map(|p| {
-                                                let name = text(&p, "name");
-                                                view! { <option value=name.clone() selected=plan == name>{text(&p, "title")}</option> }
+                                        <select aria-label="Plan" on:change=move |ev| change_user(plan_id.clone(), UserPatch { plan: Some(event_target_value(&ev)), ..UserPatch::default() })>
+                                            {move || settings.with(|s| s.as_ref().map(|s| s.plans.clone()).unwrap_or_default()).into_iter().map(|p| {
+                                                view! { <option value=p.name.clone() selected=plan == p.name>{p.title}</option> }
                                             }).collect_view()}
                                         </select>
                                     }.into_any()
                                 }}</td>
-                                <td>{text(&u, "hostnames")}</td>
-                                <td>{when(&text(&u, "createdAt"))}</td>
-                                <td><button type="button" class="plain" on:click=move |_| change(format!("/api/admin/users/{state_id}"), json!({"disabled": !disabled}), "PATCH")>
+                                <td>{shown(&u.hostnames)}</td>
+                                <td>{when(&u.user.created_at)}</td>
+                                <td><button type="button" class="plain" on:click=move |_| change_user(state_id.clone(), UserPatch { disabled: Some(!disabled), ..UserPatch::default() })>
                                     {if disabled { "Enable" } else { "Disable" }}
                                 </button></td>
                             </tr>
@@ -100,11 +101,11 @@ async fn download_backup() -> Result<(), String> {
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| api::UNREACHABLE.to_string())?;
     if !response.ok() {
         return Err(format!("The backup failed (HTTP {})", response.status()));
     }
-    let bytes = response.binary().await.map_err(|e| e.to_string())?;
+    let bytes = response.binary().await.map_err(|_| "The backup download broke off before it was complete. Try again.".to_string())?;
     let array = js_sys::Uint8Array::from(bytes.as_slice());
     let parts = js_sys::Array::of1(&array);
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| "cannot make the file".to_string())?;

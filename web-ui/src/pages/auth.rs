@@ -1,7 +1,6 @@
 //! First-run setup (the administrator, with the code from the printed link) and login.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use crate::api;
 use crate::app::Session;
@@ -12,15 +11,15 @@ fn code_from_address() -> String {
     search.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("code=")).unwrap_or_default().to_string()
 }
 
-/// Signs in with an answer `{token, user}`.
-fn sign_in(session: Session, answer: &Value) {
-    api::set_session(answer["token"].as_str());
+/// Signs in with the API's answer: a session token and its account.
+fn sign_in(session: Session, answer: porchlight_api::Session) {
+    api::set_session(Some(&answer.token));
     if let Some(location) = web_sys::window().map(|w| w.location())
         && location.pathname().is_ok_and(|p| p != "/")
     {
         let _ = web_sys::window().and_then(|w| w.history().ok()).map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/")));
     }
-    session.user.set(Some(answer["user"].clone()));
+    session.user.set(Some(answer.user));
 }
 
 #[component]
@@ -32,8 +31,8 @@ pub fn Setup() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({"code": code.get(), "email": email.get(), "password": password.get()});
-        api::run("POST", "/api/setup".into(), Some(body), error, move |answer: Value| sign_in(session, &answer));
+        let body = porchlight_api::Setup { code: code.get(), email: email.get(), password: password.get() };
+        api::run("POST", "/api/setup".into(), Some(body), error, move |answer| sign_in(session, answer));
     };
     view! {
         <section class="card">
@@ -58,8 +57,8 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({"email": email.get(), "password": password.get()});
-        api::run("POST", "/api/auth/login".into(), Some(body), error, move |answer: Value| sign_in(session, &answer));
+        let body = porchlight_api::Login { email: email.get(), password: password.get() };
+        api::run("POST", "/api/auth/login".into(), Some(body), error, move |answer| sign_in(session, answer));
     };
     view! {
         <section class="card">

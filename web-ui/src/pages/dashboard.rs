@@ -3,9 +3,9 @@
 //! token shown once, with a copy button) and deleted here.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use porchlight_api::{History, Hostname, HostnameCreated, HostnameList, NewHostname};
 
-use super::{text, when};
+use super::{shown, when};
 use crate::api;
 use crate::app::{Page, Session};
 
@@ -16,9 +16,9 @@ const STALE_SECONDS: f64 = 3.0 * 86_400.0;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let hosts = RwSignal::new(Vec::<Value>::new());
+    let hosts = RwSignal::new(Vec::<Hostname>::new());
     let error = RwSignal::new(None::<String>);
-    let load = move || api::run("GET", "/api/hostnames".into(), None, error, move |v: Value| hosts.set(v["hostnames"].as_array().cloned().unwrap_or_default()));
+    let load = move || api::run("GET", "/api/hostnames".into(), api::NO_BODY, error, move |list: HostnameList| hosts.set(list.hostnames));
     load();
     if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_millis(REFRESH_MS)) {
         on_cleanup(move || handle.clear());
@@ -31,7 +31,7 @@ pub fn Dashboard() -> impl IntoView {
             <table class="hosts">
                 <thead><tr><th>"Host"</th><th>"IPv4"</th><th>"IPv6"</th><th>"Last update"</th><th>"Status"</th><th>"Changes"</th><th></th></tr></thead>
                 <tbody>
-                    <For each=move || hosts.get() key=|h| (text(h, "id"), text(h, "lastUpdate"), text(h, "ipv4"), text(h, "ipv6")) let:host>
+                    <For each=move || hosts.get() key=|h| (h.id.clone(), h.last_update.clone(), h.ipv4.clone(), h.ipv6.clone()) let:host>
                         <HostRow host=host on_deleted=move || load()/>
                     </For>
                 </tbody>
@@ -41,11 +41,11 @@ pub fn Dashboard() -> impl IntoView {
 }
 
 #[component]
-fn HostRow(host: Value, on_deleted: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn HostRow(host: Hostname, on_deleted: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let session = expect_context::<Session>();
-    let id = text(&host, "id");
-    let fqdn = text(&host, "fqdn");
-    let last = text(&host, "lastUpdate");
+    let id = host.id.clone();
+    let fqdn = host.fqdn.clone();
+    let last = shown(&host.last_update);
     let (status, class) = status(&last);
     let error = RwSignal::new(None::<String>);
     let open_id = id.clone();
@@ -55,14 +55,14 @@ fn HostRow(host: Value, on_deleted: impl Fn() + Copy + Send + Sync + 'static) ->
         if !confirmed {
             return;
         }
-        api::run("DELETE", format!("/api/hostnames/{delete_id}"), None, error, move |_: Value| on_deleted());
+        api::run("DELETE", format!("/api/hostnames/{delete_id}"), api::NO_BODY, error, move |()| on_deleted());
     };
     view! {
         <tr data-host=fqdn.clone()>
             <td><button type="button" class="plain" on:click=move |_| session.page.set(Page::Host(open_id.clone()))>{fqdn.clone()}</button></td>
-            <td><code class="ipv4">{text(&host, "ipv4")}</code></td>
-            <td><code class="ipv6">{text(&host, "ipv6")}</code></td>
-            <td>{when(&last)} <br/><span class="muted source">{text(&host, "lastSource")}</span></td>
+            <td><code class="ipv4">{shown(&host.ipv4)}</code></td>
+            <td><code class="ipv6">{shown(&host.ipv6)}</code></td>
+            <td>{when(&last)} <br/><span class="muted source">{shown(&host.last_source)}</span></td>
             <td class=class>{status}</td>
             <td><Changes id=id.clone()/></td>
             <td>
@@ -87,14 +87,13 @@ fn status(last: &str) -> (&'static str, &'static str) {
 fn Changes(id: String) -> impl IntoView {
     let marks = RwSignal::new(Vec::<f64>::new());
     leptos::task::spawn_local(async move {
-        if let Ok(v) = api::call::<Value>("GET", &format!("/api/hostnames/{id}/history?limit=200"), None::<&()>).await {
+        if let Ok(v) = api::call::<History>("GET", &format!("/api/hostnames/{id}/history?limit=200"), None::<&()>).await {
             let now = js_sys::Date::now();
             let span = 30.0 * 86_400_000.0;
-            let xs = v["history"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|h| (span - (now - js_sys::Date::parse(&text(h, "at")))) / span * 100.0)
+            let xs = v
+                .history
+                .iter()
+                .map(|h| (span - (now - js_sys::Date::parse(&h.at))) / span * 100.0)
                 .filter(|x| (0.0..=100.0).contains(x))
                 .collect();
             marks.set(xs);
@@ -112,7 +111,7 @@ fn Changes(id: String) -> impl IntoView {
 #[component]
 fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let session = expect_context::<Session>();
-    let domains = RwSignal::new(Vec::<Value>::new());
+    let domains = RwSignal::new(Vec::new());
     let domain = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -120,12 +119,12 @@ fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
     super::load_zones(domains, domain, || {});
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({"domainId": domain.get(), "name": name.get()});
-        api::run("POST", "/api/hostnames".into(), Some(body), error, move |v: Value| {
-            let id = text(&v["hostname"], "id");
-            let token = text(&v["token"], "tokenValue");
+        let body = NewHostname { domain_id: domain.get(), name: name.get(), ttl: None };
+        api::run("POST", "/api/hostnames".into(), Some(body), error, move |made: HostnameCreated| {
+            let id = made.hostname.id;
+            let token = made.token.token_value;
             session.fresh_tokens.update(|t| t.push((id.clone(), token.clone())));
-            created.set(Some((id, text(&v["hostname"], "fqdn"), token)));
+            created.set(Some((id, made.hostname.fqdn, token)));
             name.set(String::new());
             on_created();
         });
@@ -137,7 +136,7 @@ fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
                 <label>"Name" <input name="hostname" placeholder="home" required bind:value=name/></label>
                 <label>"Domain"
                     <select name="domain" on:change=move |ev| domain.set(event_target_value(&ev))>
-                        {move || domains.get().into_iter().map(|d| view! { <option value=text(&d, "id")>{text(&d, "name")}</option> }).collect_view()}
+                        {move || domains.get().into_iter().map(|d| view! { <option value=d.id>{d.name}</option> }).collect_view()}
                     </select>
                 </label>
                 <button type="submit">"Create"</button>

@@ -1,21 +1,20 @@
 //! Custom domains: add one, see exactly which NS records to set at the registrar, verify.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use porchlight_api::{DelegationStatus, Domain, DomainEnvelope, DomainList, DomainType, NewDomain};
 
-use super::text;
 use crate::api;
 
 #[component]
 pub fn Domains() -> impl IntoView {
-    let domains = RwSignal::new(Vec::<Value>::new());
+    let domains = RwSignal::new(Vec::<Domain>::new());
     let error = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
-    let load = move || api::run("GET", "/api/domains".into(), None, error, move |v: Value| domains.set(v["domains"].as_array().cloned().unwrap_or_default()));
+    let load = move || api::run("GET", "/api/domains".into(), api::NO_BODY, error, move |list: DomainList| domains.set(list.domains));
     load();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        api::run("POST", "/api/domains".into(), Some(json!({"name": name.get()})), error, move |_: Value| {
+        api::run("POST", "/api/domains".into(), Some(NewDomain { name: name.get() }), error, move |_: DomainEnvelope| {
             name.set(String::new());
             load();
         });
@@ -35,18 +34,17 @@ pub fn Domains() -> impl IntoView {
 }
 
 #[component]
-fn DomainCard(domain: Value) -> impl IntoView {
-    let id = text(&domain, "id");
-    let name = text(&domain, "name");
-    let custom = text(&domain, "type") == "custom";
-    let verified = RwSignal::new(domain["verified"].as_bool() == Some(true));
+fn DomainCard(domain: Domain) -> impl IntoView {
+    let Domain { id, name, kind, verified, nameservers, .. } = domain;
+    let custom = kind == DomainType::Custom;
+    let verified = RwSignal::new(verified);
     let message = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let nameservers: Vec<String> = domain["nameservers"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(String::from)).collect();
+    let nameservers = nameservers.unwrap_or_default();
     let verify = move |_| {
-        api::run("POST", format!("/api/domains/{id}/verify"), None, error, move |v: Value| {
-            verified.set(v["delegation"]["verified"].as_bool() == Some(true));
-            message.set(v["delegation"]["message"].as_str().map(String::from));
+        api::run("POST", format!("/api/domains/{id}/verify"), api::NO_BODY, error, move |status: DelegationStatus| {
+            verified.set(status.delegation.verified);
+            message.set(Some(status.delegation.message));
         });
     };
     let records = nameservers.iter().map(|ns| format!("{name}. IN NS {ns}.")).collect::<Vec<_>>().join("\n");

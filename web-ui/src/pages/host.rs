@@ -3,27 +3,27 @@
 //! it is still known) the token filled in.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use porchlight_api::{History, HistoryEntry, Hostname, HostnameEnvelope, HostnamePatch};
 
 use super::dashboard::CopyButton;
-use super::{text, when};
+use super::{shown, when};
 use crate::api;
 use crate::app::{Page, Session};
 
 #[component]
 pub fn HostDetail(id: String) -> impl IntoView {
     let session = expect_context::<Session>();
-    let host = RwSignal::new(None::<Value>);
-    let history = RwSignal::new(Vec::<Value>::new());
+    let host = RwSignal::new(None::<Hostname>);
+    let history = RwSignal::new(Vec::<HistoryEntry>::new());
     let error = RwSignal::new(None::<String>);
     let load_id = id.clone();
     leptos::task::spawn_local(async move {
-        match api::call::<Value>("GET", &format!("/api/hostnames/{load_id}"), None::<&()>).await {
-            Ok(v) => host.set(Some(v["hostname"].clone())),
+        match api::call::<HostnameEnvelope>("GET", &format!("/api/hostnames/{load_id}"), None::<&()>).await {
+            Ok(v) => host.set(Some(v.hostname)),
             Err(e) => error.set(Some(e.message)),
         }
-        if let Ok(v) = api::call::<Value>("GET", &format!("/api/hostnames/{load_id}/history?limit=100"), None::<&()>).await {
-            history.set(v["history"].as_array().cloned().unwrap_or_default());
+        if let Ok(v) = api::call::<History>("GET", &format!("/api/hostnames/{load_id}/history?limit=100"), None::<&()>).await {
+            history.set(v.history);
         }
     });
     let token = session.fresh_tokens.with_untracked(|t| t.iter().find(|(h, _)| *h == id).map(|(_, t)| t.clone()));
@@ -31,25 +31,25 @@ pub fn HostDetail(id: String) -> impl IntoView {
         <p><button type="button" class="plain" on:click=move |_| session.page.set(Page::Dashboard)>"← All hosts"</button></p>
         <p class="error" role="alert">{move || error.get()}</p>
         {move || host.get().map(|h| {
-            let fqdn = text(&h, "fqdn");
+            let fqdn = h.fqdn.clone();
             view! {
                 <h1>{fqdn.clone()}</h1>
-                <p>"IPv4 " <code>{or_none(text(&h, "ipv4"))}</code> " · IPv6 " <code>{or_none(text(&h, "ipv6"))}</code> " · TTL " {text(&h, "ttl")} " s"</p>
+                <p>"IPv4 " <code>{or_none(shown(&h.ipv4))}</code> " · IPv6 " <code>{or_none(shown(&h.ipv6))}</code> " · TTL " {h.ttl.to_string()} " s"</p>
                 <HostSetting host=h.clone() title="Follow the IPv6 prefix"
                     help="Give this host's interface id and it moves with every new prefix your router reports (ip6lanprefix, ipv6prefix). Leave empty to stop."
-                    fields=vec![("ipv6InterfaceId", "Interface id", "::1a2b:3c4d:5e6f:7080")]/>
+                    fields=vec![HostField::Ipv6InterfaceId]/>
                 <HostSetting host=h.clone() title="Inside the network"
                     help="DNS clients in the appliance's LAN subnets get these addresses instead of the public ones (no NAT hairpin needed). Leave empty to answer everyone alike."
-                    fields=vec![("lanIpv4", "LAN IPv4", "192.168.1.10"), ("lanIpv6", "LAN IPv6", "fd00::10")]/>
+                    fields=vec![HostField::LanIpv4, HostField::LanIpv6]/>
                 <section class="card">
                     <h2>"Address history"</h2>
                     <Show when=move || !history.with(Vec::is_empty) fallback=|| view! { <p class="muted">"No updates yet."</p> }>
                         <ol class="timeline">
                             {move || history.get().into_iter().map(|c| view! {
                                 <li>
-                                    <time>{when(&text(&c, "at"))}</time> " " <strong>{text(&c, "type")}</strong> " "
-                                    <code>{text(&c, "old")}</code> " → " <code>{text(&c, "new")}</code>
-                                    <span class="muted">" from " {text(&c, "source")} " (" {text(&c, "dialect")} ", " {text(&c, "userAgent")} ")"</span>
+                                    <time>{when(&c.at)}</time> " " <strong>{c.kind}</strong> " "
+                                    <code>{shown(&c.old)}</code> " → " <code>{shown(&c.new)}</code>
+                                    <span class="muted">" from " {shown(&c.source)} " (" {c.dialect} ", " {shown(&c.user_agent)} ")"</span>
                                 </li>
                             }).collect_view()}
                         </ol>
@@ -65,37 +65,70 @@ fn or_none(value: String) -> String {
     if value.is_empty() { "none yet".into() } else { value }
 }
 
-/// One field of a host setting: (API field, label, placeholder).
-type Field = (&'static str, &'static str, &'static str);
+/// A clearable setting of a host, as one field of a [`HostSetting`] form.
+#[derive(Clone, Copy)]
+enum HostField {
+    Ipv6InterfaceId,
+    LanIpv4,
+    LanIpv6,
+}
+
+impl HostField {
+    /// The input's name (the API's name for the field), label and placeholder.
+    fn input(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            HostField::Ipv6InterfaceId => ("ipv6InterfaceId", "Interface id", "::1a2b:3c4d:5e6f:7080"),
+            HostField::LanIpv4 => ("lanIpv4", "LAN IPv4", "192.168.1.10"),
+            HostField::LanIpv6 => ("lanIpv6", "LAN IPv6", "fd00::10"),
+        }
+    }
+
+    fn current(self, host: &Hostname) -> &Option<String> {
+        match self {
+            HostField::Ipv6InterfaceId => &host.ipv6_interface_id,
+            HostField::LanIpv4 => &host.lan_ipv4,
+            HostField::LanIpv6 => &host.lan_ipv6,
+        }
+    }
+
+    /// Puts the value into `patch`: `None` is sent as null and clears the setting.
+    fn set(self, patch: &mut HostnamePatch, value: Option<String>) {
+        let field = match self {
+            HostField::Ipv6InterfaceId => &mut patch.ipv6_interface_id,
+            HostField::LanIpv4 => &mut patch.lan_ipv4,
+            HostField::LanIpv6 => &mut patch.lan_ipv6,
+        };
+        *field = Some(value);
+    }
+}
 
 /// A form that changes some of a host's settings with `PATCH /api/hostnames/{id}`; an
 /// empty field is sent as null (the setting is cleared).
 #[component]
-fn HostSetting(host: Value, title: &'static str, help: &'static str, fields: Vec<Field>) -> impl IntoView {
-    let id = text(&host, "id");
-    let values: Vec<(Field, RwSignal<String>)> = fields.into_iter().map(|f| (f, RwSignal::new(text(&host, f.0)))).collect();
+fn HostSetting(host: Hostname, title: &'static str, help: &'static str, fields: Vec<HostField>) -> impl IntoView {
+    let id = host.id.clone();
+    let values: Vec<(HostField, RwSignal<String>)> = fields.into_iter().map(|f| (f, RwSignal::new(shown(f.current(&host))))).collect();
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let inputs = values.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let body: serde_json::Map<String, Value> = values
-            .iter()
-            .map(|((key, _, _), value)| {
-                let text = value.get().trim().to_string();
-                (key.to_string(), if text.is_empty() { Value::Null } else { Value::String(text) })
-            })
-            .collect();
-        api::run("PATCH", format!("/api/hostnames/{id}"), Some(Value::Object(body)), error, move |_: Value| saved.set(true));
+        let mut patch = HostnamePatch::default();
+        for (field, value) in &values {
+            let text = value.get().trim().to_string();
+            field.set(&mut patch, (!text.is_empty()).then_some(text));
+        }
+        api::run("PATCH", format!("/api/hostnames/{id}"), Some(patch), error, move |_: HostnameEnvelope| saved.set(true));
     };
     view! {
         <section class="card">
             <h2>{title}</h2>
             <p class="muted">{help}</p>
             <form class="row" on:submit=save>
-                {inputs.into_iter().map(|((key, label, placeholder), value)| view! {
-                    <label>{label} <input name=key placeholder=placeholder bind:value=value/></label>
+                {inputs.into_iter().map(|(field, value)| {
+                    let (key, label, placeholder) = field.input();
+                    view! { <label>{label} <input name=key placeholder=placeholder bind:value=value/></label> }
                 }).collect_view()}
                 <button type="submit">"Save"</button>
                 <span class="ok" role="status">{move || saved.get().then_some("Saved")}</span>

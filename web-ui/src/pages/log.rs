@@ -1,26 +1,26 @@
 //! The event log, newest first, with a filter on the kind of event and paging.
 
 use leptos::prelude::*;
-use serde_json::Value;
+use porchlight_api::{LogEntry, LogPage};
 
-use super::{text, when};
+use super::when;
 use crate::api;
 
 const PER_PAGE: u32 = 50;
 
 #[component]
 pub fn Log() -> impl IntoView {
-    let lines = RwSignal::new(Vec::<Value>::new());
+    let lines = RwSignal::new(Vec::<LogEntry>::new());
     let page = RwSignal::new(1u32);
     let filter = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let p = page.get();
-        api::run("GET", format!("/api/logs?page={p}&perPage={PER_PAGE}"), None, error, move |v: Value| lines.set(v["logs"].as_array().cloned().unwrap_or_default()));
+        api::run("GET", format!("/api/logs?page={p}&perPage={PER_PAGE}"), api::NO_BODY, error, move |v: LogPage| lines.set(v.logs));
     });
     let shown = move || {
         let f = filter.get().to_lowercase();
-        lines.get().into_iter().filter(|l| f.is_empty() || text(l, "kind").to_lowercase().contains(&f) || text(l, "subject").to_lowercase().contains(&f)).collect::<Vec<_>>()
+        lines.get().into_iter().filter(|l| f.is_empty() || l.kind.to_lowercase().contains(&f) || l.subject.to_lowercase().contains(&f)).collect::<Vec<_>>()
     };
     view! {
         <h1>"Event log"</h1>
@@ -30,7 +30,7 @@ pub fn Log() -> impl IntoView {
             <thead><tr><th>"When"</th><th>"Event"</th><th>"Name"</th><th>"Detail"</th><th>"From"</th></tr></thead>
             <tbody>
                 {move || shown().into_iter().map(|l| view! {
-                    <tr><td>{when(&text(&l, "at"))}</td><td>{text(&l, "kind")}</td><td>{text(&l, "subject")}</td><td>{text(&l, "detail")}</td><td>{text(&l, "source")}</td></tr>
+                    <tr><td>{when(&l.at)}</td><td>{l.kind}</td><td>{l.subject}</td><td>{l.detail}</td><td>{l.source.unwrap_or_default()}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>

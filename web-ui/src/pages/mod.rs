@@ -9,26 +9,22 @@ pub mod log;
 pub mod records;
 pub mod tokens;
 
-use serde_json::Value;
+use porchlight_api::{Domain, DomainList};
 
-/// A string field of an API object ("" when absent).
-pub fn text(value: &Value, key: &str) -> String {
-    match &value[key] {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+/// An optional field of an API object as text ("" when null or absent).
+pub fn shown<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 /// Loads the zones hosts and records can go in (built-in ones and verified custom domains)
 /// into `zones`, selects the first in `selected`, then calls `then`.
-pub fn load_zones(zones: leptos::prelude::RwSignal<Vec<Value>>, selected: leptos::prelude::RwSignal<String>, then: impl FnOnce() + 'static) {
+pub fn load_zones(zones: leptos::prelude::RwSignal<Vec<Domain>>, selected: leptos::prelude::RwSignal<String>, then: impl FnOnce() + 'static) {
     use leptos::prelude::Set as _;
     leptos::task::spawn_local(async move {
-        if let Ok(v) = crate::api::call::<Value>("GET", "/api/domains", None::<&()>).await {
-            let list: Vec<Value> = v["domains"].as_array().into_iter().flatten().filter(|d| d["verified"].as_bool() != Some(false)).cloned().collect();
+        if let Ok(list) = crate::api::call::<DomainList>("GET", "/api/domains", None::<&()>).await {
+            let list: Vec<Domain> = list.domains.into_iter().filter(|d| d.verified).collect();
             if let Some(first) = list.first() {
-                selected.set(text(first, "id"));
+                selected.set(first.id.clone());
             }
             zones.set(list);
             then();

@@ -2,9 +2,9 @@
 //! message appears under the form.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use porchlight_api::{Record, RecordEnvelope, RecordList};
 
-use super::text;
+use super::shown;
 use crate::api;
 
 const TYPES: [&str; 8] = ["A", "AAAA", "CNAME", "TXT", "MX", "SRV", "CAA", "NS"];
@@ -25,26 +25,26 @@ fn content_hint(kind: &str) -> &'static str {
 
 #[component]
 pub fn Records() -> impl IntoView {
-    let domains = RwSignal::new(Vec::<Value>::new());
+    let domains = RwSignal::new(Vec::new());
     let zone = RwSignal::new(String::new());
-    let records = RwSignal::new(Vec::<Value>::new());
+    let records = RwSignal::new(Vec::<Record>::new());
     let error = RwSignal::new(None::<String>);
     let load = move || {
         let id = zone.get_untracked();
         if id.is_empty() {
             return;
         }
-        api::run("GET", format!("/api/domains/{id}/records"), None, error, move |v: Value| records.set(v["records"].as_array().cloned().unwrap_or_default()));
+        api::run("GET", format!("/api/domains/{id}/records"), api::NO_BODY, error, move |list: RecordList| records.set(list.records));
     };
     super::load_zones(domains, zone, load);
     let delete = move |id: String| {
-        api::run("DELETE", format!("/api/domains/{}/records/{id}", zone.get_untracked()), None, error, move |_: Value| load());
+        api::run("DELETE", format!("/api/domains/{}/records/{id}", zone.get_untracked()), api::NO_BODY, error, move |()| load());
     };
     view! {
         <h1>"Records"</h1>
         <label>"Zone"
             <select name="zone" on:change=move |ev| { zone.set(event_target_value(&ev)); load(); }>
-                {move || domains.get().into_iter().map(|d| view! { <option value=text(&d, "id")>{text(&d, "name")}</option> }).collect_view()}
+                {move || domains.get().into_iter().map(|d| view! { <option value=d.id>{d.name}</option> }).collect_view()}
             </select>
         </label>
         <NewRecord zone=zone on_created=load/>
@@ -53,20 +53,19 @@ pub fn Records() -> impl IntoView {
             <thead><tr><th>"Name"</th><th>"Type"</th><th>"Content"</th><th>"TTL"</th><th></th></tr></thead>
             <tbody>
                 {move || records.get().into_iter().map(|r| {
-                    let id = text(&r, "id");
-                    let managed = r["managed"].as_bool() == Some(true);
-                    let extra = match text(&r, "type").as_str() {
-                        "MX" => format!("{} ", text(&r, "priority")),
-                        "SRV" => format!("{} {} {} ", text(&r, "priority"), text(&r, "weight"), text(&r, "port")),
+                    let id = r.id;
+                    let extra = match r.kind.as_str() {
+                        "MX" => format!("{} ", shown(&r.priority)),
+                        "SRV" => format!("{} {} {} ", shown(&r.priority), shown(&r.weight), shown(&r.port)),
                         _ => String::new(),
                     };
                     view! {
                         <tr>
-                            <td>{text(&r, "name")}</td>
-                            <td>{text(&r, "type")}</td>
-                            <td><code>{extra}{text(&r, "content")}</code></td>
-                            <td>{text(&r, "ttl")}</td>
-                            <td>{if managed {
+                            <td>{r.name}</td>
+                            <td>{r.kind}</td>
+                            <td><code>{extra}{r.content}</code></td>
+                            <td>{r.ttl.to_string()}</td>
+                            <td>{if r.managed {
                                 view! { <span class="muted">"set by updates"</span> }.into_any()
                             } else {
                                 view! { <button type="button" class="plain" on:click=move |_| delete(id.clone())>"Delete"</button> }.into_any()
@@ -89,22 +88,23 @@ fn NewRecord(zone: RwSignal<String>, on_created: impl Fn() + Copy + Send + Sync 
     let weight = RwSignal::new("0".to_string());
     let port = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let number = |s: RwSignal<String>| s.get().trim().parse::<u32>().ok();
+    fn number<N: std::str::FromStr>(s: RwSignal<String>) -> Option<N> {
+        s.get().trim().parse().ok()
+    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let k = kind.get();
-        let mut body = json!({"type": k, "name": name.get(), "content": content.get()});
-        if let Some(t) = number(ttl) {
-            body["ttl"] = json!(t);
-        }
-        if k == "MX" || k == "SRV" {
-            body["priority"] = json!(number(priority));
-        }
-        if k == "SRV" {
-            body["weight"] = json!(number(weight));
-            body["port"] = json!(number(port));
-        }
-        api::run("POST", format!("/api/domains/{}/records", zone.get_untracked()), Some(body), error, move |_: Value| {
+        let (mx_or_srv, srv) = (k == "MX" || k == "SRV", k == "SRV");
+        let body = porchlight_api::NewRecord {
+            name: name.get(),
+            content: content.get(),
+            ttl: number(ttl),
+            priority: if mx_or_srv { number(priority) } else { None },
+            weight: if srv { number(weight) } else { None },
+            port: if srv { number(port) } else { None },
+            kind: k,
+        };
+        api::run("POST", format!("/api/domains/{}/records", zone.get_untracked()), Some(body), error, move |_: RecordEnvelope| {
             content.set(String::new());
             on_created();
         });

@@ -2,29 +2,28 @@
 //! secret stops working at once), delete. Secrets are shown once.
 
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use porchlight_api::{IssuedTokenEnvelope, NewToken, Token, TokenList};
 
 use super::dashboard::CopyButton;
-use super::{text, when};
+use super::when;
 use crate::api;
 
 const SCOPES: [&str; 4] = ["read:domains", "write:domains", "write:records", "update"];
 
 #[component]
 pub fn Tokens() -> impl IntoView {
-    let tokens = RwSignal::new(Vec::<Value>::new());
+    let tokens = RwSignal::new(Vec::<Token>::new());
     let error = RwSignal::new(None::<String>);
     let secret = RwSignal::new(None::<(String, String)>);
-    let load = move || api::run("GET", "/api/tokens".into(), None, error, move |v: Value| tokens.set(v["tokens"].as_array().cloned().unwrap_or_default()));
+    let load = move || api::run("GET", "/api/tokens".into(), api::NO_BODY, error, move |list: TokenList| tokens.set(list.tokens));
     load();
-    let act = move |method: &'static str, path: String, label: String| {
-        api::run(method, path, None, error, move |v: Value| {
-            if let Some(value) = v["token"]["tokenValue"].as_str() {
-                secret.set(Some((label, value.to_string())));
-            }
+    let regenerate = move |id: String, label: String| {
+        api::run("POST", format!("/api/tokens/{id}/regenerate"), api::NO_BODY, error, move |issued: IssuedTokenEnvelope| {
+            secret.set(Some((label, issued.token.token_value)));
             load();
         });
     };
+    let delete = move |id: String| api::run("DELETE", format!("/api/tokens/{id}"), api::NO_BODY, error, move |()| load());
     view! {
         <h1>"Tokens"</h1>
         <NewKey on_created=move |label, value| { secret.set(Some((label, value))); load(); }/>
@@ -40,20 +39,18 @@ pub fn Tokens() -> impl IntoView {
             <thead><tr><th>"Label"</th><th>"Prefix"</th><th>"Scopes"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
             <tbody>
                 {move || tokens.get().into_iter().map(|t| {
-                    let id = text(&t, "id");
-                    let label = text(&t, "label");
-                    let (regen_id, regen_label, delete_id) = (id.clone(), label.clone(), id.clone());
-                    let scopes: Vec<String> = t["scopes"].as_array().into_iter().flatten().filter_map(|s| s.as_str().map(String::from)).collect();
+                    let label = t.label;
+                    let (regen_id, regen_label, delete_id) = (t.id.clone(), label.clone(), t.id);
                     view! {
                         <tr data-token-label=label.clone()>
                             <td>{label.clone()}</td>
-                            <td><code>{text(&t, "prefix")}"…"</code></td>
-                            <td>{scopes.join(", ")}</td>
-                            <td>{when(&text(&t, "createdAt"))}</td>
-                            <td>{when(&text(&t, "lastUsedAt"))}</td>
+                            <td><code>{t.prefix}"…"</code></td>
+                            <td>{t.scopes.join(", ")}</td>
+                            <td>{when(&t.created_at)}</td>
+                            <td>{when(t.last_used_at.as_deref().unwrap_or_default())}</td>
                             <td>
-                                <button type="button" class="plain" on:click=move |_| act("POST", format!("/api/tokens/{regen_id}/regenerate"), regen_label.clone())>"Regenerate"</button>
-                                <button type="button" class="plain" on:click=move |_| act("DELETE", format!("/api/tokens/{delete_id}"), String::new())>"Delete"</button>
+                                <button type="button" class="plain" on:click=move |_| regenerate(regen_id.clone(), regen_label.clone())>"Regenerate"</button>
+                                <button type="button" class="plain" on:click=move |_| delete(delete_id.clone())>"Delete"</button>
                             </td>
                         </tr>
                     }
@@ -71,9 +68,9 @@ fn NewKey(on_created: impl Fn(String, String) + Copy + Send + Sync + 'static) ->
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({"label": label.get(), "scopes": chosen.get()});
-        api::run("POST", "/api/tokens".into(), Some(body), error, move |v: Value| {
-            on_created(text(&v["token"], "label"), text(&v["token"], "tokenValue"));
+        let body = NewToken { label: label.get(), scopes: chosen.get().into_iter().map(String::from).collect(), ..NewToken::default() };
+        api::run("POST", "/api/tokens".into(), Some(body), error, move |issued: IssuedTokenEnvelope| {
+            on_created(issued.token.token.label, issued.token.token_value);
         });
     };
     view! {
