@@ -62,10 +62,9 @@ pub fn route(ctx: &Context, request: &Request) -> Response {
     router::dispatch(ctx, routes::table(), request)
 }
 
-/// The OpenAPI document of the native API (built once; `ctx` gives the plans and zones its
-/// rules name).
-pub fn openapi_document(ctx: &Context) -> &'static str {
-    let operations = || {
+/// The OpenAPI document of the native API (`ctx` gives the plans and zones its rules name).
+pub fn openapi_document(ctx: &Context) -> String {
+    let operations: Vec<openapi::Operation<'_>> = {
         let documented = routes::table().iter().filter_map(|r| r.doc.as_ref().map(|doc| (r, doc)));
         documented
             .map(|(r, doc)| openapi::Operation {
@@ -80,7 +79,7 @@ pub fn openapi_document(ctx: &Context) -> &'static str {
             })
             .collect()
     };
-    openapi::document(operations, |doc| native::rules::apply(ctx, doc))
+    openapi::document(&operations, |doc| native::rules::apply(ctx, doc))
 }
 
 /// Every route as (methods, path pattern, group name, whether it is documented), for the
@@ -162,7 +161,7 @@ mod tests {
     #[test]
     fn the_document_describes_every_documented_route_and_is_openapi_3() -> Result<()> {
         let t = crate::testing::TestContext::new()?;
-        let doc: serde_json::Value = serde_json::from_str(openapi_document(&t.ctx)).map_err(|e| Error::Invalid(e.to_string()))?;
+        let doc: serde_json::Value = serde_json::from_str(&openapi_document(&t.ctx)).map_err(|e| Error::Invalid(e.to_string()))?;
         assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
         let mut operations = 0;
@@ -176,6 +175,7 @@ mod tests {
         assert!(operations >= 40, "{operations}");
         // Every link names an operation that exists, and every schema referenced is defined.
         let text = openapi_document(&t.ctx);
+        let text = text.as_str();
         for reference in text.split("\"#/components/schemas/").skip(1).filter_map(|s| s.split('"').next()) {
             assert!(doc["components"]["schemas"][reference].is_object(), "{reference} is referenced but not defined");
         }

@@ -2,8 +2,6 @@
 //! who may call, links between operations) and the wire types of `porchlight-api` (every
 //! body's schema). Nothing of it is written by hand, so it cannot drift from the code.
 
-use std::sync::OnceLock;
-
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
@@ -109,16 +107,13 @@ pub struct Operation<'a> {
     pub doc: &'a Doc,
 }
 
-/// The document, built once from the documented routes, with the rules the domain applies
-/// to each input (`rules`) written into its schemas.
-pub fn document<'a>(operations: impl FnOnce() -> Vec<Operation<'a>>, rules: impl FnOnce(&mut Value)) -> &'static str {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| {
-        let mut doc = serde_json::to_value(build(&operations())).unwrap_or_default();
-        fix_links(&mut doc);
-        rules(&mut doc);
-        doc.to_string()
-    })
+/// The document of the documented routes, with the rules the domain applies to each input
+/// (`rules`) written into its schemas. Built when asked for (rarely; about a millisecond).
+pub fn document(operations: &[Operation<'_>], rules: impl FnOnce(&mut Value)) -> String {
+    let mut doc = serde_json::to_value(build(operations)).unwrap_or_default();
+    fix_links(&mut doc);
+    rules(&mut doc);
+    doc.to_string()
 }
 
 /// utoipa 5 writes a link's `operationId` as `operation_id`; OpenAPI spells it in camel case.

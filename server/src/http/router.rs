@@ -31,6 +31,8 @@ pub struct Route {
     pub methods: &'static [&'static str],
     /// `/api/hostnames/{id}`: literal segments and `{name}` parameters.
     pub path: &'static str,
+    /// The path's segments, split once.
+    segments: Vec<&'static str>,
     pub group: &'static Group,
     pub handler: Handler,
     /// Extra condition on the request (e.g. `/update` is DuckDNS when it names `domains`).
@@ -41,7 +43,7 @@ pub struct Route {
 
 impl Route {
     pub fn new(methods: &'static [&'static str], path: &'static str, group: &'static Group, handler: Handler) -> Self {
-        Self { methods, path, group, handler, when: None, doc: None }
+        Self { methods, path, segments: path.trim_matches('/').split('/').collect(), group, handler, when: None, doc: None }
     }
 
     /// Only when `condition` holds for the request.
@@ -57,12 +59,11 @@ impl Route {
 
     /// The path's parameters' values when `segments` fit its pattern.
     fn matches(&self, segments: &[&str]) -> Option<Vec<(&'static str, String)>> {
-        let pattern: Vec<&'static str> = self.path.trim_matches('/').split('/').collect();
-        if pattern.len() != segments.len() {
+        if self.segments.len() != segments.len() {
             return None;
         }
         let mut params = Vec::new();
-        for (want, got) in pattern.iter().zip(segments) {
+        for (want, got) in self.segments.iter().zip(segments) {
             if let Some(name) = want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
                 if got.is_empty() {
                     return None;
