@@ -1,7 +1,7 @@
-//! ACME DNS-01 without lock-in: which tokens may write challenge records (a hostname token
-//! only TXT at `_acme-challenge.<its host>`; an account API key with `write:records`
-//! whatever the records rules let its account edit), acme-dns accounts, and lego's
-//! `httpreq` present/cleanup.
+//! ACME DNS-01 without lock-in: acme-dns accounts, and lego's `httpreq` present/cleanup.
+//! Who may write a challenge is the records rule (`records::edit::authorize`): a hostname
+//! token only TXT at `_acme-challenge.<its host>`, an API key with `write:records` wherever
+//! its account owns the name.
 
 use std::net::IpAddr;
 
