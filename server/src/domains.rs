@@ -168,14 +168,17 @@ pub fn contents(ctx: &Context, conn: &Conn, domain: &CustomDomain) -> Result<Zon
 /// holds every account's names) for administrators.
 pub fn export(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(DomainName, String)> {
     let user = caller.may(Permission::ReadDomains)?;
-    let zone = ctx.store.read(|c| {
+    let (zone, own) = ctx.store.read(|c| {
         let own = owned(c, user, id).is_ok();
         if !own && !caller.is_admin_session() {
             return Err(Error::Forbidden("Administrators only".into()));
         }
-        store::zones::find_by_id(c, id)?.ok_or(Error::NotFound("Domain"))
+        Ok((store::zones::find_by_id(c, id)?.ok_or(Error::NotFound("Domain"))?, own))
     })?;
-    let text = ctx.catalog.export(&zone.name).ok_or(Error::NotFound("Domain"))?;
+    let text = ctx.catalog.export(&zone.name).ok_or_else(|| match own {
+        true => Error::Conflict(format!("{} is not served yet: delegate it to this appliance and verify it", zone.name)),
+        false => Error::NotFound("Domain"),
+    })?;
     Ok((zone.name, text))
 }
 

@@ -24,6 +24,11 @@ pub fn schema<T: ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) -> RefOr<Sche
     RefOr::Ref(Ref::from_schema_name(T::name()))
 }
 
+/// An object of any shape (the document itself).
+pub fn any_object(_: &mut Vec<(String, RefOr<Schema>)>) -> RefOr<Schema> {
+    RefOr::T(ObjectBuilder::new().schema_type(SchemaType::new(Type::Object)).build().into())
+}
+
 /// What a successful answer carries.
 #[derive(Clone, Copy)]
 pub enum Answer {

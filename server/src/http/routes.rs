@@ -7,7 +7,7 @@ use porchlight_api as api;
 use rouille::Request;
 
 use super::groups::*;
-use super::openapi::{Doc, schema};
+use super::openapi::{Doc, any_object, schema};
 use super::router::{DELETE, GET, GET_POST, PATCH, POST, Route};
 use super::{acmedns, checkip, duckdns, dyndns2, hostup, httpreq, ipv64, native, ops, pocketdns, request, ui};
 
@@ -115,7 +115,7 @@ fn build() -> Vec<Route> {
         Route::new(DELETE, "/api/domains/{id}", &NATIVE, domains::delete).doc(d("deleteDomain", "Delete a custom domain with its hostnames and records").no_content()),
         Route::new(POST, "/api/domains/{id}/verify", &NATIVE, domains::verify).doc(d("verifyDomain", "Check the delegation and serve the domain when it is right").ok(200, schema::<api::DelegationStatus>)),
         Route::new(GET, "/api/domains/{id}/delegation-status", &NATIVE, domains::delegation_status).doc(d("domainDelegation", "Check the delegation").ok(200, schema::<api::DelegationStatus>)),
-        Route::new(GET, "/api/domains/{id}/export", &NATIVE, domains::export).doc(d("exportZone", "The zone as a zone file").bytes("text/dns")),
+        Route::new(GET, "/api/domains/{id}/export", &NATIVE, domains::export).doc(d("exportZone", "The zone as a zone file").conflicts().bytes("text/dns")),
         Route::new(GET, "/api/domains/{domainId}/records", &NATIVE, records::list).doc(d("listRecords", "The records of a zone the account may see").conflicts().ok(200, schema::<api::RecordList>)),
         Route::new(POST, "/api/domains/{domainId}/records", &NATIVE, records::create).doc(d("createRecord", "Create a record").body(schema::<api::NewRecord>).ok(201, schema::<api::RecordEnvelope>).links(RECORD_LINKS)),
         Route::new(PATCH, "/api/domains/{domainId}/records/{recordId}", &NATIVE, records::update).doc(d("updateRecord", "Change a record").body(schema::<api::RecordPatch>).ok(200, schema::<api::RecordEnvelope>)),
@@ -141,7 +141,7 @@ fn build() -> Vec<Route> {
         Route::new(GET, "/api/admin/backup", &NATIVE, admin::backup).doc(d("backup", "The database as a download (administrators)").bytes("application/vnd.sqlite3")),
         Route::new(GET, "/api/admin/settings", &NATIVE, admin::settings).doc(d("getSettings", "The appliance's settings (administrators)").ok(200, schema::<api::Settings>)),
         Route::new(PATCH, "/api/admin/settings", &NATIVE, admin::change_settings).doc(d("updateSettings", "Change the appliance's settings (administrators)").body(schema::<api::SettingsPatch>).ok(200, schema::<api::Settings>)),
-        Route::new(GET, "/api/openapi.json", &NATIVE_PUBLIC, ops::openapi),
+        Route::new(GET, "/api/openapi.json", &NATIVE_PUBLIC, ops::openapi).doc(d("openapi", "This document").ok(200, any_object)),
         // The admin UI: its start page for its own paths, content-hashed files.
         Route::new(GET, "/", &PLAIN, ui::index),
         Route::new(GET, "/setup", &PLAIN, ui::index),
