@@ -12,7 +12,7 @@ use crate::store::{self, Store};
 
 /// Creates an account; the password is stored as an argon2id hash.
 pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Result<UserId> {
-    let email = normalise_email(email)?;
+    let email = crate::model::account::parse_email(email)?;
     let hash = crate::password::hash(password)?;
     store.write(|tx| {
         if store::users::find_by_email(tx, &email)?.is_some() {
@@ -116,20 +116,6 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| crate::password::hash("no such account, same cost").unwrap_or_default())
 }
 
-/// An e-mail address exactly as the API document's pattern describes it ([`EMAIL_PATTERN`]):
-/// one `@`, something before it, a dot after it, no blank (space, tab, line break), at most
-/// 254 characters.
-pub(crate) fn normalise_email(email: &str) -> Result<String> {
-    let valid = email.chars().count() <= MAX_EMAIL
-        && !email.contains([' ', '\t', '\n', '\r', '\u{b}', '\u{c}'])
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.contains('@') && domain.contains('.'));
-    if valid { Ok(email.to_string()) } else { Err(Error::Invalid(format!("'{email}' is not an e-mail address"))) }
-}
-
-/// Longest e-mail address.
-pub const MAX_EMAIL: usize = 254;
-/// What an e-mail address looks like (an ECMA-262 regular expression, for the API document).
-pub const EMAIL_PATTERN: &str = r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v]*\.[^@ \t\n\r\f\v]*$";
 
 #[cfg(test)]
 mod tests {

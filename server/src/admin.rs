@@ -104,7 +104,7 @@ pub fn invite(ctx: &Context, caller: &Caller, email: Option<&str>) -> Result<Inv
     let secret = crate::token::generate();
     let code = secret.secret.replacen(crate::token::TOKEN_PREFIX, "inv_", 1);
     let expires_at = crate::clock::now() + INVITE_DAYS * 86_400;
-    let email = email.map(crate::accounts::normalise_email).transpose()?;
+    let email = email.map(crate::model::account::parse_email).transpose()?;
     let email = email.as_deref();
     ctx.store.write(|tx| {
         store::invites::insert(tx, &crate::token::hash(&code), email, &actor.id, expires_at)?;

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::Context;
-use crate::accounts::{EMAIL_PATTERN, MAX_EMAIL};
+use crate::model::account::{EMAIL_PATTERN, MAX_EMAIL};
 use crate::model::Scope;
 use crate::names::{MAX_NAME, fqdn_pattern, name_pattern, owner_pattern};
 use crate::password;
@@ -145,5 +145,58 @@ fn new_record(relative: usize, ipv4: &str) -> Value {
 fn merge(schema: &mut Value, rule: Value) {
     if let (Some(target), Value::Object(rule)) = (schema.as_object_mut(), rule) {
         target.extend(rule);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::DomainName;
+
+    /// Whether `pattern` (as the document states it) matches `text` in full.
+    fn matches(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(pattern).is_ok_and(|r| r.is_match(text))
+    }
+
+    #[test]
+    fn the_name_patterns_say_what_the_name_parser_takes() {
+        let long_label = "a".repeat(63);
+        let too_long_label = "a".repeat(64);
+        let long_name = vec!["a".repeat(61); 4].join(".");
+        for sample in [
+            "home",
+            "home.dyn.example.test",
+            "Home.Example.",
+            "_acme-challenge.x",
+            "a-b.c_d",
+            long_label.as_str(),
+            long_name.as_str(),
+            "",
+            "-home",
+            "home-",
+            "a..b",
+            "a b",
+            "*.home",
+            "home.*",
+            "ä.example",
+            too_long_label.as_str(),
+            "a.",
+            ".a",
+        ] {
+            let parsed = DomainName::parse(sample).is_ok_and(|n| n.first_label() != "*");
+            assert_eq!(matches(&name_pattern(), sample) && sample.len() <= MAX_NAME, parsed, "{sample:?}");
+            let fqdn = parsed && DomainName::parse_fqdn(sample).is_ok();
+            assert_eq!(matches(&fqdn_pattern(), sample) && sample.len() <= MAX_NAME, fqdn, "{sample:?} as a fully qualified name");
+        }
+        assert!(matches(&owner_pattern(), "*.home") && matches(&owner_pattern(), "@") && matches(&owner_pattern(), ""));
+        assert!(!matches(&owner_pattern(), "home.*") && !matches(&owner_pattern(), "@.home"));
+    }
+
+    #[test]
+    fn the_email_pattern_says_what_the_account_rules_take() {
+        for sample in ["a@b.c", "first.last+tag@example.co.uk", "ü@ex.ample", "a@b.", "@b.c", "a@bc", "a@b@c.d", "a b@c.d", "a@b.c\n", "a\t@b.c"] {
+            let accepted = crate::model::account::parse_email(sample).is_ok();
+            assert_eq!(matches(EMAIL_PATTERN, sample), accepted, "{sample:?}");
+        }
     }
 }
