@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use crate::Context;
 use crate::error::{Error, Result};
-use crate::model::{Account, HostId, Scope, Token, TsigKey};
+use crate::model::{Account, HostId, Scope, Token, TsigKey, Updater};
 use crate::store;
 
 /// What a request presented: candidate secrets (Basic password and user name, bearer or
@@ -46,8 +46,9 @@ pub enum Accept {
 pub enum Caller {
     /// A signed-in account.
     Session(Account),
-    /// A hostname token, an updater's token, an account API key or a partner key.
-    Token { account: Account, token: Token },
+    /// A hostname token, an updater's token (with its updater), an account API key or a
+    /// partner key.
+    Token { account: Account, token: Token, updater: Option<Box<Updater>> },
     /// An RFC 2136 client whose TSIG signature was verified.
     Tsig { account: Account, key: TsigKey },
 }
@@ -104,7 +105,7 @@ impl Caller {
                 Permission::Partner => false,
                 _ => true,
             },
-            Self::Token { account, token } => match (&token.hostname_id, what) {
+            Self::Token { account, token, .. } => match (&token.hostname_id, what) {
                 // A hostname token updates its host (the update decides which host that is)
                 // and writes only its ACME challenge (the records rules decide where).
                 (Some(_), Permission::Update | Permission::WriteRecords) => true,
@@ -144,6 +145,14 @@ impl Caller {
     pub fn token(&self) -> Option<&Token> {
         match self {
             Self::Token { token, .. } => Some(token),
+            _ => None,
+        }
+    }
+
+    /// The updater whose token this is, if it is one.
+    pub fn updater(&self) -> Option<&Updater> {
+        match self {
+            Self::Token { updater, .. } => updater.as_deref(),
             _ => None,
         }
     }
@@ -209,15 +218,16 @@ fn token(ctx: &Context, credentials: &Credentials, accept: impl Fn(&Token) -> bo
         let found = ctx.store.read(|c| {
             let Some(token) = store::tokens::find_by_hash(c, &hash)? else { return Ok(None) };
             let account = store::users::find_by_id(c, &token.user_id)?;
-            let updater_off = store::updaters::find_by_token(c, &token.id)?.is_some_and(|u| !u.enabled);
-            Ok(account.filter(|a| !a.disabled && !updater_off).map(|a| (a, token)))
+            let updater = if token.is_api_key() { None } else { store::updaters::find_by_token(c, &token.id)? };
+            let updater_off = updater.as_ref().is_some_and(|u| !u.enabled);
+            Ok(account.filter(|a| !a.disabled && !updater_off).map(|a| (a, token, updater)))
         })?;
-        if let Some((account, token)) = found
+        if let Some((account, token, updater)) = found
             && crate::token::hashes_match(&token.secret_hash, &hash)
             && accept(&token)
         {
             ctx.last_used.note(&token.id);
-            return Ok(Caller::Token { account, token });
+            return Ok(Caller::Token { account, token, updater: updater.map(Box::new) });
         }
     }
     Err(Error::BadAuth)
@@ -265,21 +275,21 @@ mod tests {
 
     #[test]
     fn api_keys_do_what_their_scopes_say() {
-        let reader = Caller::Token { account: account(false), token: key(&[Scope::ReadDomains], None) };
+        let reader = Caller::Token { account: account(false), token: key(&[Scope::ReadDomains], None), updater: None };
         assert!(reader.may(Permission::ReadDomains).is_ok() && reader.may(Permission::ReadAccount).is_ok());
         let denied = reader.may(Permission::WriteDomains).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(denied.contains("write:domains"), "{denied}");
         assert!(reader.may(Permission::ManageCredentials).is_err());
-        let writer = Caller::Token { account: account(false), token: key(&[Scope::WriteDomains], None) };
+        let writer = Caller::Token { account: account(false), token: key(&[Scope::WriteDomains], None), updater: None };
         assert!(writer.may(Permission::ReadDomains).is_ok(), "write implies read");
-        let partner = |admin| Caller::Token { account: account(admin), token: key(&[Scope::Partner], None) };
+        let partner = |admin| Caller::Token { account: account(admin), token: key(&[Scope::Partner], None), updater: None };
         assert!(partner(true).may(Permission::Partner).is_ok());
         assert!(partner(false).may(Permission::Partner).is_err(), "a partner key works only for an administrator");
     }
 
     #[test]
     fn hostname_tokens_update_and_nothing_else() {
-        let host = Caller::Token { account: account(false), token: key(&[Scope::Update], Some("h1")) };
+        let host = Caller::Token { account: account(false), token: key(&[Scope::Update], Some("h1")), updater: None };
         assert!(host.may(Permission::Update).is_ok());
         assert_eq!(host.bound_host(), Some(&HostId::from("h1")));
         for other in [Permission::ReadAccount, Permission::ReadDomains, Permission::WriteDomains, Permission::ManageCredentials] {

@@ -49,7 +49,7 @@ impl TestContext {
         let session = self.session(email, false)?;
         let label = fqdn.strip_suffix(&format!(".{ZONE}")).unwrap_or(fqdn);
         let created = crate::hostnames::create_in_zone(&self.ctx, &session, &ZoneId::from(ZONE_ID), label, None)?;
-        let token = Caller::Token { account: session.account().clone(), token: created.token };
+        let token = Caller::Token { account: session.account().clone(), token: created.token, updater: None };
         Ok((session, token))
     }
 

@@ -156,7 +156,7 @@ mod tests {
         let t = TestContext::new()?;
         let alice = t.session("alice@example.com", false)?;
         let issued = create(&t.ctx, &alice, None, "everything", &["read:domains".into(), "write:domains".into(), "write:records".into(), "update".into()])?;
-        let key = Caller::Token { account: alice.account().clone(), token: issued.token };
+        let key = Caller::Token { account: alice.account().clone(), token: issued.token, updater: None };
         assert!(matches!(list(&t.ctx, &key), Err(Error::Forbidden(_))));
         assert!(matches!(create(&t.ctx, &key, None, "more", &["update".into()]), Err(Error::Forbidden(_))));
         Ok(())

@@ -116,8 +116,8 @@ pub fn count_refusal(ctx: &Context, dialect: &'static str, error: &Error) {
 fn run(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report> {
     let account = caller.may(Permission::Update)?;
     let token = caller.token().ok_or_else(|| Error::Forbidden("Updates are sent with a token".into()))?;
-    let updater = ctx.store.read(|c| crate::updaters::for_token(c, &token.id))?;
-    if let Some(updater) = &updater {
+    let updater = caller.updater();
+    if let Some(updater) = updater {
         match &req.change {
             Change::Addresses(addresses) => crate::updaters::check_families(updater, addresses)?,
             Change::Txt(_) => return Err(Error::Forbidden("An updater token changes only its address record".into())),
@@ -132,7 +132,7 @@ fn run(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report
                 .iter()
                 .map(|requested| update_host(ctx, tx, req, account, token, requested, &mut touched))
                 .collect::<Result<Vec<_>>>()?;
-            if let Some(updater) = &updater
+            if let Some(updater) = updater
                 && results.iter().any(|r| r.outcome == Outcome::Good)
                 && let Change::Addresses(addresses) = &req.change
             {

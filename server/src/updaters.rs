@@ -6,10 +6,10 @@ use crate::Context;
 use crate::address::{AddressRequest, Want};
 use crate::auth::{Caller, Permission};
 use crate::error::{Error, Result};
-use crate::model::{Scope, Scopes, TokenId, Updater, UpdaterId, ZoneId};
+use crate::model::{Scope, Scopes, Updater, UpdaterId, ZoneId};
 use crate::names::DomainName;
 use crate::records::RecordKind;
-use crate::store::{self, Conn};
+use crate::store;
 
 /// A new updater with its token, which exists in clear only in this value.
 #[derive(Debug)]
@@ -91,11 +91,6 @@ pub fn delete(ctx: &Context, caller: &Caller, zone_id: &ZoneId, id: &UpdaterId) 
         store::tokens::delete(tx, &updater.token_id)?;
         store::history::event(tx, Some(&user.id), "updater deleted", updater.hostname.as_str(), updater.record_type.as_str(), "api")
     })
-}
-
-/// The updater behind `token_id`, if it is one.
-pub(crate) fn for_token(conn: &Conn, token_id: &TokenId) -> Result<Option<Updater>> {
-    store::updaters::find_by_token(conn, token_id)
 }
 
 /// Refuses a change of the family the updater is not for.
