@@ -14,9 +14,9 @@ import uuid
 
 import schemathesis
 
-BASE = os.environ["PORCHLIGHT_URL"]
-EMAIL = os.environ["PORCHLIGHT_EMAIL"]
-PASSWORD = os.environ["PORCHLIGHT_PASSWORD"]
+BASE = os.environ["ST_APPLIANCE_URL"]
+EMAIL = os.environ["ST_APPLIANCE_EMAIL"]
+PASSWORD = os.environ["ST_APPLIANCE_PASSWORD"]
 ZONE_ID = "00000000-0000-0000-0000-000000000001"
 UPDATE_PATHS = ("/api/update",)
 

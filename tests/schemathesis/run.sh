@@ -25,6 +25,8 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q " $version\$"; then
     "$venv/bin/pip" install -q "schemathesis==$version"
 fi
 bin="${PORCHLIGHT_BIN:-$root/target/debug/porchlight}"
+# The appliance reads every PORCHLIGHT_* variable as a setting and refuses unknown ones.
+unset PORCHLIGHT_BIN
 [ -x "$bin" ] || cargo build --locked -p porchlight
 
 dir=$(mktemp -d)
@@ -56,7 +58,6 @@ TOML
 email="schemathesis@example.test"
 password="schemathesis password $$"
 printf '%s\n' "$password" | "$bin" user add --config "$dir/porchlight.toml" --email "$email" --admin --password-stdin >/dev/null
-token=$("$bin" hostname add st.dyn.example.test --user "$email" --config "$dir/porchlight.toml" | sed -n 's/^update token.*: //p')
 "$bin" serve --config "$dir/porchlight.toml" >"$dir/serve.log" 2>&1 &
 pid=$!
 url="http://127.0.0.1:$port"
@@ -67,7 +68,7 @@ done
 
 seed="${ST_SEED:-20261129}"
 [ "$seed" = random ] && seed=""
-export PORCHLIGHT_URL="$url" PORCHLIGHT_EMAIL="$email" PORCHLIGHT_PASSWORD="$password" PORCHLIGHT_UPDATE_TOKEN="$token"
+export ST_APPLIANCE_URL="$url" ST_APPLIANCE_EMAIL="$email" ST_APPLIANCE_PASSWORD="$password"
 export SCHEMATHESIS_HOOKS="$root/tests/schemathesis/hooks.py"
 set -- run "$url/api/openapi.json" --checks all --max-examples "${ST_MAX_EXAMPLES:-40}" --no-color
 [ -n "$seed" ] && set -- "$@" --seed "$seed"
