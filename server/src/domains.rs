@@ -43,6 +43,11 @@ pub fn add(ctx: &Context, caller: &Caller, name: &str) -> Result<CustomDomain> {
         if store::zones::find_by_name(tx, &name)?.is_some() {
             return Err(Error::Conflict(format!("{name} has already been added")));
         }
+        // A domain and everything below it belong to one account: no domain inside or
+        // around another account's.
+        if let Some(theirs) = store::zones::custom_overlapping(tx, &name)?.into_iter().find(|d| d.owner_id != user.id) {
+            return Err(Error::Conflict(format!("{name} overlaps {}, which belongs to another account", theirs.name)));
+        }
         let id = store::zones::insert_custom(tx, &name, &user.id)?;
         store::history::event(tx, Some(&user.id), "domain added", name.as_str(), "", "api")?;
         store::zones::find_custom(tx, &id)?.ok_or(Error::NotFound("Domain"))

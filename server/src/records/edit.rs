@@ -221,6 +221,12 @@ pub(crate) fn authorize(conn: &Conn, caller: &Caller, zone: &Zone, name: &Domain
             return Err(Error::Forbidden(format!("the key may not change {name} {}", kind.map_or("(all types)", RecordKind::as_str))));
         }
     }
+    if kind == Some(RecordKind::Ns)
+        && let Some(theirs) = store::hostnames::below(conn, &zone.id, name)?.into_iter().find(|h| h.user_id != user.id)
+    {
+        // An NS set cuts the zone: everything below would be answered elsewhere.
+        return Err(Error::Forbidden(format!("An NS record at {name} would delegate away {}, which belongs to another account", theirs.name)));
+    }
     if let Some(host_id) = caller.bound_host() {
         let host = store::hostnames::find_by_id(conn, host_id)?.ok_or(Error::BadAuth)?;
         let challenge = host.name.child(CHALLENGE_LABEL)?;

@@ -102,6 +102,18 @@ pub fn find_custom(conn: &Connection, id: &ZoneId) -> Result<Option<CustomDomain
         .optional()?)
 }
 
+/// Custom domains at, above or below `name` (domains nested in one another).
+pub fn custom_overlapping(conn: &Connection, name: &DomainName) -> Result<Vec<CustomDomain>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CUSTOM_COLUMNS} FROM zones WHERE origin = 'custom'
+           AND (name = ?1
+                OR (length(name) > length(?1) AND substr(name, -length(?1) - 1) = '.' || ?1)
+                OR (length(?1) > length(name) AND substr(?1, -length(name) - 1) = '.' || name))"
+    ))?;
+    let rows = stmt.query_map([name], custom_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn count_custom(conn: &Connection, owner_id: &UserId) -> Result<usize> {
     Ok(conn.query_row("SELECT count(*) FROM zones WHERE origin = 'custom' AND owner_id = ?1", [owner_id], |r| r.get::<_, i64>(0))? as usize)
 }

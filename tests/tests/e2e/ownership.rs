@@ -154,3 +154,35 @@ fn an_administrator_writes_free_names_but_not_an_accounts() {
     let all = lab.api("GET", &format!("/api/domains/{ZONE_ID}/records"), Some(&admin), None).json();
     assert!(all["records"].as_array().unwrap().iter().any(|r| r["name"] == HOME), "{all}");
 }
+
+#[test]
+fn a_custom_domain_never_nests_in_another_accounts() {
+    let lab = Lab::start();
+    let (a, b) = (lab.login("a@example.com"), lab.login("b@example.com"));
+    assert_eq!(lab.api("POST", "/api/domains", Some(&a), Some(json!({"name": "family.example.org"}))).status, 201);
+    let before = lab.count("SELECT count(*) FROM zones");
+    for name in ["shop.family.example.org", "example.org"] {
+        let r = lab.api("POST", "/api/domains", Some(&b), Some(json!({"name": name})));
+        assert_eq!(r.status, 409, "{name}: {}", r.body);
+        assert!(r.json()["error"].as_str().unwrap().contains("another account"), "{}", r.body);
+    }
+    assert_eq!(lab.count("SELECT count(*) FROM zones"), before, "a refusal adds no domain");
+    // A sibling name is anyone's.
+    assert_eq!(lab.api("POST", "/api/domains", Some(&b), Some(json!({"name": "otherfamily.example.org"}))).status, 201);
+}
+
+#[test]
+fn an_ns_record_never_delegates_away_another_accounts_hostname() {
+    let (lab, _, _) = two_accounts();
+    let admin = lab.admin("root@example.com");
+    // `lab` is free, but a cut there would hand C's hostname below it to another server.
+    lab.host("c@example.com", "deep.lab.dyn.example.test");
+    let before = snapshot(&lab);
+    let r = lab.api("POST", &format!("/api/domains/{ZONE_ID}/records"), Some(&admin), Some(json!({"type": "NS", "name": "lab", "content": "ns1.elsewhere.example.net"})));
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("deep.lab.dyn.example.test"), "{}", r.body);
+    assert_eq!(snapshot(&lab), before);
+    // A free name with nothing of anyone's below may be delegated.
+    let r = lab.api("POST", &format!("/api/domains/{ZONE_ID}/records"), Some(&admin), Some(json!({"type": "NS", "name": "office", "content": "ns1.elsewhere.example.net"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+}
