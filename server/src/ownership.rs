@@ -92,12 +92,20 @@ pub fn may_write(conn: &Conn, account: &Account, zone: &Zone, name: &DomainName)
 }
 
 /// Whether `account` may make a new hostname `name` in `zone`: the name must be free, not
-/// inside another account's name, and not enclose another account's hostname.
+/// inside another account's name, and not enclose another account's hostname — nor, in a
+/// shared zone, records an administrator made under no hostname.
 pub fn may_claim(conn: &Conn, account: &Account, zone: &Zone, name: &DomainName) -> Result<()> {
     if store::hostnames::find_by_name(conn, name)?.is_some() {
         return Err(Error::Conflict(format!("Hostname {name} already exists")));
     }
-    match owner(conn, zone, name)? {
+    let owner = owner(conn, zone, name)?;
+    if matches!(owner, Owner::Nobody)
+        && !account.is_admin
+        && let Some(taken) = store::records::unowned_at_or_below(conn, &zone.id, name)?
+    {
+        return Err(Error::Conflict(format!("{name} would take over {taken}, which an administrator keeps")));
+    }
+    match owner {
         Owner::Apex => return Err(Error::Conflict(format!("{name} is the zone itself, shared by every account; name a host inside it"))),
         Owner::Account { id, host } if id != account.id => {
             let within = host.map_or_else(|| zone.name.to_string(), |h| h.name.to_string());
@@ -181,6 +189,25 @@ mod tests {
             let refused = may_claim(c, &f.alice, &f.zone, &above).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(refused.contains("sub.lab.dyn.example.test"), "{refused}");
             assert!(may_claim(c, &f.bob, &f.zone, &above).is_ok());
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn nobody_claims_a_name_over_an_administrators_records() -> Result<()> {
+        let f = fixture()?;
+        let kept = name("deep.notes.dyn.example.test");
+        let record = crate::records::Record { name: kept.clone(), ttl: 300, data: crate::records::RecordData::Txt("kept by root".into()) };
+        f.store.write(|tx| store::records::insert_manual(tx, &f.zone.id, None, &record))?;
+        f.store.read(|c| {
+            for claimed in ["deep.notes.dyn.example.test", "notes.dyn.example.test"] {
+                let refused = may_claim(c, &f.alice, &f.zone, &name(claimed)).err().map(|e| e.to_string()).unwrap_or_default();
+                assert!(refused.contains("administrator"), "{claimed}: {refused}");
+            }
+            // A name below the records, or beside them, takes nothing.
+            assert!(may_claim(c, &f.alice, &f.zone, &name("x.deep.notes.dyn.example.test")).is_ok());
+            assert!(may_claim(c, &f.alice, &f.zone, &name("other.notes.dyn.example.test")).is_ok());
+            assert!(may_claim(c, &f.admin, &f.zone, &kept).is_ok(), "an administrator may");
             Ok(())
         })
     }

@@ -173,6 +173,19 @@ pub fn find(conn: &Connection, zone_id: &ZoneId, id: &RecordId) -> Result<Option
         .optional()?)
 }
 
+/// A name at or below `name` holding a record under no hostname (one an administrator made
+/// in a shared zone), if any.
+pub fn unowned_at_or_below(conn: &Connection, zone_id: &ZoneId, name: &DomainName) -> Result<Option<DomainName>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT name FROM records WHERE zone_id = ?1 AND hostname_id IS NULL
+               AND (name = ?2 OR (length(name) > length(?2) AND substr(name, -length(?2) - 1) = '.' || ?2))
+             ORDER BY name LIMIT 1",
+        )?
+        .query_row(params![zone_id, name], |r| r.get(0))
+        .optional()?)
+}
+
 /// The record types present at a name.
 pub fn kinds_at(conn: &Connection, zone_id: &ZoneId, name: &DomainName) -> Result<Vec<RecordKind>> {
     let mut stmt = conn.prepare_cached("SELECT DISTINCT type FROM records WHERE zone_id = ?1 AND name = ?2")?;
