@@ -78,8 +78,7 @@ impl Permission {
     /// The scope an API key needs for this, if an API key can have it at all.
     fn scopes(self) -> &'static [Scope] {
         match self {
-            Self::ReadAccount => &[Scope::ReadDomains, Scope::WriteDomains, Scope::WriteRecords, Scope::Update, Scope::Partner],
-            Self::ReadDomains => &[Scope::ReadDomains, Scope::WriteDomains],
+            Self::ReadAccount | Self::ReadDomains => &[Scope::ReadDomains, Scope::WriteDomains],
             Self::WriteDomains => &[Scope::WriteDomains],
             Self::WriteRecords => &[Scope::WriteRecords],
             Self::Update => &[Scope::Update],
@@ -105,10 +104,12 @@ impl Caller {
                 Permission::Partner => false,
                 _ => true,
             },
-            Self::Token { account, token, .. } => match (&token.hostname_id, what) {
+            Self::Token { account, token, updater } => match (&token.hostname_id, what) {
                 // A hostname token updates its host (the update decides which host that is)
-                // and writes only its ACME challenge (the records rules decide where).
-                (Some(_), Permission::Update | Permission::WriteRecords) => true,
+                // and writes only its ACME challenge (the records rules decide where); an
+                // updater's token only updates.
+                (Some(_), Permission::Update) => true,
+                (Some(_), Permission::WriteRecords) => updater.is_none(),
                 (Some(_), _) => false,
                 (None, Permission::Partner) => account.is_admin && token.scopes.contains(Scope::Partner),
                 (None, what) => what.scopes().iter().any(|s| token.scopes.contains(*s)),
@@ -119,6 +120,7 @@ impl Caller {
             return Ok(self.account());
         }
         Err(Error::Forbidden(match (self, what) {
+            (Self::Token { updater: Some(_), .. }, _) => "An updater token can only update its hostname's address".to_string(),
             (Self::Token { token, .. }, _) if token.hostname_id.is_some() => {
                 "A hostname token can only update its hostname (and write its ACME challenge)".to_string()
             }

@@ -114,11 +114,18 @@ pub fn count_refusal(ctx: &Context, dialect: &'static str, error: &Error) {
 }
 
 fn run(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report> {
-    let account = caller.may(Permission::Update)?;
+    // Addresses are updates; an ACME value is a record (a hostname token may write its own).
+    let account = caller.may(match req.change {
+        Change::Addresses(_) => Permission::Update,
+        Change::Txt(_) => Permission::WriteRecords,
+    })?;
     let token = caller.token().ok_or_else(|| Error::Forbidden("Updates are sent with a token".into()))?;
     let updater = caller.updater();
     if let Some(updater) = updater {
         match &req.change {
+            Change::Addresses(_) if req.subname.is_some() => {
+                return Err(Error::Forbidden("An updater token changes only its hostname's address, not names below it".into()));
+            }
             Change::Addresses(addresses) => crate::updaters::check_families(updater, addresses)?,
             Change::Txt(_) => return Err(Error::Forbidden("An updater token changes only its address record".into())),
         }

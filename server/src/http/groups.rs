@@ -109,8 +109,11 @@ pub const IPDOCK_UPDATE: Group = Group {
     update_dialect: Some("ipdock"),
     ..DYNDNS2
 };
+/// DuckDNS: addresses need an update token, the ACME `txt` a token that may write records
+/// (the update decides which).
 pub const DUCKDNS: Group = Group {
     name: "duckdns",
+    auth: Auth::Required(Accept::Tokens),
     credentials: duckdns::credentials,
     render: duckdns::error,
     update_dialect: Some("duckdns"),

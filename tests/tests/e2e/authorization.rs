@@ -217,8 +217,8 @@ fn cases() -> Vec<Case> {
         c("GET", "/ip", Public, ANYONE),
         c("GET", "/myip", Public, ANYONE),
         c("GET", "/nic/checkip.html", Public, ANYONE),
-        // IPv64: reading the account (any API key), writing in the owner's name (the owner).
-        c("GET", "/api", Key, &[Caller::Owner, Caller::Other, Caller::Admin, Caller::ScopelessKey, Caller::OtherPartner]),
+        // IPv64: reading the account (a key that may read domains), writing in the owner's name (the owner).
+        c("GET", "/api", Key, &[Caller::Owner, Caller::Other, Caller::Admin]),
         c("POST", "/api", Key, OWNER),
         c("DELETE", "/api", Key, OWNER),
         // PocketDNS: the owner's partner only.

@@ -186,6 +186,22 @@ fn duckdns_addresses_txt_clear_and_verbose() {
     assert_eq!(lab.get("/update?domains=home&token=pth_nottherightoneatall&ip=1.1.1.1", &[]).body, "KO");
     assert_eq!(lab.get(&format!("/update?domains=elsewhere&token={token}&ip=1.1.1.1"), &[]).body, "KO");
     assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.71"]);
+
+    // An account API key: addresses need `update`, the ACME value `write:records`.
+    let session = lab.login("a@example.com");
+    let key = |scopes: &[&str]| {
+        let r = lab.api("POST", "/api/tokens", Some(&session), Some(serde_json::json!({"label": "duck", "scopes": scopes})));
+        r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
+    };
+    let (updates, records) = (key(&["update"]), key(&["write:records"]));
+    let serial = lab.serial();
+    assert_eq!(lab.get(&format!("/update?domains=home&token={updates}&txt=nope"), &[]).body, "KO");
+    assert_eq!(lab.get(&format!("/update?domains=home&token={records}&ip=192.0.2.99"), &[]).body, "KO");
+    assert_eq!(lab.serial(), serial, "refusals change nothing");
+    assert_eq!(lab.get(&format!("/update?domains=home&token={updates}&ip=203.0.113.72"), &[]).body, "OK");
+    assert_eq!(lab.get(&format!("/update?domains=home&token={records}&txt=from-a-key"), &[]).body, "OK");
+    assert_eq!(lab.answers(&format!("_acme-challenge.{HOST}"), RecordType::TXT), vec!["from-a-key"]);
+    assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.72"]);
 }
 
 #[test]

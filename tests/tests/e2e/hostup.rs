@@ -69,7 +69,17 @@ fn updaters_are_made_listed_used_disabled_and_deleted() {
     lab.host("a@example.com", "other.dyn.example.test");
     let r = lab.get("/nic/update?hostname=other.dyn.example.test&myip=203.0.113.82", &[("Authorization", &basic("x", &token))]);
     assert_eq!(r.body, "nohost");
+    // Nor a name below its hostname, an ACME value or any other record.
+    let r = lab.get(&format!("/nic/update?key={token}&domain={HOST}&praefix=vpn&ipv4=203.0.113.82"), &[]);
+    assert_eq!((r.status, r.body.as_str()), (403, "badauth"), "IPv64's praefix");
+    let r = lab.get(&format!("/update?domains={HOST}&token={token}&txt=stolen"), &[]);
+    assert_eq!(r.body, "KO", "DuckDNS's txt");
+    let body = json!({"fqdn": format!("_acme-challenge.{HOST}."), "value": "stolen"}).to_string();
+    let r = lab.request("POST", "/present", &[("Authorization", &basic("x", &token)), ("Content-Type", "application/json")], body.as_bytes());
+    assert_eq!(r.status, 403, "lego's httpreq: {}", r.body);
     assert_eq!(lab.serial(), serial);
+    assert!(lab.answers(&format!("vpn.{HOST}"), RecordType::A).is_empty());
+    assert!(lab.answers(&format!("_acme-challenge.{HOST}"), RecordType::TXT).is_empty());
 
     // Listing and getting show the counters, never the token.
     let listed = call(&lab, "GET", &path, &key, None).json();

@@ -90,6 +90,12 @@ fn account_domains_and_records_in_the_documents_shapes() {
     let other = lab.get(&format!("/api?get_account_info&apikey={reader}"), &[]).json();
     assert_eq!((other["api_key"].as_str(), other["update_hash"].as_str()), (Some(reader.as_str()), Some("")), "{other}");
     assert!(!other.to_string().contains(&key), "secrets are shown once, never again");
+    // A key that may only update reads neither the account nor its log.
+    let updater = api_key(&lab, &session, &["update"]);
+    for verb in ["get_account_info", "get_logs"] {
+        let r = lab.get(&format!("/api?{verb}&apikey={updater}"), &[]);
+        assert_eq!((r.status, r.json()["info"].as_str().map(|i| i.contains("read:domains"))), (403, Some(true)), "{verb}: {}", r.body);
+    }
     let r = lab.get("/api?get_logs", &[("Authorization", &basic("not_relevant", &key))]);
     let logs = r.json();
     assert_eq!(logs["get_account_info"], "get_logs");
