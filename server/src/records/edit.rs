@@ -95,7 +95,7 @@ pub fn update(ctx: &Context, caller: &Caller, zone_id: &ZoneId, record_id: &Reco
     let user = caller.may(Permission::WriteRecords)?;
     ctx.store.write_then(
         |tx| {
-            let (zone, row) = editable(ctx, tx, caller, user, zone_id, record_id)?;
+            let (zone, row) = editable(ctx, tx, caller, user, zone_id, record_id, Intent::Change)?;
             let kind = match &patch.kind {
                 Some(kind) => RecordKind::parse(kind)?,
                 None => row.kind,
@@ -134,7 +134,7 @@ pub fn delete(ctx: &Context, caller: &Caller, zone_id: &ZoneId, record_id: &Reco
     let user = caller.may(Permission::WriteRecords)?;
     ctx.store.write_then(
         |tx| {
-            let (zone, row) = editable(ctx, tx, caller, user, zone_id, record_id)?;
+            let (zone, row) = editable(ctx, tx, caller, user, zone_id, record_id, Intent::Delete)?;
             store::records::delete(tx, &row.id)?;
             store::history::event(tx, Some(&user.id), "record deleted", row.name.as_str(), row.kind.as_str(), "api")?;
             let mut touched = Touched::default();
@@ -176,18 +176,18 @@ pub fn create_at(ctx: &Context, caller: &Caller, input: &Input) -> Result<Stored
     create(ctx, caller, &zone.id, &Input { name: name.to_string(), ..input.clone() })
 }
 
-/// Deletes the hand-made records of `kind` at `name` (only those holding `content`, when
-/// given). Returns how many went; none matching is NotFound.
+/// Deletes the records of `kind` at `name`, never the hostname's own address (only those
+/// holding `content`, when given). Returns how many went; none matching is NotFound.
 pub fn delete_matching(ctx: &Context, caller: &Caller, name: &DomainName, kind: RecordKind, content: Option<&str>) -> Result<usize> {
     let user = caller.may(Permission::WriteRecords)?;
     let (count, _) = ctx.store.write_then(
         |tx| {
             let zone = crate::zones::served_containing(ctx, tx, name)?;
-            authorize(tx, caller, &zone, name, Some(kind)).map_err(|_| Error::NotFound("Record"))?;
+            let owner = authorize(tx, caller, &zone, name, Some(kind)).map_err(|_| Error::NotFound("Record"))?;
             let wanted = content.map(|c| RecordData::from_columns(kind, c, None, None, None)).transpose()?;
             let rows: Vec<StoredRecord> = store::records::at_name(tx, &zone.id, name, kind)?
                 .into_iter()
-                .filter(|r| !r.managed)
+                .filter(|r| !is_host_address(r, &owner))
                 .filter(|r| match (&wanted, content) {
                     (None, _) => true,
                     (Some(data), Some(text)) => r.content == text || r.content == data.to_columns().0,
@@ -284,16 +284,34 @@ fn check_fits(tx: &Tx<'_>, zone: &Zone, owner: &Owner, record: &Record, replacin
     Ok(())
 }
 
-/// A hand-made record the caller may change (one it may not looks like one that does not
-/// exist, so ids cannot be probed).
-fn editable(ctx: &Context, conn: &Conn, caller: &Caller, user: &Account, zone_id: &ZoneId, record_id: &RecordId) -> Result<(Zone, StoredRecord)> {
+/// What is about to happen to a record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Change,
+    Delete,
+}
+
+/// A record the caller may change or delete (one it may not looks like one that does not
+/// exist, so ids cannot be probed). Records that updates set are changed only by updates;
+/// all of them but the hostname's own address may be deleted (a `praefix` address, an ACME
+/// value, the wildcard).
+fn editable(ctx: &Context, conn: &Conn, caller: &Caller, user: &Account, zone_id: &ZoneId, record_id: &RecordId, intent: Intent) -> Result<(Zone, StoredRecord)> {
     let zone = crate::zones::usable(ctx, conn, user, zone_id)?;
     let row = store::records::find(conn, &zone.id, record_id)?.ok_or(Error::NotFound("Record"))?;
-    authorize(conn, caller, &zone, &row.name, Some(row.kind)).map_err(|_| Error::NotFound("Record"))?;
-    if row.managed {
+    let owner = authorize(conn, caller, &zone, &row.name, Some(row.kind)).map_err(|_| Error::NotFound("Record"))?;
+    let allowed = match intent {
+        Intent::Change => !row.managed,
+        Intent::Delete => !is_host_address(&row, &owner),
+    };
+    if !allowed {
         return Err(Error::Conflict(format!("This {} record is set by updates of its hostname", row.kind)));
     }
     Ok((zone, row))
+}
+
+/// Whether `row` is its hostname's own address, which only updates set and clear.
+fn is_host_address(row: &StoredRecord, owner: &Owner) -> bool {
+    row.managed && matches!(row.kind, RecordKind::A | RecordKind::Aaaa) && owner.host().is_some_and(|h| h.name == row.name)
 }
 
 /// `@` (or nothing) is the apex; a name inside the zone stays; anything else is relative.

@@ -2,7 +2,7 @@
 //! type, plan limits, CNAME exclusivity, who may edit what, and every change live in DNS.
 
 use porchlight_tests::hickory_proto::rr::{RData, RecordType};
-use porchlight_tests::{HttpResponse, Lab, answers};
+use porchlight_tests::{HttpResponse, Lab, answers, basic};
 use serde_json::{Value, json};
 
 const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
@@ -146,5 +146,27 @@ fn hand_made_txt_survives_acme_challenges_and_managed_records_stay_managed() {
     assert_eq!(managed["managed"], true);
     let r = lab.api("DELETE", &format!("{RECORDS}/{}", managed["id"].as_str().unwrap()), Some(&session), None);
     assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(lab.answers("h.dyn.example.test", RecordType::A), vec!["192.0.2.9"]);
+
+    // What updates set below or beside the address may be deleted (and only deleted): a
+    // `praefix` address, an ACME value, the wildcard.
+    let key = lab.api("POST", "/api/tokens", Some(&session), Some(json!({"label": "k", "scopes": ["update"]}))).json()["token"]["tokenValue"].as_str().unwrap().to_string();
+    assert_eq!(lab.get(&format!("/nic/update?key={key}&domain=h.dyn.example.test&praefix=vpn&ipv4=192.0.2.10"), &[]).body, "good 192.0.2.10");
+    assert_eq!(lab.get(&format!("/update?domains=h&token={token}&txt=left-behind"), &[]).body, "OK");
+    let wildcard = lab.get("/nic/update?hostname=h.dyn.example.test&myip=192.0.2.9&wildcard=ON", &[("Authorization", &basic("h.dyn.example.test", &token))]);
+    assert_eq!(wildcard.status, 200, "{}", wildcard.body);
+    let records = lab.api("GET", RECORDS, Some(&session), None).json();
+    let made: Vec<Value> = records["records"].as_array().unwrap().iter().filter(|r| r["managed"] == true && r["id"] != managed["id"]).cloned().collect();
+    assert_eq!(made.len(), 4, "vpn A, the ACME value at the host and at _acme-challenge, the wildcard: {records}");
+    let first = made[0]["id"].as_str().unwrap();
+    let r = lab.api("PATCH", &format!("{RECORDS}/{first}"), Some(&session), Some(json!({"ttl": 300})));
+    assert_eq!(r.status, 409, "{}", r.body);
+    for record in &made {
+        let r = lab.api("DELETE", &format!("{RECORDS}/{}", record["id"].as_str().unwrap()), Some(&session), None);
+        assert_eq!(r.status, 204, "{record}: {}", r.body);
+    }
+    assert!(lab.answers("vpn.h.dyn.example.test", RecordType::A).is_empty());
+    assert!(lab.answers("_acme-challenge.h.dyn.example.test", RecordType::TXT).is_empty());
+    assert!(lab.answers("any.h.dyn.example.test", RecordType::A).is_empty());
     assert_eq!(lab.answers("h.dyn.example.test", RecordType::A), vec!["192.0.2.9"]);
 }
