@@ -91,6 +91,19 @@ pub fn usable(ctx: &Context, conn: &Conn, user: &crate::model::Account, zone_id:
     Ok(zone)
 }
 
+/// A zone whose records `caller` may read: one it may use, and for an administrator's
+/// session any served zone (administrators read every record; writing still follows the
+/// ownership rule).
+pub fn readable(ctx: &Context, conn: &Conn, caller: &crate::auth::Caller, zone_id: &crate::model::ZoneId) -> Result<Zone> {
+    if caller.is_admin_session()
+        && let Some(zone) = store::zones::find_by_id(conn, zone_id)?
+        && ctx.catalog.serves(&zone.name)
+    {
+        return Ok(zone);
+    }
+    usable(ctx, conn, caller.account(), zone_id)
+}
+
 /// The zone's journal steps from serial `from` to `to`, if it reaches that far back (IXFR).
 pub fn journal(ctx: &Context, zone: &DomainName, from: u32, to: u32) -> Option<Vec<Step>> {
     let steps = ctx.store.read(|c| match store::zones::find_by_name(c, zone)? {

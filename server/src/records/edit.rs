@@ -46,7 +46,7 @@ pub struct Patch {
 pub fn list(ctx: &Context, caller: &Caller, zone_id: &ZoneId) -> Result<Vec<StoredRecord>> {
     let user = caller.may(Permission::ReadDomains)?;
     ctx.store.read(|c| {
-        let zone = crate::zones::usable(ctx, c, user, zone_id)?;
+        let zone = crate::zones::readable(ctx, c, caller, zone_id)?;
         let rows = store::records::list_zone(c, &zone.id)?;
         if caller.is_admin_session() {
             return Ok(rows);
@@ -151,7 +151,7 @@ pub fn find(ctx: &Context, caller: &Caller, record_id: &RecordId) -> Result<Stor
     let user = caller.may(Permission::ReadDomains).or_else(|_| caller.may(Permission::WriteRecords))?;
     ctx.store.read(|c| {
         let row = store::records::find_by_id(c, record_id)?.ok_or(Error::NotFound("Record"))?;
-        let zone = crate::zones::usable(ctx, c, user, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
+        let zone = crate::zones::readable(ctx, c, caller, &row.zone_id).map_err(|_| Error::NotFound("Record"))?;
         visible(c, caller, user, &zone, &row)?;
         Ok(row)
     })

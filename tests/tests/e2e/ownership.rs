@@ -7,7 +7,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use porchlight_tests::hickory_proto::rr::RecordType;
-use porchlight_tests::{Lab, basic, have_program};
+use porchlight_tests::{Lab, basic, delegate, have_program, parent};
 use serde_json::json;
 
 const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
@@ -185,4 +185,32 @@ fn an_ns_record_never_delegates_away_another_accounts_hostname() {
     // A free name with nothing of anyone's below may be delegated.
     let r = lab.api("POST", &format!("/api/domains/{ZONE_ID}/records"), Some(&admin), Some(json!({"type": "NS", "name": "office", "content": "ns1.elsewhere.example.net"})));
     assert_eq!(r.status, 201, "{}", r.body);
+}
+
+#[test]
+fn an_administrator_reads_every_served_zone_but_writes_only_free_names() {
+    let (parent_lab, registrar) = parent();
+    delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
+    let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent_lab.dns()));
+    let admin = lab.admin("root@example.com");
+    let a = lab.login("a@example.com");
+    let domain = lab.api("POST", "/api/domains", Some(&a), Some(json!({"name": "mine.parent.test"}))).json()["domain"]["id"].as_str().unwrap().to_string();
+    assert_eq!(lab.api("POST", &format!("/api/domains/{domain}/verify"), Some(&a), None).status, 200);
+    let records = format!("/api/domains/{domain}/records");
+    let made = lab.api("POST", &records, Some(&a), Some(json!({"type": "A", "name": "www", "content": "192.0.2.9"})));
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.json()["record"]["id"].as_str().unwrap().to_string();
+
+    let listed = lab.api("GET", &records, Some(&admin), None);
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert!(listed.json()["records"].as_array().unwrap().iter().any(|r| r["id"] == id.as_str()), "{}", listed.body);
+    // Reading is all: the domain's names are A's.
+    let before = snapshot(&lab);
+    let r = lab.api("POST", &records, Some(&admin), Some(json!({"type": "TXT", "name": "root", "content": "x"})));
+    assert_eq!(r.status, 404, "not a zone the administrator may write in: {}", r.body);
+    assert_eq!(lab.api("DELETE", &format!("{records}/{id}"), Some(&admin), None).status, 404);
+    assert_eq!(snapshot(&lab), before);
+    // Another account sees nothing of it.
+    let b = lab.login("b@example.com");
+    assert_eq!(lab.api("GET", &records, Some(&b), None).status, 404);
 }
