@@ -98,6 +98,11 @@ pub fn delete(ctx: &Context, caller: &Caller, password: &str) -> Result<()> {
     }
     ctx.store.write_then(
         |tx| {
+            // Without an administrator the appliance would offer its first-start setup to
+            // whoever asks first.
+            if user.is_admin && store::users::count_enabled_admins(tx)? <= 1 {
+                return Err(Error::Conflict("You are the only administrator: make another one before deleting this account".into()));
+            }
             let mut touched = Touched::default();
             for (zone_id, name, kind) in store::records::owned_by_user(tx, &user.id)? {
                 touched.add(&zone_id, name, kind);

@@ -59,6 +59,11 @@ pub fn count_admins(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users WHERE is_admin", [], |r| r.get(0))?)
 }
 
+/// Administrators who can sign in.
+pub fn count_enabled_admins(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM users WHERE is_admin AND NOT disabled", [], |r| r.get(0))?)
+}
+
 /// Sets a new password hash and invalidates every session issued before.
 pub fn set_password(conn: &Connection, id: &UserId, password_hash: &str) -> Result<()> {
     conn.execute(

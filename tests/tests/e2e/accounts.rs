@@ -119,6 +119,23 @@ fn deleting_an_account_removes_its_names_from_dns_and_the_database() {
 }
 
 #[test]
+fn the_last_administrator_cannot_delete_itself() {
+    let lab = Lab::start();
+    let root = lab.admin("root@example.com");
+    let r = lab.api("DELETE", "/api/me", Some(&root), Some(json!({"password": PASSWORD})));
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("only administrator"), "{}", r.body);
+    assert_eq!(lab.api("GET", "/api/setup", None, None).json()["needed"], false, "setup stays closed");
+    // A disabled administrator does not count; a second enabled one does.
+    let spare = lab.admin("spare@example.com");
+    let spare_id = lab.api("GET", "/api/me", Some(&spare), None).json()["id"].as_str().unwrap().to_string();
+    assert_eq!(lab.api("PATCH", &format!("/api/admin/users/{spare_id}"), Some(&root), Some(json!({"disabled": true}))).status, 200);
+    assert_eq!(lab.api("DELETE", "/api/me", Some(&root), Some(json!({"password": PASSWORD}))).status, 409);
+    assert_eq!(lab.api("PATCH", &format!("/api/admin/users/{spare_id}"), Some(&root), Some(json!({"disabled": false}))).status, 200);
+    assert_eq!(lab.api("DELETE", "/api/me", Some(&root), Some(json!({"password": PASSWORD}))).status, 204);
+}
+
+#[test]
 fn login_is_rate_limited_per_address_with_headers() {
     let lab = Lab::start_with(|c| c.rate_limit.logins_per_minute = 3);
     lab.user("a@example.com");
