@@ -98,13 +98,16 @@ pub fn domains(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let body: NewUpdater = call.json()?;
     let hostname = body.hostname.unwrap_or_default().trim().to_string();
-    let record_type = body.record_type.unwrap_or_default();
+    let record_type = body.record_type.map(|t| t.trim().to_string()).unwrap_or_default();
+    let field = |name: &str, message: String, code| crate::error::FieldError { pointer: format!("/{name}"), message, code };
     let mut fields = Vec::new();
     if hostname.is_empty() {
-        fields.push(crate::error::FieldError { pointer: "/hostname".into(), message: "`hostname` is required.".into(), code: "missing_required" });
+        fields.push(field("hostname", "`hostname` is required.".into(), "missing_required"));
     }
-    if !matches!(record_type.as_str(), "A" | "AAAA") {
-        fields.push(crate::error::FieldError { pointer: "/recordType".into(), message: "`recordType` must be A or AAAA.".into(), code: "invalid_enum" });
+    if record_type.is_empty() {
+        fields.push(field("recordType", "`recordType` is required: A or AAAA.".into(), "missing_required"));
+    } else if !matches!(record_type.as_str(), "A" | "AAAA") {
+        fields.push(field("recordType", "`recordType` must be A or AAAA.".into(), "invalid_enum"));
     }
     if !fields.is_empty() {
         return Err(Error::Validation(fields));

@@ -121,6 +121,9 @@ fn problems_for_bad_input_scopes_and_strangers() {
     let pointers: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
     assert_eq!(pointers, vec!["/hostname", "/recordType"]);
     assert_eq!(doc["errors"][0]["code"], "missing_required");
+    assert_eq!(doc["errors"][1]["code"], "invalid_enum");
+    let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": HOST}))), 400, "invalid_request", &path);
+    assert_eq!((doc["errors"][0]["pointer"].as_str(), doc["errors"][0]["code"].as_str()), (Some("/recordType"), Some("missing_required")), "{doc}");
     for hostname in ["home.elsewhere.test", "dyn.example.test"] {
         let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": hostname, "recordType": "A"}))), 400, "invalid_request", &path);
         assert_eq!(doc["errors"][0]["pointer"], "/hostname", "{hostname}");
