@@ -54,9 +54,13 @@ pub fn create(ctx: &Context, caller: &Caller, hostname_id: Option<&HostId>, labe
 /// A new secret for token `id`; the old one stops working at once.
 pub fn regenerate(ctx: &Context, caller: &Caller, id: &TokenId) -> Result<Issued> {
     let user = caller.may(Permission::ManageCredentials)?;
-    let secret = crate::token::generate();
     ctx.store.write(|tx| {
         let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;
+        // An updater's token keeps its 64-hex form (what HostUp clients take).
+        let secret = match store::updaters::find_by_token(tx, &token.id)? {
+            Some(_) => crate::token::generate_hex(),
+            None => crate::token::generate(),
+        };
         store::tokens::set_secret(tx, &token.id, &secret)?;
         store::history::event(tx, Some(&user.id), "token regenerated", &token.label, "", "api")?;
         let token = store::tokens::find_for_user(tx, &user.id, id)?.ok_or(Error::NotFound("Token"))?;

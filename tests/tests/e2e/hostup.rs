@@ -97,6 +97,16 @@ fn updaters_are_made_listed_used_disabled_and_deleted() {
     let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.84"), &[("Authorization", &basic(HOST, &token))]);
     assert_eq!(r.body, "good 203.0.113.84");
 
+    // Regenerated from the account's token list, it stays 64 hex and the old one dies.
+    let tokens = lab.api("GET", "/api/tokens", Some(&session), None).json();
+    let listed = tokens["tokens"].as_array().unwrap().iter().find(|t| t["label"].as_str().is_some_and(|l| l.starts_with("updater"))).unwrap_or_else(|| panic!("{tokens}")).clone();
+    let r = lab.api("POST", &format!("/api/tokens/{}/regenerate", listed["id"].as_str().unwrap()), Some(&session), None);
+    let fresh = r.json()["token"]["tokenValue"].as_str().unwrap_or_else(|| panic!("{}", r.body)).to_string();
+    assert!(fresh.len() == 64 && fresh.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{fresh}");
+    assert_eq!(lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.84"), &[("Authorization", &basic(HOST, &token))]).status, 401);
+    let token = fresh;
+    assert_eq!(lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.84"), &[("Authorization", &basic(HOST, &token))]).body, "nochg 203.0.113.84");
+
     // Deleted, the token is gone; the hostname and its address stay.
     assert_eq!(call(&lab, "DELETE", &format!("{path}/{id}"), &key, None).status, 204);
     let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.85"), &[("Authorization", &basic(HOST, &token))]);
