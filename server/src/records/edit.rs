@@ -68,16 +68,18 @@ pub fn create(ctx: &Context, caller: &Caller, zone_id: &ZoneId, input: &Input) -
         return Err(Error::Invalid("LAN addresses are set on the hostname".into()));
     }
     let data = RecordData::from_columns(kind, &input.content, input.priority, input.weight, input.port)?;
-    let ttl = check_ttl(input.ttl.unwrap_or(ctx.config.default_ttl))?;
+    let explicit_ttl = input.ttl.map(check_ttl).transpose()?;
     ctx.store.write_then(
         |tx| {
             let zone = crate::zones::usable(ctx, tx, user, zone_id)?;
             let name = owner_name(&zone.name, &input.name)?;
             let owner = authorize(tx, caller, &zone, &name, Some(kind))?;
             crate::plans::check_record_type(ctx, user, kind)?;
+            let ttl = set_ttl(tx, &zone.id, &name, kind, explicit_ttl, None)?.unwrap_or(ctx.config.default_ttl);
             let record = Record { name: name.clone(), ttl, data };
             check_fits(tx, &zone, &owner, &record, None)?;
             let id = store::records::insert_manual(tx, &zone.id, owner.host().map(|h| &h.id), &record)?;
+            store::records::set_rrset_ttl(tx, &zone.id, &name, kind, ttl)?;
             store::history::event(tx, Some(&user.id), "record created", name.as_str(), kind.as_str(), "api")?;
             let mut touched = Touched::default();
             touched.add(&zone.id, name, kind);
@@ -114,10 +116,12 @@ pub fn update(ctx: &Context, caller: &Caller, zone_id: &ZoneId, record_id: &Reco
             // what the record holds is a conflict with its state, not malformed input.
             let data = RecordData::from_columns(kind, content, patch.priority.or(row.priority), patch.weight.or(row.weight), patch.port.or(row.port))
                 .map_err(|e| Error::Conflict(e.to_string()))?;
-            let ttl = check_ttl(patch.ttl.unwrap_or(row.ttl))?;
+            let explicit_ttl = patch.ttl.map(check_ttl).transpose()?;
+            let ttl = set_ttl(tx, &zone.id, &name, kind, explicit_ttl, Some(&row.id))?.unwrap_or(row.ttl);
             let record = Record { name: name.clone(), ttl, data };
             check_fits(tx, &zone, &owner, &record, Some(&row.id))?;
             store::records::update_manual(tx, &row.id, owner.host().map(|h| &h.id), &record)?;
+            store::records::set_rrset_ttl(tx, &zone.id, &name, kind, ttl)?;
             store::history::event(tx, Some(&user.id), "record changed", name.as_str(), kind.as_str(), "api")?;
             let mut touched = Touched::default();
             touched.add(&zone.id, row.name.clone(), row.kind);
@@ -284,6 +288,17 @@ fn check_fits(tx: &Tx<'_>, zone: &Zone, owner: &Owner, record: &Record, replacin
     Ok(())
 }
 
+/// The TTL a record joining the set `name` `kind` gets: the one asked for (which the whole
+/// set then takes: one set, one TTL), else the set's own; None for a new set. `leaving` is
+/// the record itself when it moves.
+fn set_ttl(conn: &Conn, zone_id: &ZoneId, name: &DomainName, kind: RecordKind, explicit: Option<u32>, leaving: Option<&RecordId>) -> Result<Option<u32>> {
+    if explicit.is_some() {
+        return Ok(explicit);
+    }
+    let set = store::records::at_name(conn, zone_id, name, kind)?;
+    Ok(set.iter().find(|r| Some(&r.id) != leaving).map(|r| r.ttl))
+}
+
 /// What is about to happen to a record.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Intent {
@@ -398,6 +413,29 @@ mod tests {
         assert_eq!(update(&t.ctx, &alice, &zone, &made.id, &retyped)?.kind, RecordKind::Cname);
         assert_eq!(t.ctx.catalog.rrset(&t.zone_name(), &DomainName::parse("b.home.dyn.example.test")?, RecordKind::Cname).len(), 1);
         assert!(t.ctx.catalog.rrset(&t.zone_name(), &DomainName::parse("b.home.dyn.example.test")?, RecordKind::Txt).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn one_set_has_one_ttl() -> Result<()> {
+        let t = TestContext::new()?;
+        let zone = ZoneId::from(ZONE_ID);
+        let (alice, _) = t.host("alice@example.com", "home.dyn.example.test")?;
+        let ttls = || -> Result<Vec<u32>> {
+            Ok(t.ctx.store.read(|c| store::records::at_name(c, &zone, &DomainName::parse("mail.home.dyn.example.test")?, RecordKind::Txt))?.iter().map(|r| r.ttl).collect())
+        };
+        let first = create(&t.ctx, &alice, &zone, &Input { ttl: Some(600), ..txt("mail.home", "one") })?;
+        // A record joining the set without a TTL takes the set's; one with a TTL gives it to all.
+        create(&t.ctx, &alice, &zone, &txt("mail.home", "two"))?;
+        assert_eq!(ttls()?, vec![600, 600]);
+        create(&t.ctx, &alice, &zone, &Input { ttl: Some(120), ..txt("mail.home", "three") })?;
+        assert_eq!(ttls()?, vec![120, 120, 120]);
+        update(&t.ctx, &alice, &zone, &first.id, &Patch { ttl: Some(3600), ..Patch::default() })?;
+        assert_eq!(ttls()?, vec![3600, 3600, 3600]);
+        // A record moving into the set takes its TTL too.
+        let other = create(&t.ctx, &alice, &zone, &Input { ttl: Some(60), ..txt("other.home", "four") })?;
+        update(&t.ctx, &alice, &zone, &other.id, &Patch { name: Some("mail.home".into()), ..Patch::default() })?;
+        assert_eq!(ttls()?, vec![3600, 3600, 3600, 3600]);
         Ok(())
     }
 }
