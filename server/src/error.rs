@@ -52,6 +52,9 @@ pub enum Error {
     /// A request body over the size limit.
     #[error("request body too large (at most {max} bytes)")]
     TooLarge { max: usize },
+    /// A request body sent without `Content-Length` (chunked).
+    #[error("a request body needs Content-Length")]
+    LengthRequired,
     /// The appliance cannot do this right now (e.g. the zone is not being served).
     #[error("{0}")]
     Unavailable(String),

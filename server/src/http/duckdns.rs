@@ -91,6 +91,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::NoRoute => text(404, "KO"),
         Error::MethodNotAllowed { .. } => text(405, "KO"),
         Error::TooLarge { .. } => text(413, "KO"),
+        Error::LengthRequired => text(411, "KO"),
         Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "update failed");
             text(500, "KO")

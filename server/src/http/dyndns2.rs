@@ -65,6 +65,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::NoRoute => text(404, "not found"),
         Error::MethodNotAllowed { .. } => text(405, "badagent"),
         Error::TooLarge { .. } => text(413, "badagent"),
+        Error::LengthRequired => text(411, "badagent"),
         other => {
             tracing::error!(error = %other, "update failed");
             text(500, "911")

@@ -209,6 +209,7 @@ fn plain_error(error: &Error, _path: &str) -> Response {
         Error::NotFound(_) | Error::NoRoute => 404,
         Error::MethodNotAllowed { .. } => 405,
         Error::TooLarge { .. } => 413,
+        Error::LengthRequired => 411,
         Error::RateLimited { .. } => 429,
         Error::BadRequest(_) => 400,
         _ => 500,

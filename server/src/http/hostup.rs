@@ -179,6 +179,7 @@ pub fn error(e: &Error, path: &str) -> Response {
         404 => ("not_found", "Not found"),
         405 => ("method_not_allowed", "Method not allowed"),
         409 => ("conflict", "Conflict"),
+        411 => ("length_required", "Length required"),
         413 => ("payload_too_large", "Payload too large"),
         429 => ("rate_limited", "Too many requests"),
         400 | 422 => ("invalid_request", "Validation failed"),

@@ -56,6 +56,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::NoRoute => text(404, "not found"),
         Error::MethodNotAllowed { .. } => text(405, "method not allowed"),
         Error::TooLarge { .. } => text(413, "request body too large"),
+        Error::LengthRequired => text(411, "a request body needs Content-Length"),
         Error::RateLimited { .. } => text(429, "too many requests"),
         Error::Conflict(m) | Error::BadRequest(m) | Error::Invalid(m) => text(400, m),
         Error::Validation(_) => text(400, &e.to_string()),

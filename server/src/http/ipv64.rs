@@ -234,6 +234,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::NoRoute => (404, "Not Found".to_string()),
         Error::MethodNotAllowed { .. } => (405, "Method Not Allowed".to_string()),
         Error::TooLarge { .. } => (413, "Request body too large".to_string()),
+        Error::LengthRequired => (411, "Length Required".to_string()),
         Error::Conflict(m) | Error::BadRequest(m) | Error::Invalid(m) => (400, m.clone()),
         Error::Validation(_) => (400, e.to_string()),
         Error::BadAddress(a) => (400, format!("Invalid IP address: {a}")),

@@ -52,8 +52,8 @@ impl server::Handler for Appliance {
         route(&self.0, request)
     }
 
-    fn refuse(&self, target: &str, error: &Error) -> Response {
-        router::refuse(routes::table(), target, error)
+    fn refuse(&self, request: &Request, error: Error) -> Response {
+        router::refuse(&self.0, routes::table(), request, error)
     }
 }
 
@@ -130,6 +130,7 @@ fn status_of(error: &Error) -> u16 {
         Error::MethodNotAllowed { .. } => 405,
         Error::Conflict(_) => 409,
         Error::TooLarge { .. } => 413,
+        Error::LengthRequired => 411,
         Error::BadRequest(_) => 400,
         Error::Invalid(_) | Error::Validation(_) | Error::BadAddress(_) | Error::TooManyHosts { .. } => 422,
         Error::RateLimited { .. } => 429,

@@ -206,6 +206,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::NoRoute => (404, vec!["Not found".to_string()]),
         Error::MethodNotAllowed { .. } => (405, vec!["Method not allowed".to_string()]),
         Error::TooLarge { max } => (413, vec![format!("The request body is larger than {max} bytes")]),
+        Error::LengthRequired => (411, vec!["A request body needs Content-Length".to_string()]),
         Error::BadRequest(m) => (400, vec![m.clone()]),
         Error::Validation(fields) => (422, fields.iter().map(|f| f.message.clone()).collect()),
         Error::Conflict(m) | Error::Invalid(m) => (422, vec![m.clone()]),

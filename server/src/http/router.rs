@@ -77,8 +77,15 @@ impl Route {
     }
 }
 
-/// Answers one request.
-pub fn dispatch(ctx: &Context, table: &[Route], request: &Request) -> Response {
+/// What the table holds for a request.
+enum Found<'t> {
+    /// The route, with the path's parameters.
+    Route(&'t Route, Vec<(&'static str, String)>),
+    /// No route: the error, answered by the group of the API the path belongs to.
+    Missing(&'static Group, Error),
+}
+
+fn find<'t>(table: &'t [Route], request: &Request) -> Found<'t> {
     let url = request.url();
     let segments: Vec<&str> = url.trim_start_matches('/').trim_end_matches('/').split('/').collect();
     let method = request.method();
@@ -98,20 +105,44 @@ pub fn dispatch(ctx: &Context, table: &[Route], request: &Request) -> Response {
         if route.when.is_some_and(|when| !when(request)) {
             continue;
         }
-        return run(ctx, route, params, request);
+        return Found::Route(route, params);
     }
     let group = path_group.unwrap_or_else(|| groups::of_path(&url));
-    let error = if allowed.is_empty() { Error::NoRoute } else { Error::MethodNotAllowed { allow: allowed } };
-    (group.render)(&error, &url)
+    Found::Missing(group, if allowed.is_empty() { Error::NoRoute } else { Error::MethodNotAllowed { allow: allowed } })
 }
 
-/// Answers a request the server refused before it was read whole (a body over the limit),
-/// in the shape of the API its path belongs to.
-pub fn refuse(table: &[Route], target: &str, error: &Error) -> Response {
-    let path = target.split('?').next().unwrap_or(target);
-    let segments: Vec<&str> = path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
-    let group = table.iter().find(|r| r.matches(&segments).is_some()).map_or_else(|| groups::of_path(path), |r| r.group);
-    (group.render)(error, path)
+/// Answers one request.
+pub fn dispatch(ctx: &Context, table: &[Route], request: &Request) -> Response {
+    match find(table, request) {
+        Found::Route(route, params) => run(ctx, route, params, request),
+        Found::Missing(group, error) => refused(ctx, group, request, error),
+    }
+}
+
+/// Answers a request the server refused before reading its body (over the limit, or
+/// without a length); `request` carries its head. The answer is in the shape of the API
+/// the request was meant for, with that API's budget.
+pub fn refuse(ctx: &Context, table: &[Route], request: &Request, error: Error) -> Response {
+    let group = match find(table, request) {
+        Found::Route(route, _) => route.group,
+        Found::Missing(group, _) => group,
+    };
+    refused(ctx, group, request, error)
+}
+
+/// A request no handler sees still counts against its API's budget (per address, as an
+/// anonymous caller's would) and is answered with it.
+fn refused(ctx: &Context, group: &Group, request: &Request, error: Error) -> Response {
+    let source = request::client_ip(request, &ctx.config.trusted_proxies);
+    let mut budget = None;
+    let counted = (|| -> Result<()> {
+        budget = before_auth(ctx, group.limit, source)?;
+        if let Some(after) = after_auth(ctx, group.limit, None, source)? {
+            budget = Some(after);
+        }
+        Ok(())
+    })();
+    finish(ctx, group, budget, Err(counted.err().unwrap_or(error)), &request.url())
 }
 
 fn run(ctx: &Context, route: &Route, params: Vec<(&'static str, String)>, request: &Request) -> Response {
@@ -137,13 +168,19 @@ fn run(ctx: &Context, route: &Route, params: Vec<(&'static str, String)>, reques
         authenticated?;
         (route.handler)(ctx, &call)
     })();
+    if let (Err(error), Some(dialect)) = (&outcome, group.update_dialect) {
+        crate::update::count_refusal(ctx, dialect, error);
+    }
+    finish(ctx, group, budget, outcome, &request.url())
+}
+
+/// The group's rendering of an error (with `Retry-After` when rate limited), and the
+/// budget's headers.
+fn finish(ctx: &Context, group: &Group, mut budget: Option<Budget>, outcome: Result<Response>, url: &str) -> Response {
     let response = match outcome {
         Ok(response) => response,
         Err(error) => {
-            if let Some(dialect) = group.update_dialect {
-                crate::update::count_refusal(ctx, dialect, &error);
-            }
-            let mut response = (group.render)(&error, &request.url());
+            let mut response = (group.render)(&error, url);
             if let Error::RateLimited { retry_after } = &error {
                 let limit = budget.map_or_else(|| groups::limit_of(ctx, group.limit), |b| b.limit);
                 budget = Some(Budget { limit, remaining: 0, reset: retry_after.as_secs().max(1) });

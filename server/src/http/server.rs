@@ -29,9 +29,9 @@ const MAX_REQUESTS_PER_CONNECTION: usize = 100;
 /// What answers requests.
 pub trait Handler: Send + Sync {
     fn handle(&self, request: &Request) -> Response;
-    /// The answer to a request refused before its body was read (too large), in the shape of
-    /// the API its target belongs to.
-    fn refuse(&self, target: &str, error: &Error) -> Response;
+    /// The answer to a request refused before its body was read (too large, or without a
+    /// length); `request` has its head and no body.
+    fn refuse(&self, request: &Request, error: Error) -> Response;
 }
 
 /// A running HTTP listener.
@@ -146,18 +146,30 @@ fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handle
             Parsed::Reject(status, reason) => return write_plain(&mut stream, status, reason),
         };
         buf.drain(..head_len);
-        if head.header("transfer-encoding").is_some() {
-            return write_plain(&mut stream, 411, "a request body needs Content-Length");
-        }
-        let length = match head.header("content-length").map(|v| v.trim().parse::<usize>()) {
-            None => 0,
-            Some(Ok(n)) if n <= MAX_BODY => n,
-            Some(Ok(_)) => {
-                let response = handler.refuse(&head.target, &Error::TooLarge { max: MAX_BODY });
-                return write_response(&mut stream, response, head.method == "HEAD", true);
+        let is_head = head.method == "HEAD";
+        let request = |body: Vec<u8>| {
+            let method = if is_head { "GET".to_string() } else { head.method.clone() };
+            if https {
+                Request::fake_https_from(peer, method, head.target.clone(), head.headers.clone(), body)
+            } else {
+                Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body)
             }
-            Some(Err(_)) => return write_plain(&mut stream, 400, "bad Content-Length"),
         };
+        let refused = if head.header("transfer-encoding").is_some() {
+            Some(Error::LengthRequired)
+        } else {
+            match head.header("content-length").map(|v| v.trim().parse::<usize>()) {
+                Some(Ok(n)) if n > MAX_BODY => Some(Error::TooLarge { max: MAX_BODY }),
+                Some(Err(_)) => return write_plain(&mut stream, 400, "bad Content-Length"),
+                _ => None,
+            }
+        };
+        if let Some(error) = refused {
+            // The body is never read, so the connection cannot carry another request.
+            let response = handler.refuse(&request(Vec::new()), error);
+            return write_response(&mut stream, response, is_head, true);
+        }
+        let length = head.header("content-length").and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(0);
         if length > buf.len() && head.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
             stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         }
@@ -171,13 +183,7 @@ fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handle
         }
         let body: Vec<u8> = buf.drain(..length).collect();
         let close = head.wants_close();
-        let is_head = head.method == "HEAD";
-        let method = if is_head { "GET".to_string() } else { head.method.clone() };
-        let request = if https {
-            Request::fake_https_from(peer, method, head.target.clone(), head.headers.clone(), body)
-        } else {
-            Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body)
-        };
+        let request = request(body);
         let response = handler.handle(&request);
         write_response(&mut stream, response, is_head, close)?;
         if close {

@@ -314,6 +314,23 @@ fn unknown_paths_wrong_methods_and_big_bodies_answer_in_the_apis_own_shape() {
     assert_eq!((r.status, r.header("content-type")), (405, Some("application/problem+json")), "{}", r.body);
     let r = lab.request("PUT", "/nic/update", &[], b"");
     assert_eq!(r.status, 405);
+    // A body too large for the path the method and query pick: acme-dns's POST /update, not
+    // DuckDNS's GET /update.
+    let r = lab.request("POST", "/update", &[("Content-Type", "application/json")], &big);
+    assert_eq!((r.status, r.json()["error"].as_str()), (413, Some("payload_too_large")), "{}", r.body);
+    // A chunked body is refused as the path's API refuses anything.
+    let raw = lab.raw(b"POST /api/hostnames HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 411 Length Required") && text.contains(r#"{"error":"#), "{text}");
+    // The native API's budget comes with every answer, these among them.
+    let answers = [
+        lab.api("GET", "/api/no-such-thing", Some(&session), None),
+        lab.api("PUT", "/api/hostnames", Some(&session), None),
+        lab.request("POST", "/api/hostnames", &[("Content-Type", "application/json")], &big),
+    ];
+    for r in answers {
+        assert!(r.header("x-ratelimit-limit").is_some() && r.header("x-ratelimit-remaining").is_some(), "{} {:?}", r.status, r.headers);
+    }
 }
 
 #[test]
