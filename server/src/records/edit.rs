@@ -63,16 +63,21 @@ pub fn list(ctx: &Context, caller: &Caller, zone_id: &ZoneId) -> Result<Vec<Stor
 
 pub fn create(ctx: &Context, caller: &Caller, zone_id: &ZoneId, input: &Input) -> Result<StoredRecord> {
     let user = caller.may(Permission::WriteRecords)?;
-    let kind = RecordKind::parse(&input.kind)?;
-    if kind.is_lan() {
-        return Err(Error::Invalid("LAN addresses are set on the hostname".into()));
-    }
-    let data = RecordData::from_columns(kind, &input.content, input.priority, input.weight, input.port)?;
-    let explicit_ttl = input.ttl.map(check_ttl).transpose()?;
+    let mut fields = Fields::default();
+    let kind = fields.check("/type", RecordKind::parse(&input.kind).and_then(|kind| match kind.is_lan() {
+        true => Err(Error::Invalid("LAN addresses are set on the hostname".into())),
+        false => Ok(kind),
+    }));
+    let data = kind.and_then(|kind| fields.check("/content", RecordData::from_columns(kind, &input.content, input.priority, input.weight, input.port)));
+    let explicit_ttl = fields.check("/ttl", input.ttl.map(check_ttl).transpose()).flatten();
     ctx.store.write_then(
         |tx| {
             let zone = crate::zones::usable(ctx, tx, user, zone_id)?;
-            let name = owner_name(&zone.name, &input.name)?;
+            let name = fields.check("/name", owner_name(&zone.name, &input.name));
+            let (Some(kind), Some(data), Some(name)) = (kind, data.clone(), name) else {
+                return Err(fields.into_error());
+            };
+            fields.done()?;
             let owner = authorize(tx, caller, &zone, &name, Some(kind))?;
             crate::plans::check_record_type(ctx, user, kind)?;
             let ttl = set_ttl(tx, &zone.id, &name, kind, explicit_ttl, None)?.unwrap_or(ctx.config.default_ttl);
@@ -297,6 +302,29 @@ fn set_ttl(conn: &Conn, zone_id: &ZoneId, name: &DomainName, kind: RecordKind, e
     }
     let set = store::records::at_name(conn, zone_id, name, kind)?;
     Ok(set.iter().find(|r| Some(&r.id) != leaving).map(|r| r.ttl))
+}
+
+/// The fields of a request, checked one by one so that every bad field is reported, not
+/// only the first.
+#[derive(Default)]
+struct Fields(Vec<crate::error::FieldError>);
+
+impl Fields {
+    /// The value, or None with the failure noted under `pointer`.
+    fn check<T>(&mut self, pointer: &str, checked: Result<T>) -> Option<T> {
+        checked.map_err(|e| self.0.push(crate::error::FieldError { pointer: pointer.into(), message: e.to_string(), code: "invalid_value" })).ok()
+    }
+
+    fn into_error(self) -> Error {
+        Error::Validation(self.0)
+    }
+
+    fn done(&self) -> Result<()> {
+        match self.0.is_empty() {
+            true => Ok(()),
+            false => Err(Error::Validation(self.0.clone())),
+        }
+    }
 }
 
 /// What is about to happen to a record.

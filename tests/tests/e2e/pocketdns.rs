@@ -174,6 +174,10 @@ fn patch_changes_type_and_name_and_checks_like_create() {
     let r = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({})));
     assert_errors(&r, 422);
     assert_eq!(r.json()["errors"].as_array().unwrap().len(), 4, "{}", r.body);
+    // Every bad field is named, not only the first.
+    let r = call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({"domain_id": id, "type": "A", "name": "bad name!", "value": "not-an-ip", "ttl": 5})));
+    assert_errors(&r, 422);
+    assert_eq!(r.json()["errors"].as_array().unwrap().len(), 3, "content, TTL and name: {}", r.body);
 }
 
 #[test]
