@@ -194,7 +194,7 @@ impl Catalog {
             // LAN addresses are a view, not part of the zone.
             for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
                 for record in set.to_wire(&owner) {
-                    out.push_str(&record.to_string());
+                    out.push_str(&master_line(&record));
                     out.push('\n');
                 }
             }
@@ -209,6 +209,32 @@ impl Catalog {
     fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
         self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// One record as a master-file line. TXT strings are quoted and escaped (RFC 1035 §5.1), so
+/// that spaces, quotes and semicolons read back as they were and each string stays whole.
+fn master_line(record: &Record) -> String {
+    let RData::TXT(txt) = &record.data else { return record.to_string() };
+    let strings: Vec<String> = txt.txt_data.iter().map(|s| quoted(s)).collect();
+    format!("{} {} {} TXT {}", record.name, record.ttl, record.dns_class, strings.join(" "))
+}
+
+/// A `<character-string>` in quotes: `"` and `\` escaped, bytes outside printable ASCII as `\DDD`.
+fn quoted(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\{b:03}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// An immutable view of all zones at one moment.

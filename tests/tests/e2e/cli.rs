@@ -214,6 +214,15 @@ fn zone_export_is_a_zone_file_bind_accepts() {
     let token = lab.host("a@example.com", "exported.dyn.example.test");
     lab.get("/nic/update?myip=192.0.2.70,2001:db8::70", &[("Authorization", &basic("exported.dyn.example.test", &token))]);
     lab.get(&format!("/update?domains=exported&token={token}&txt=challenge"), &[]);
+    // Text as people write it: spaces, quotes, a semicolon, a backslash, and longer than one
+    // 255-byte string.
+    let session = lab.login("a@example.com");
+    let long = "k=".to_string() + &"A".repeat(300);
+    let texts = ["v=spf1 include:_spf.example.net -all", r#"say "hi"; then \ leave"#, long.as_str()];
+    for text in texts {
+        let r = lab.api("POST", "/api/domains/00000000-0000-0000-0000-000000000001/records", Some(&session), Some(serde_json::json!({"type": "TXT", "name": "notes.exported", "content": text})));
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
     let data = lab.data_dir();
     // The CLI gets the same settings as the server (here: DNS on 127.0.0.1, the glue address).
     let out = run(&["zone", "export", ZONE, "--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--dns", "127.0.0.1:0"], "");
@@ -229,6 +238,15 @@ fn zone_export_is_a_zone_file_bind_accepts() {
     let said = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success() && said.contains("OK"), "named-checkzone refused:\n{said}\n{zone_file}");
     assert!(said.contains(&format!("serial {}", lab.serial())), "{said}");
+    // What BIND reads back is what was stored: each text whole, in its strings.
+    let dumped = Command::new("named-compilezone").args(["-q", "-s", "full", "-o", "-", ZONE, path.to_str().unwrap()]).output().unwrap();
+    let dumped = String::from_utf8_lossy(&dumped.stdout);
+    let read_back: Vec<String> = dumped.lines().filter(|l| l.starts_with("notes.exported.")).map(txt_of_line).collect();
+    let mut wanted: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+    wanted.sort();
+    let mut read_back = read_back;
+    read_back.sort();
+    assert_eq!(read_back, wanted, "{dumped}");
 
     let out = run(&["zone", "export", "other.example", "--data-dir", data.to_str().unwrap(), "--zone", ZONE], "");
     assert!(!out.status.success() && text(&out).contains("not a zone this appliance serves"));
@@ -238,4 +256,29 @@ fn zone_export_is_a_zone_file_bind_accepts() {
     assert_eq!((r.status, r.body.as_str()), (200, zone_file.as_str()));
     let user = lab.login("u@example.com");
     assert_eq!(lab.api("GET", "/api/domains/00000000-0000-0000-0000-000000000001/export", Some(&user), None).status, 403);
+}
+
+/// The text of a TXT line in master-file form: its quoted strings, unescaped and joined.
+fn txt_of_line(line: &str) -> String {
+    let rdata = &line[line.find('"').unwrap_or(line.len())..];
+    let mut out = Vec::new();
+    let mut bytes = rdata.bytes().peekable();
+    let mut quoted = false;
+    while let Some(b) = bytes.next() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\\' => {
+                let next = bytes.next().unwrap_or(b'\\');
+                if next.is_ascii_digit() {
+                    let digits = [next, bytes.next().unwrap_or(b'0'), bytes.next().unwrap_or(b'0')];
+                    out.push(std::str::from_utf8(&digits).unwrap().parse::<u8>().unwrap());
+                } else {
+                    out.push(next);
+                }
+            }
+            b if quoted => out.push(b),
+            _ => {}
+        }
+    }
+    String::from_utf8(out).unwrap()
 }
