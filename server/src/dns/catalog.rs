@@ -193,8 +193,11 @@ impl Catalog {
             let owner = Name::from(name);
             // LAN addresses are a view, not part of the zone.
             for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
-                for record in set.to_wire(&owner) {
-                    out.push_str(&master_line(&record));
+                // A set has no order; sorted, the same zone always exports the same file.
+                let mut lines: Vec<String> = set.to_wire(&owner).map(|r| master_line(&r)).collect();
+                lines.sort();
+                for line in lines {
+                    out.push_str(&line);
                     out.push('\n');
                 }
             }
