@@ -96,20 +96,38 @@ pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     if !value.is_object() {
         return Err(Error::invalid_field("/", "The request body must be a JSON object"));
     }
-    serde_json::from_value(value).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => {
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            Error::invalid_field(&field_of(&message), message)
+    serde_path_to_error::deserialize(&value).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let e = e.into_inner();
+        match e.classify() {
+            serde_json::error::Category::Data => {
+                let message = e.to_string();
+                let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                // A missing field is named by the message, below the path where it is missing.
+                let pointer = match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+                    Some(field) => format!("{}/{field}", pointer.trim_end_matches('/')),
+                    None => pointer,
+                };
+                Error::invalid_field(&pointer, message)
+            }
+            _ => Error::BadRequest(format!("The request body is not valid JSON: {e}")),
         }
-        _ => Error::BadRequest(format!("The request body is not valid JSON: {e}")),
     })
 }
 
-/// The field a serde message names (`missing field `name``, `unknown field `x``), as a JSON
-/// pointer; the body itself otherwise.
-fn field_of(message: &str) -> String {
-    message.split('`').nth(1).map_or_else(|| "/".to_string(), |field| format!("/{field}"))
+/// Where in the body a deserialization failed, as a JSON pointer (RFC 6901).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Unknown => pointer.push('-'),
+        }
+    }
+    if pointer.is_empty() { "/".to_string() } else { pointer }
 }
 
 #[cfg(test)]
@@ -126,5 +144,17 @@ mod tests {
         let Err(Error::Validation(fields)) = parse_json::<Body>("{}") else { panic!("a missing field is a validation error") };
         assert_eq!(fields[0].pointer, "/name");
         assert!(matches!(parse_json::<Body>("{"), Err(Error::BadRequest(_))));
+        // A value of the wrong type is named by where it is, never by what it holds.
+        let Err(Error::Validation(fields)) = parse_json::<Body>(r#"{"name": 5}"#) else { panic!("a mistyped field is a validation error") };
+        assert_eq!(fields[0].pointer, "/name");
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            items: Vec<Body>,
+        }
+        let Err(Error::Validation(fields)) = parse_json::<Outer>(r#"{"items": [{"name": "a"}, {}]}"#) else { panic!("nested") };
+        assert_eq!(fields[0].pointer, "/items/1/name");
+        let Err(Error::Validation(fields)) = parse_json::<Outer>(r#"{"items": [{"name": "a"}, {"name": [1]}]}"#) else { panic!("nested") };
+        assert_eq!(fields[0].pointer, "/items/1/name");
     }
 }
