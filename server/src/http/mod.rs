@@ -174,6 +174,9 @@ mod tests {
             }
         }
         assert!(operations >= 40, "{operations}");
+        // Query numbers say their bounds.
+        let page = doc["paths"]["/api/logs"]["get"]["parameters"].as_array().into_iter().flatten().find(|p| p["name"] == "page").cloned().unwrap_or_default();
+        assert_eq!((page["schema"]["minimum"].as_u64(), page["schema"]["maximum"].as_u64()), (Some(1), Some(u64::from(u32::MAX))), "{page}");
         // Every link names an operation that exists, and every schema referenced is defined.
         let text = openapi_document(&t.ctx);
         let text = text.as_str();
