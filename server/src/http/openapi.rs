@@ -152,16 +152,8 @@ fn build(table: &[Operation<'_>]) -> utoipa::openapi::OpenApi {
             );
         }
         for (name, kind, description) in doc.query {
-            // Every integer the API takes in a query counts from 1 and fits 32 bits.
-            let schema = match *kind {
-                "integer" => ObjectBuilder::new()
-                    .schema_type(SchemaType::new(Type::Integer))
-                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Int64)))
-                    .minimum(Some(1))
-                    .maximum(Some(u32::MAX))
-                    .build(),
-                _ => ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).build(),
-            };
+            let kind = if *kind == "integer" { Type::Integer } else { Type::String };
+            let schema = ObjectBuilder::new().schema_type(SchemaType::new(kind)).build();
             operation = operation.parameter(
                 ParameterBuilder::new().name(*name).parameter_in(ParameterIn::Query).description(Some(*description)).schema(Some(schema)),
             );

@@ -57,7 +57,9 @@ pub fn apply(ctx: &Context, doc: &mut Value) {
     set("HostnamePatch", "ipv6InterfaceId", json!({"format": "ipv6"}));
     set("HostnamePatch", "lanIpv4", json!({"format": "ipv4"}));
     set("HostnamePatch", "lanIpv6", json!({"format": "ipv6"}));
-    set("RecordPatch", "type", json!({"enum": KINDS.map(RecordKind::as_str)}));
+    // Optional fields take null as "unchanged", so their enumerations hold it too.
+    let nullable = |values: Vec<Value>| json!({"enum": values.into_iter().chain([Value::Null]).collect::<Vec<_>>()});
+    set("RecordPatch", "type", nullable(KINDS.iter().map(|k| json!(k.as_str())).collect()));
     set("RecordPatch", "name", json!({"pattern": owner_pattern(), "maxLength": relative}));
     set("RecordPatch", "ttl", ttl.clone());
     for field in ["priority", "weight", "port"] {
@@ -69,7 +71,7 @@ pub fn apply(ctx: &Context, doc: &mut Value) {
     set("NewTsigKey", "algorithm", json!({"enum": crate::dns::tsig::ALGORITHMS.map(|a| a.as_str())}));
     let kinds = KINDS.map(RecordKind::as_str).join("|");
     set("NewTsigKey", "allow", json!({"items": {"type": "string", "pattern": format!("^[A-Za-z0-9_.*-]+(?::(?:\\*|{kinds}))?$")}}));
-    set("UserPatch", "plan", json!({"enum": plans}));
+    set("UserPatch", "plan", nullable(plans.iter().map(|p| json!(p)).collect()));
     // An address, or the caller's own when empty or `auto`.
     let address = json!({"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}, {"enum": ["", "auto"]}]});
     set("UpdateBody", "ip", address.clone());
