@@ -63,6 +63,20 @@ impl Lab {
         self.request(method, target, &headers, body.as_bytes())
     }
 
+    /// A JSON request with `Authorization: Bearer <key>` (sent even when `key` is empty).
+    pub fn bearer(&self, method: &str, target: &str, key: &str, body: Option<serde_json::Value>) -> HttpResponse {
+        let auth = format!("Bearer {key}");
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        self.request(method, target, &[("Authorization", &auth), ("Accept", "application/json"), ("Content-Type", "application/json")], body.as_bytes())
+    }
+
+    /// A new API key of the signed-in account, with `scopes`; its secret.
+    pub fn api_key(&self, session: &str, scopes: &[&str]) -> String {
+        let r = self.api("POST", "/api/tokens", Some(session), Some(serde_json::json!({"label": "test key", "scopes": scopes})));
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
+    }
+
     /// Creates an administrator and logs it in, returning its session token.
     pub fn admin(&self, email: &str) -> String {
         accounts::create(&self.appliance.context().store, email, PASSWORD, true).unwrap();

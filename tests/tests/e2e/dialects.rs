@@ -189,11 +189,7 @@ fn duckdns_addresses_txt_clear_and_verbose() {
 
     // An account API key: addresses need `update`, the ACME value `write:records`.
     let session = lab.login("a@example.com");
-    let key = |scopes: &[&str]| {
-        let r = lab.api("POST", "/api/tokens", Some(&session), Some(serde_json::json!({"label": "duck", "scopes": scopes})));
-        r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-    };
-    let (updates, records) = (key(&["update"]), key(&["write:records"]));
+    let (updates, records) = (lab.api_key(&session, &["update"]), lab.api_key(&session, &["write:records"]));
     let serial = lab.serial();
     assert_eq!(lab.get(&format!("/update?domains=home&token={updates}&txt=nope"), &[]).body, "KO");
     assert_eq!(lab.get(&format!("/update?domains=home&token={records}&ip=192.0.2.99"), &[]).body, "KO");

@@ -8,17 +8,6 @@ use serde_json::{Value, json};
 const ZONE: &str = "00000000-0000-0000-0000-000000000001";
 const HOST: &str = "home.dyn.example.test";
 
-fn call(lab: &Lab, method: &str, path: &str, key: &str, body: Option<Value>) -> HttpResponse {
-    let auth = format!("Bearer {key}");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    lab.request(method, path, &[("Authorization", &auth), ("Accept", "application/json"), ("Content-Type", "application/json")], body.as_bytes())
-}
-
-fn key(lab: &Lab, session: &str, scopes: &[&str]) -> String {
-    let r = lab.api("POST", "/api/tokens", Some(session), Some(json!({"label": "hostup", "scopes": scopes})));
-    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-}
-
 /// Asserts an RFC 7807 problem with `status` and `code`.
 fn assert_problem(r: &HttpResponse, status: u16, code: &str, instance: &str) -> Value {
     assert_eq!(r.status, status, "{}", r.body);
@@ -37,14 +26,14 @@ fn assert_problem(r: &HttpResponse, status: u16, code: &str, instance: &str) -> 
 fn updaters_are_made_listed_used_disabled_and_deleted() {
     let lab = Lab::start();
     let session = lab.login("a@example.com");
-    let key = key(&lab, &session, &["read:domains", "write:domains"]);
+    let key = lab.api_key(&session, &["read:domains", "write:domains"]);
 
-    let r = call(&lab, "GET", "/api/v2/domains", &key, None);
+    let r = lab.bearer("GET", "/api/v2/domains", &key, None);
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["data"][0], json!({"id": ZONE, "name": "dyn.example.test"}));
 
     let path = format!("/api/v2/domains/{ZONE}/dyndns");
-    let r = call(&lab, "POST", &path, &key, Some(json!({"hostname": HOST, "recordType": "A"})));
+    let r = lab.bearer("POST", &path, &key, Some(json!({"hostname": HOST, "recordType": "A"})));
     assert_eq!(r.status, 201, "{}", r.body);
     let updater = r.json();
     let token = updater["token"].as_str().unwrap().to_string();
@@ -82,18 +71,18 @@ fn updaters_are_made_listed_used_disabled_and_deleted() {
     assert!(lab.answers(&format!("_acme-challenge.{HOST}"), RecordType::TXT).is_empty());
 
     // Listing and getting show the counters, never the token.
-    let listed = call(&lab, "GET", &path, &key, None).json();
+    let listed = lab.bearer("GET", &path, &key, None).json();
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
-    let got = call(&lab, "GET", &format!("{path}/{id}"), &key, None).json();
+    let got = lab.bearer("GET", &format!("{path}/{id}"), &key, None).json();
     assert_eq!((got["updateCount"].clone(), got["lastIp"].clone(), got["token"].clone()), (json!(2), json!("203.0.113.81"), Value::Null));
     assert!(got["lastUpdatedAt"].as_str().unwrap().ends_with(".000Z"));
 
     // Disabled, the token stops working; enabled again, it works.
-    let r = call(&lab, "PATCH", &format!("{path}/{id}"), &key, Some(json!({"enabled": false})));
+    let r = lab.bearer("PATCH", &format!("{path}/{id}"), &key, Some(json!({"enabled": false})));
     assert_eq!((r.status, r.json()["enabled"].clone()), (200, json!(false)));
     let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.83"), &[("Authorization", &basic(HOST, &token))]);
     assert_eq!((r.status, r.body.as_str()), (401, "badauth"));
-    assert_eq!(call(&lab, "PATCH", &format!("{path}/{id}"), &key, Some(json!({"enabled": true}))).status, 200);
+    assert_eq!(lab.bearer("PATCH", &format!("{path}/{id}"), &key, Some(json!({"enabled": true}))).status, 200);
     let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.84"), &[("Authorization", &basic(HOST, &token))]);
     assert_eq!(r.body, "good 203.0.113.84");
 
@@ -108,55 +97,55 @@ fn updaters_are_made_listed_used_disabled_and_deleted() {
     assert_eq!(lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.84"), &[("Authorization", &basic(HOST, &token))]).body, "nochg 203.0.113.84");
 
     // Deleted, the token is gone; the hostname and its address stay.
-    assert_eq!(call(&lab, "DELETE", &format!("{path}/{id}"), &key, None).status, 204);
+    assert_eq!(lab.bearer("DELETE", &format!("{path}/{id}"), &key, None).status, 204);
     let r = lab.get(&format!("/nic/update?hostname={HOST}&myip=203.0.113.85"), &[("Authorization", &basic(HOST, &token))]);
     assert_eq!(r.status, 401);
     assert_eq!(lab.answers(HOST, RecordType::A), vec!["203.0.113.84"]);
-    assert_problem(&call(&lab, "GET", &format!("{path}/{id}"), &key, None), 404, "not_found", &format!("{path}/{id}"));
+    assert_problem(&lab.bearer("GET", &format!("{path}/{id}"), &key, None), 404, "not_found", &format!("{path}/{id}"));
 }
 
 #[test]
 fn problems_for_bad_input_scopes_and_strangers() {
     let lab = Lab::start();
     let session = lab.login("a@example.com");
-    let writer = key(&lab, &session, &["write:domains"]);
-    let reader = key(&lab, &session, &["read:domains"]);
+    let writer = lab.api_key(&session, &["write:domains"]);
+    let reader = lab.api_key(&session, &["read:domains"]);
     let path = format!("/api/v2/domains/{ZONE}/dyndns");
 
-    assert_problem(&call(&lab, "GET", "/api/v2/domains", "", None), 401, "unauthorized", "/api/v2/domains");
-    assert_problem(&call(&lab, "GET", "/api/v2/domains", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", None), 401, "unauthorized", "/api/v2/domains");
-    assert_problem(&call(&lab, "POST", &path, &reader, Some(json!({"hostname": HOST, "recordType": "A"}))), 403, "insufficient_scope", &path);
+    assert_problem(&lab.bearer("GET", "/api/v2/domains", "", None), 401, "unauthorized", "/api/v2/domains");
+    assert_problem(&lab.bearer("GET", "/api/v2/domains", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", None), 401, "unauthorized", "/api/v2/domains");
+    assert_problem(&lab.bearer("POST", &path, &reader, Some(json!({"hostname": HOST, "recordType": "A"}))), 403, "insufficient_scope", &path);
 
-    let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"recordType": "MX"}))), 400, "invalid_request", &path);
+    let doc = assert_problem(&lab.bearer("POST", &path, &writer, Some(json!({"recordType": "MX"}))), 400, "invalid_request", &path);
     let pointers: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
     assert_eq!(pointers, vec!["/hostname", "/recordType"]);
     assert_eq!(doc["errors"][0]["code"], "missing_required");
     assert_eq!(doc["errors"][1]["code"], "invalid_enum");
-    let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": HOST}))), 400, "invalid_request", &path);
+    let doc = assert_problem(&lab.bearer("POST", &path, &writer, Some(json!({"hostname": HOST}))), 400, "invalid_request", &path);
     assert_eq!((doc["errors"][0]["pointer"].as_str(), doc["errors"][0]["code"].as_str()), (Some("/recordType"), Some("missing_required")), "{doc}");
     for hostname in ["home.elsewhere.test", "dyn.example.test"] {
-        let doc = assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": hostname, "recordType": "A"}))), 400, "invalid_request", &path);
+        let doc = assert_problem(&lab.bearer("POST", &path, &writer, Some(json!({"hostname": hostname, "recordType": "A"}))), 400, "invalid_request", &path);
         assert_eq!(doc["errors"][0]["pointer"], "/hostname", "{hostname}");
     }
     assert_problem(&lab.request("POST", &path, &[("Authorization", &format!("Bearer {writer}"))], b"{not json"), 400, "invalid_request", &path);
     let unknown = "/api/v2/domains/no-such-zone/dyndns";
-    assert_problem(&call(&lab, "POST", unknown, &writer, Some(json!({"hostname": HOST, "recordType": "A"}))), 404, "not_found", unknown);
+    assert_problem(&lab.bearer("POST", unknown, &writer, Some(json!({"hostname": HOST, "recordType": "A"}))), 404, "not_found", unknown);
     // A hostname token is not an API key.
     let host_token = lab.host("a@example.com", "mine.dyn.example.test");
-    assert_problem(&call(&lab, "GET", "/api/v2/domains", &host_token, None), 401, "unauthorized", "/api/v2/domains");
+    assert_problem(&lab.bearer("GET", "/api/v2/domains", &host_token, None), 401, "unauthorized", "/api/v2/domains");
 
     // Someone else's hostname and updaters are out of reach.
-    let made = call(&lab, "POST", &path, &writer, Some(json!({"hostname": HOST, "recordType": "AAAA"}))).json();
+    let made = lab.bearer("POST", &path, &writer, Some(json!({"hostname": HOST, "recordType": "AAAA"}))).json();
     let id = made["id"].as_str().unwrap();
-    let stranger = key(&lab, &lab.login("b@example.com"), &["read:domains", "write:domains"]);
-    assert_problem(&call(&lab, "POST", &path, &stranger, Some(json!({"hostname": HOST, "recordType": "A"}))), 409, "conflict", &path);
+    let stranger = lab.api_key(&lab.login("b@example.com"), &["read:domains", "write:domains"]);
+    assert_problem(&lab.bearer("POST", &path, &stranger, Some(json!({"hostname": HOST, "recordType": "A"}))), 409, "conflict", &path);
     for (method, body) in [("GET", None), ("PATCH", Some(json!({"enabled": false}))), ("DELETE", None)] {
-        assert_problem(&call(&lab, method, &format!("{path}/{id}"), &stranger, body), 404, "not_found", &format!("{path}/{id}"));
+        assert_problem(&lab.bearer(method, &format!("{path}/{id}"), &stranger, body), 404, "not_found", &format!("{path}/{id}"));
     }
-    assert_eq!(call(&lab, "GET", &path, &stranger, None).json()["data"], json!([]));
+    assert_eq!(lab.bearer("GET", &path, &stranger, None).json()["data"], json!([]));
     // Plan limits come through as problems too (free: 3 hostnames; two exist).
-    call(&lab, "POST", &path, &writer, Some(json!({"hostname": "three.dyn.example.test", "recordType": "A"})));
-    assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": "four.dyn.example.test", "recordType": "A"}))), 403, "plan_limit", &path);
+    lab.bearer("POST", &path, &writer, Some(json!({"hostname": "three.dyn.example.test", "recordType": "A"})));
+    assert_problem(&lab.bearer("POST", &path, &writer, Some(json!({"hostname": "four.dyn.example.test", "recordType": "A"}))), 403, "plan_limit", &path);
 }
 
 #[test]
@@ -167,10 +156,10 @@ fn the_domain_itself_gets_an_updater_and_a_cname_name_does_not() {
     let session = lab.login("a@example.com");
     let id = lab.api("POST", "/api/domains", Some(&session), Some(json!({"name": "mine.parent.test"}))).json()["domain"]["id"].as_str().unwrap().to_string();
     assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).status, 200);
-    let writer = key(&lab, &session, &["write:domains"]);
+    let writer = lab.api_key(&session, &["write:domains"]);
     let path = format!("/api/v2/domains/{id}/dyndns");
     // The document: "The hostname must be the domain itself or a subdomain of it".
-    let r = call(&lab, "POST", &path, &writer, Some(json!({"hostname": "mine.parent.test", "recordType": "A"})));
+    let r = lab.bearer("POST", &path, &writer, Some(json!({"hostname": "mine.parent.test", "recordType": "A"})));
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["hostname"], "mine.parent.test");
     let token = r.json()["token"].as_str().unwrap().to_string();
@@ -180,7 +169,7 @@ fn the_domain_itself_gets_an_updater_and_a_cname_name_does_not() {
     // A name holding a CNAME takes no address, so no updater either.
     let r = lab.api("POST", &format!("/api/domains/{id}/records"), Some(&session), Some(json!({"type": "CNAME", "name": "www", "content": "mine.parent.test"})));
     assert_eq!(r.status, 201, "{}", r.body);
-    assert_problem(&call(&lab, "POST", &path, &writer, Some(json!({"hostname": "www.mine.parent.test", "recordType": "A"}))), 409, "conflict", &path);
+    assert_problem(&lab.bearer("POST", &path, &writer, Some(json!({"hostname": "www.mine.parent.test", "recordType": "A"}))), 409, "conflict", &path);
     assert_eq!(lab.count("SELECT count(*) FROM records WHERE name = 'www.mine.parent.test' AND type = 'A'"), 0);
     assert_eq!(lab.count("SELECT count(*) FROM hostnames WHERE name = 'www.mine.parent.test'"), 0);
 }

@@ -10,12 +10,6 @@ use serde_json::json;
 const OWNER: &str = "a@example.com";
 const HOST: &str = "ev21.dyn.example.test";
 
-/// An account API key with `scopes`.
-fn api_key(lab: &Lab, session: &str, scopes: &[&str]) -> String {
-    let r = lab.api("POST", "/api/tokens", Some(session), Some(json!({"label": "ipv64", "scopes": scopes})));
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-}
 
 fn form(lab: &Lab, method: &str, key: &str, body: &str) -> porchlight_tests::HttpResponse {
     let auth = format!("Bearer {key}");
@@ -27,7 +21,7 @@ fn account_domains_and_records_in_the_documents_shapes() {
     let lab = Lab::start();
     // An administrator: MX and SRV are beyond the free plan.
     let session = lab.admin(OWNER);
-    let key = api_key(&lab, &session, &["read:domains", "write:domains", "write:records", "update"]);
+    let key = lab.api_key(&session, &["read:domains", "write:domains", "write:records", "update"]);
     let bearer = format!("Bearer {key}");
 
     // add_domain, then an update with the account key (IPv64's update_hash).
@@ -86,12 +80,12 @@ fn account_domains_and_records_in_the_documents_shapes() {
     // update): usable values, as the document shows them, that reveal nothing the caller
     // did not send. Another key's request never shows this one.
     assert_eq!((info["api_key"].as_str(), info["update_hash"].as_str()), (Some(key.as_str()), Some(key.as_str())));
-    let reader = api_key(&lab, &session, &["read:domains"]);
+    let reader = lab.api_key(&session, &["read:domains"]);
     let other = lab.get(&format!("/api?get_account_info&apikey={reader}"), &[]).json();
     assert_eq!((other["api_key"].as_str(), other["update_hash"].as_str()), (Some(reader.as_str()), Some("")), "{other}");
     assert!(!other.to_string().contains(&key), "secrets are shown once, never again");
     // A key that may only update reads neither the account nor its log.
-    let updater = api_key(&lab, &session, &["update"]);
+    let updater = lab.api_key(&session, &["update"]);
     for verb in ["get_account_info", "get_logs"] {
         let r = lab.get(&format!("/api?{verb}&apikey={updater}"), &[]);
         assert_eq!((r.status, r.json()["info"].as_str().map(|i| i.contains("read:domains"))), (403, Some(true)), "{verb}: {}", r.body);
@@ -111,8 +105,8 @@ fn account_domains_and_records_in_the_documents_shapes() {
 fn errors_come_in_the_documents_shape_and_change_nothing() {
     let lab = Lab::start();
     let session = lab.login(OWNER);
-    let reader = api_key(&lab, &session, &["read:domains"]);
-    let writer = api_key(&lab, &session, &["write:domains", "write:records"]);
+    let reader = lab.api_key(&session, &["read:domains"]);
+    let writer = lab.api_key(&session, &["write:domains", "write:records"]);
     assert_eq!(form(&lab, "POST", &writer, &format!("add_domain={HOST}")).status, 201);
     let serial = lab.serial();
 
@@ -144,7 +138,7 @@ fn errors_come_in_the_documents_shape_and_change_nothing() {
     let r = form(&lab, "DELETE", &writer, &format!("del_record={HOST}&praefix=nope&type=TXT&content=x"));
     assert_eq!(r.status, 400);
     // Another account cannot delete this one's host.
-    let other = api_key(&lab, &lab.login("b@example.com"), &["write:domains"]);
+    let other = lab.api_key(&lab.login("b@example.com"), &["write:domains"]);
     assert_eq!(form(&lab, "DELETE", &other, &format!("del_domain={HOST}")).status, 400);
     assert_eq!(lab.serial(), serial, "nothing was changed");
 }
@@ -183,7 +177,7 @@ fn curl_form_and_inadyn_style_updater() {
     }
     let lab = Lab::start();
     let session = lab.login(OWNER);
-    let key = api_key(&lab, &session, &["write:domains", "update"]);
+    let key = lab.api_key(&session, &["write:domains", "update"]);
     // The document's own example: `curl --request POST --form 'add_domain=…'` (multipart).
     let out = Command::new("curl")
         .args(["-sS", "--header", &format!("Authorization: Bearer {key}"), "--request", "POST", "--form", &format!("add_domain={HOST}")])
@@ -216,7 +210,7 @@ fn urlencode(text: &str) -> String {
 fn account_info_with_the_key_in_a_posted_form_and_integer_limits() {
     let lab = Lab::start();
     let session = lab.admin(OWNER);
-    let key = api_key(&lab, &session, &["read:domains"]);
+    let key = lab.api_key(&session, &["read:domains"]);
     // The document's Option 3: `curl "…/api?get_account_info" --data-urlencode apikey=…`, which
     // POSTs the key as a form.
     let body = format!("apikey={key}");

@@ -24,12 +24,6 @@ fn two_accounts() -> (Lab, String, String) {
     (lab, a, b)
 }
 
-fn api_key(lab: &Lab, session: &str, scopes: &[&str]) -> String {
-    let r = lab.api("POST", "/api/tokens", Some(session), Some(json!({"label": "k", "scopes": scopes})));
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-}
-
 /// What a refusal must leave untouched: the rows that hold names and the zone's serial.
 fn snapshot(lab: &Lab) -> (i64, i64, u32) {
     (lab.count("SELECT count(*) FROM hostnames"), lab.count("SELECT count(*) FROM records"), lab.serial())
@@ -82,7 +76,7 @@ fn nobody_claims_a_hostname_enclosing_another_accounts_hostname() {
 #[test]
 fn the_dialects_ask_the_same_rule() {
     let (lab, _, b) = two_accounts();
-    let key = api_key(&lab, &b, &["read:domains", "write:domains", "write:records", "update"]);
+    let key = lab.api_key(&b, &["read:domains", "write:domains", "write:records", "update"]);
     let before = snapshot(&lab);
     let form = |method: &str, body: &str| {
         let auth = format!("Bearer {key}");

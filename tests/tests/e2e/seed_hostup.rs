@@ -59,22 +59,10 @@ const PROBLEM: &str = r#"{
 }"#;
 const FIELD_ERRORS: &str = r#"{"errors": [{"pointer": "/items/0/eppCode", "detail": "`eppCode` is required for this transfer.", "code": "missing_required"}]}"#;
 
-/// The curl example's request: Bearer key, `Accept` and `Content-Type` JSON.
-fn call(lab: &Lab, method: &str, path: &str, key: &str, body: Option<Value>) -> HttpResponse {
-    let auth = format!("Bearer {key}");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    lab.request(method, path, &[("Authorization", &auth), ("Accept", "application/json"), ("Content-Type", "application/json")], body.as_bytes())
-}
-
-fn api_key(lab: &Lab, session: &str, scopes: &[&str]) -> String {
-    let r = lab.api("POST", "/api/tokens", Some(session), Some(json!({"label": "hostup", "scopes": scopes})));
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-}
 
 /// The id of the lab's zone, as `GET /api/v2/domains` gives it.
 fn zone_id(lab: &Lab, key: &str) -> String {
-    let r = call(lab, "GET", "/api/v2/domains", key, None);
+    let r = lab.bearer("GET", "/api/v2/domains", key, None);
     assert_eq!(r.status, 200, "{}", r.body);
     let data = r.json()["data"].clone();
     let zone = data.as_array().unwrap().iter().find(|d| d["name"] == ZONE).unwrap_or_else(|| panic!("{ZONE} in {data}"));
@@ -118,19 +106,19 @@ fn check_problem(r: &HttpResponse, status: u16, code: &str, instance: &str, cont
 fn seed_hostup_every_example() {
     let lab = Lab::start();
     let session = lab.login("owner@example.com");
-    let key = api_key(&lab, &session, &["write:domains"]);
+    let key = lab.api_key(&session, &["write:domains"]);
     let replay = Replay::new("hostup");
 
     replay.section("dyndns updaters", || {
         replay.example("GET /api/v2/domains (data[].id)");
-        let r = call(&lab, "GET", "/api/v2/domains", &key, None);
+        let r = lab.bearer("GET", "/api/v2/domains", &key, None);
         assert_eq!(r.status, 200, "{}", r.body);
         assert_media_type(&r, "application/json", "GET /api/v2/domains");
         assert_shape(&r.json(), &example(DOMAINS), "GET /api/v2/domains");
         let id = zone_id(&lab, &key);
 
         replay.example("curl -X POST /api/v2/domains/{id}/dyndns");
-        let r = call(&lab, "POST", &format!("/api/v2/domains/{id}/dyndns"), &key, Some(json!({"hostname": HOST, "recordType": "A"})));
+        let r = lab.bearer("POST", &format!("/api/v2/domains/{id}/dyndns"), &key, Some(json!({"hostname": HOST, "recordType": "A"})));
         let updater = check_updater(&r, HOST, "A", "create updater");
         // "it authorizes public DynDNS updates for this hostname".
         let token = updater["token"].as_str().unwrap();
@@ -158,34 +146,34 @@ fn seed_hostup_every_example() {
         let path = format!("/api/v2/domains/{id}/dyndns");
 
         replay.example("400 invalid_request with errors[].pointer");
-        let r = call(&lab, "POST", &path, &key, Some(json!({"recordType": "MX"})));
+        let r = lab.bearer("POST", &path, &key, Some(json!({"recordType": "MX"})));
         let problem = check_problem(&r, 400, "invalid_request", &path, "400");
         let pointers: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
         assert_eq!(pointers, vec!["/hostname", "/recordType"], "{problem}");
 
         replay.example("401 without an API key");
-        check_problem(&call(&lab, "POST", &path, "", Some(json!({"hostname": HOST, "recordType": "A"}))), 401, "unauthorized", &path, "401");
+        check_problem(&lab.bearer("POST", &path, "", Some(json!({"hostname": HOST, "recordType": "A"}))), 401, "unauthorized", &path, "401");
 
         replay.example("403 without the write:domains scope");
-        let reader = api_key(&lab, &session, &["read:domains"]);
-        check_problem(&call(&lab, "POST", &path, &reader, Some(json!({"hostname": HOST, "recordType": "A"}))), 403, "insufficient_scope", &path, "403");
+        let reader = lab.api_key(&session, &["read:domains"]);
+        check_problem(&lab.bearer("POST", &path, &reader, Some(json!({"hostname": HOST, "recordType": "A"}))), 403, "insufficient_scope", &path, "403");
 
         replay.example("404 for a domain id not from GET /api/v2/domains");
         let unknown = "/api/v2/domains/dom_01hxa3b4c5d6e7f8g9h0j1k2m3/dyndns";
-        check_problem(&call(&lab, "POST", unknown, &key, Some(json!({"hostname": HOST, "recordType": "A"}))), 404, "not_found", unknown, "404");
+        check_problem(&lab.bearer("POST", unknown, &key, Some(json!({"hostname": HOST, "recordType": "A"}))), 404, "not_found", unknown, "404");
 
         replay.example("409 for another account's hostname");
-        let stranger = api_key(&lab, &lab.login("stranger@example.com"), &["write:domains"]);
-        check_problem(&call(&lab, "POST", &path, &stranger, Some(json!({"hostname": HOST, "recordType": "A"}))), 409, "conflict", &path, "409");
+        let stranger = lab.api_key(&lab.login("stranger@example.com"), &["write:domains"]);
+        check_problem(&lab.bearer("POST", &path, &stranger, Some(json!({"hostname": HOST, "recordType": "A"}))), 409, "conflict", &path, "409");
     });
 
     replay.section("rate limit", || {
         replay.example("429 rate_limited");
         let limited = Lab::start_with(|c| c.rate_limit.api_requests_per_minute = 3);
-        let key = api_key(&limited, &limited.login("owner@example.com"), &["write:domains"]);
+        let key = limited.api_key(&limited.login("owner@example.com"), &["write:domains"]);
         let mut last = None;
         for _ in 0..6 {
-            let r = call(&limited, "GET", "/api/v2/domains", &key, None);
+            let r = limited.bearer("GET", "/api/v2/domains", &key, None);
             let done = r.status != 200;
             last = Some(r);
             if done {

@@ -8,7 +8,7 @@ use porchlight_tests::hickory_proto::op::ResponseCode;
 use porchlight_tests::hickory_proto::rr::RecordType;
 use porchlight_tests::shape::{Replay, assert_media_type, assert_shape, example};
 use porchlight_tests::{HttpResponse, Lab, basic, rcode};
-use serde_json::json;
+
 
 /// Examples enumerated from the document (see the `replay.example` calls).
 const EXAMPLES: usize = 21;
@@ -157,12 +157,6 @@ const ERROR: &str = r#"{
 "info": "Unauthorized"
 }"#;
 
-/// An API key of the owner with `scopes` (the document's `meowmeowmeow`).
-fn api_key(lab: &Lab, session: &str, scopes: &[&str]) -> String {
-    let r = lab.api("POST", "/api/tokens", Some(session), Some(json!({"label": "ipv64", "scopes": scopes})));
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-}
 
 /// `curl --data-urlencode …` (with `--request METHOD`): a form body.
 fn form(lab: &Lab, method: &str, target: &str, key: &str, body: &str) -> HttpResponse {
@@ -202,7 +196,7 @@ fn seed_ipv64_every_example() {
     let lab = Lab::start_with(|c| c.zone.push(porchlight::config::ZoneConfig { name: "home64.test".into(), ..Default::default() }));
     // An administrator: the record content table has MX and SRV, beyond the free plan.
     let session = lab.admin(OWNER);
-    let key = api_key(&lab, &session, &["read:domains", "write:domains", "write:records", "update"]);
+    let key = lab.api_key(&session, &["read:domains", "write:domains", "write:records", "update"]);
     let bearer = format!("Bearer {key}");
     // The document's three hosts with its addresses, set by the updater.
     for (host, ips) in [(EV21, ["42.42.42.42", "2001:9e8::42"].as_slice()), (HOME64, &["::affe:42"]), (EXAMPLE, &["42.42.42.42", "42:0:0:0:affe:42ff:fe42:42"])] {
@@ -320,7 +314,7 @@ fn seed_ipv64_every_example() {
         assert_eq!(body["status"], "400 Bad Request");
 
         replay.example("403 Forbidden");
-        let reader = api_key(&lab, &session, &["read:domains"]);
+        let reader = lab.api_key(&session, &["read:domains"]);
         let r = form(&lab, "POST", "/api", &reader, &format!("add_record={EV21}&praefix=x&type=TXT&content=v"));
         let body = check(&r, 403, ERROR, "403");
         assert_eq!(body["status"], "403 Forbidden");
@@ -329,7 +323,7 @@ fn seed_ipv64_every_example() {
     replay.section("429 Too Many Requests", || {
         replay.example("429 Too Many Requests");
         let limited = Lab::start_with(|c| c.rate_limit.api_requests_per_minute = 3);
-        let key = api_key(&limited, &limited.login(OWNER), &["read:domains"]);
+        let key = limited.api_key(&limited.login(OWNER), &["read:domains"]);
         let mut last = None;
         for _ in 0..6 {
             let r = limited.get("/api?get_account_info", &[("Authorization", &format!("Bearer {key}"))]);

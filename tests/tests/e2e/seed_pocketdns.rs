@@ -48,18 +48,6 @@ const ERRORS: &str = r#"{
   ]
 }"#;
 
-fn call(lab: &Lab, method: &str, path: &str, key: &str, body: Option<Value>) -> HttpResponse {
-    let auth = format!("Bearer {key}");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    lab.request(method, path, &[("Authorization", &auth), ("Content-Type", "application/json")], body.as_bytes())
-}
-
-fn partner_key(lab: &Lab, admin: &str) -> String {
-    let r = lab.api("POST", "/api/tokens", Some(admin), Some(json!({"label": "partner", "scopes": ["partner"]})));
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.json()["token"]["tokenValue"].as_str().unwrap().to_string()
-}
-
 fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
 }
@@ -103,13 +91,13 @@ fn seed_pocketdns_every_example() {
     let (parent_lab, registrar) = parent();
     delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
     let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent_lab.dns()));
-    let key = partner_key(&lab, &lab.admin("admin@example.com"));
+    let key = lab.api_key(&lab.admin("admin@example.com"), &["partner"]);
     let replay = Replay::new("pocketdns");
     let domain_id = std::cell::RefCell::new(String::new());
 
     replay.section("users and domains", || {
         replay.example("curl: POST /api/v1/users");
-        let r = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "user-123@example.com"})));
+        let r = lab.bearer("POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "user-123@example.com"})));
         let session = check(&r, 201, Some(USER_SESSION), "create user session");
         // The document's rate-limit example is a fresh key's first request.
         assert_eq!((r.header("x-ratelimit-limit"), r.header("x-ratelimit-remaining")), (Some("1000"), Some("999")), "1000 requests per hour");
@@ -122,13 +110,13 @@ fn seed_pocketdns_every_example() {
         let user = r.json()["token"].as_str().unwrap().to_string();
 
         replay.example("JavaScript SDK: client.users.createSession");
-        let r = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "user-123@example.com"})));
+        let r = lab.bearer("POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "user-123@example.com"})));
         let again = check(&r, 201, Some(USER_SESSION), "JavaScript SDK");
         assert_eq!(again["user_identifier"], "user-123");
         assert_ne!(again["login_url"], session["login_url"], "a fresh link for the same user");
 
         replay.example("Python SDK: client.users.create_session");
-        let r = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "user-123@example.com"})));
+        let r = lab.bearer("POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123", "email": "user-123@example.com"})));
         check(&r, 201, Some(USER_SESSION), "Python SDK");
 
         // The user brings a domain, delegated to the appliance.
@@ -139,12 +127,12 @@ fn seed_pocketdns_every_example() {
         *domain_id.borrow_mut() = id.clone();
 
         replay.example("GET /api/v1/users/user-123/domains");
-        let r = call(&lab, "GET", "/api/v1/users/user-123/domains", &key, None);
+        let r = lab.bearer("GET", "/api/v1/users/user-123/domains", &key, None);
         let domains = check(&r, 200, Some(DOMAINS), "user domains");
         assert_eq!((domains["domains"][0]["id"].as_str(), domains["domains"][0]["name"].as_str()), (Some(id.as_str()), Some(DOMAIN)), "{domains}");
 
         replay.example("GET /api/v1/domains/domain-uuid");
-        let r = call(&lab, "GET", &format!("/api/v1/domains/{id}"), &key, None);
+        let r = lab.bearer("GET", &format!("/api/v1/domains/{id}"), &key, None);
         let details = check(&r, 200, Some(DOMAIN_DETAILS), "domain details");
         assert_eq!((details["id"].as_str(), details["name"].as_str()), (Some(id.as_str()), Some(DOMAIN)));
     });
@@ -155,7 +143,7 @@ fn seed_pocketdns_every_example() {
 
         replay.example("POST /api/v1/dns_records (the response example's record)");
         let body = json!({"domain_id": id, "type": "A", "name": "@", "value": "192.168.1.1", "ttl": 3600});
-        let created = check(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(body)), 201, Some(RECORD), "create A");
+        let created = check(&lab.bearer("POST", "/api/v1/dns_records", &key, Some(body)), 201, Some(RECORD), "create A");
         assert_eq!(
             (created["type"].as_str(), created["name"].as_str(), created["value"].as_str(), created["ttl"].as_u64()),
             (Some("A"), Some("@"), Some("192.168.1.1"), Some(3600))
@@ -165,7 +153,7 @@ fn seed_pocketdns_every_example() {
 
         replay.example("POST /api/v1/dns_records (MX with priority)");
         let body = json!({"domain_id": id, "type": "MX", "name": "@", "value": "mail.mine.parent.test", "ttl": 3600, "priority": 10});
-        check(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(body)), 201, Some(RECORD), "create MX");
+        check(&lab.bearer("POST", "/api/v1/dns_records", &key, Some(body)), 201, Some(RECORD), "create MX");
         assert_eq!(lab.answers(DOMAIN, RecordType::MX), vec!["10 mail.mine.parent.test."]);
 
         replay.example("POST /api/v1/dns_records (every field of the request body)");
@@ -173,17 +161,17 @@ fn seed_pocketdns_every_example() {
             "domain_id": id, "type": "SRV", "name": "_http._tcp", "value": "www.mine.parent.test", "ttl": 3600,
             "priority": 10, "weight": 0, "port": 80, "target": "www.mine.parent.test"
         });
-        let srv = check(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(body)), 201, Some(RECORD), "create SRV");
+        let srv = check(&lab.bearer("POST", "/api/v1/dns_records", &key, Some(body)), 201, Some(RECORD), "create SRV");
         let srv_id = srv["id"].as_str().unwrap().to_string();
         assert_eq!(lab.answers("_http._tcp.mine.parent.test", RecordType::SRV), vec!["10 0 80 www.mine.parent.test."]);
 
         replay.example("GET /api/v1/dns_records/{id}");
-        let got = check(&call(&lab, "GET", &format!("/api/v1/dns_records/{a_id}"), &key, None), 200, Some(RECORD), "get record");
+        let got = check(&lab.bearer("GET", &format!("/api/v1/dns_records/{a_id}"), &key, None), 200, Some(RECORD), "get record");
         assert_eq!(got, created);
 
         replay.example("PATCH /api/v1/dns_records/{id}");
         let body = json!({"value": "192.168.1.2", "ttl": 3600});
-        let changed = check(&call(&lab, "PATCH", &format!("/api/v1/dns_records/{a_id}"), &key, Some(body)), 200, Some(RECORD), "update A");
+        let changed = check(&lab.bearer("PATCH", &format!("/api/v1/dns_records/{a_id}"), &key, Some(body)), 200, Some(RECORD), "update A");
         assert_eq!(changed["value"], "192.168.1.2");
         assert_eq!(lab.answers(DOMAIN, RecordType::A), vec!["192.168.1.2"]);
 
@@ -192,11 +180,11 @@ fn seed_pocketdns_every_example() {
             "type": "SRV", "name": "_http._tcp", "value": "www.mine.parent.test", "ttl": 3600,
             "priority": 10, "weight": 0, "port": 8080, "target": "www.mine.parent.test"
         });
-        check(&call(&lab, "PATCH", &format!("/api/v1/dns_records/{srv_id}"), &key, Some(body)), 200, Some(RECORD), "update SRV");
+        check(&lab.bearer("PATCH", &format!("/api/v1/dns_records/{srv_id}"), &key, Some(body)), 200, Some(RECORD), "update SRV");
         assert_eq!(lab.answers("_http._tcp.mine.parent.test", RecordType::SRV), vec!["10 0 8080 www.mine.parent.test."]);
 
         replay.example("DELETE /api/v1/dns_records/{id}");
-        check(&call(&lab, "DELETE", &format!("/api/v1/dns_records/{a_id}"), &key, None), 204, None, "delete");
+        check(&lab.bearer("DELETE", &format!("/api/v1/dns_records/{a_id}"), &key, None), 204, None, "delete");
         assert!(lab.answers(DOMAIN, RecordType::A).is_empty());
     });
 
@@ -210,17 +198,17 @@ fn seed_pocketdns_every_example() {
         check_errors(&r, 401, "401");
 
         replay.example("404 Not Found");
-        check_errors(&call(&lab, "GET", "/api/v1/dns_records/no-such-record", &key, None), 404, "404");
+        check_errors(&lab.bearer("GET", "/api/v1/dns_records/no-such-record", &key, None), 404, "404");
 
         replay.example("422 Unprocessable Entity: one error per field");
-        let errors = check_errors(&call(&lab, "POST", "/api/v1/dns_records", &key, Some(json!({}))), 422, "422");
+        let errors = check_errors(&lab.bearer("POST", "/api/v1/dns_records", &key, Some(json!({}))), 422, "422");
         assert_eq!(errors.len(), 4, "domain_id, type, name and value are required: {errors:?}");
         for field in ["domain_id", "type", "name", "value"] {
             assert!(errors.iter().any(|e| e.contains(field)), "{field} in {errors:?}");
         }
 
         replay.example("Example Error Handling (fetch, 422, errors.join)");
-        let r = call(&lab, "POST", "/api/v1/users", &key, Some(json!({"email": "nobody@example.com"})));
+        let r = lab.bearer("POST", "/api/v1/users", &key, Some(json!({"email": "nobody@example.com"})));
         let errors = check_errors(&r, 422, "fetch example");
         assert!(!errors.join(", ").is_empty());
     });
@@ -228,10 +216,10 @@ fn seed_pocketdns_every_example() {
     replay.section("rate limits", || {
         replay.example("Burst: up to 100 requests per minute");
         let limited = Lab::start_with(|c| c.rate_limit.partner_burst_per_minute = 3);
-        let key = partner_key(&limited, &limited.admin("admin@example.com"));
+        let key = limited.api_key(&limited.admin("admin@example.com"), &["partner"]);
         let mut answers = Vec::new();
         for _ in 0..5 {
-            let r = call(&limited, "POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123"})));
+            let r = limited.bearer("POST", "/api/v1/users", &key, Some(json!({"user_identifier": "user-123"})));
             let done = r.status != 201;
             answers.push(r);
             if done {
