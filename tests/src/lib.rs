@@ -15,6 +15,7 @@ use porchlight::{Appliance, accounts, hostnames};
 
 pub use hickory_proto;
 
+pub mod bench;
 pub mod knot;
 pub mod shape;
 

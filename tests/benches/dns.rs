@@ -1,0 +1,238 @@
+//! The DNS answer engine against Knot, in one run: the same generated zone served by the
+//! release binary (from its database) and by `knotd` (from a zone file the binary exported),
+//! loaded by `dnsperf` in turn, rounds interleaved. Prints, per server, queries per
+//! server-CPU-second, queries per second, average and maximum latency, RSS and start-up, and
+//! the ratios — for a mixed query set (60 % A, 15 % AAAA, 20 % NXDOMAIN, 3 % TXT, 2 % A via a
+//! CNAME), positive-only and NXDOMAIN-only.
+//!
+//!   cargo build --release -p porchlight && cargo bench -p porchlight-tests --bench dns
+//!
+//! Installs nothing: without `knotd` and `dnsperf` (Debian packages `knot`, `dnsperf`) it
+//! says so and stops. PORCHLIGHT_BIN picks the binary; PORCHLIGHT_BENCH_NAMES the sizes
+//! (default `10000,100000`); PORCHLIGHT_BENCH_SECONDS one run's length (default 15);
+//! PORCHLIGHT_BENCH_ROUNDS the rounds (default 2).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use porchlight_tests::bench::{Server, ZoneShape, command, cpu_seconds, fill, rss_kib, wait_for_answer};
+use porchlight_tests::knot::free_port;
+use porchlight_tests::{ZONE, have_program};
+
+/// dnsperf's load: one thread, 8 sockets, 200 queries outstanding, EDNS on.
+const DNSPERF_ARGS: &[&str] = &["-T", "1", "-c", "8", "-q", "200", "-e"];
+
+fn main() {
+    let missing: Vec<&str> = ["knotd", "dnsperf"].into_iter().filter(|p| !have_program(p)).collect();
+    if !missing.is_empty() {
+        println!("dns bench: {} not installed (Debian packages knot, dnsperf); nothing measured", missing.join(" and "));
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").map_or_else(|| PathBuf::from("target/release/porchlight"), PathBuf::from));
+    assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
+    let number = |key: &str, default: u64| std::env::var(key).ok().map_or(default, |v| v.trim().parse().unwrap_or_else(|_| panic!("{key}: a number")));
+    let seconds = number("PORCHLIGHT_BENCH_SECONDS", 15);
+    let rounds = number("PORCHLIGHT_BENCH_ROUNDS", 2);
+    let sizes = std::env::var("PORCHLIGHT_BENCH_NAMES").unwrap_or_else(|_| "10000,100000".into());
+    let knot_version = Command::new("knotd").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    println!("binary: {} ({} bytes); reference: {knot_version}", bin.display(), std::fs::metadata(&bin).unwrap().len());
+    println!("dnsperf {} -l {seconds}, {rounds} interleaved rounds per query set", DNSPERF_ARGS.join(" "));
+    for names in sizes.split(',').map(|n| n.trim().parse::<usize>().expect("PORCHLIGHT_BENCH_NAMES: numbers separated by commas")) {
+        compare(&bin, names, seconds, rounds);
+    }
+}
+
+/// What one server did under one query set, summed over the rounds.
+#[derive(Default, Clone, Copy)]
+struct Load {
+    queries: u64,
+    lost: u64,
+    cpu: f64,
+    wall: f64,
+    /// Latency sum (for the average) and the maximum, seconds.
+    latency_sum: f64,
+    latency_max: f64,
+}
+
+impl Load {
+    fn per_cpu(&self) -> f64 {
+        self.queries as f64 / self.cpu.max(0.01)
+    }
+    fn qps(&self) -> f64 {
+        self.queries as f64 / self.wall.max(0.001)
+    }
+    fn avg_ms(&self) -> f64 {
+        self.latency_sum / (self.queries.max(1) as f64) * 1e3
+    }
+}
+
+fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64) {
+    let shape = ZoneShape { names, aaaa_every: 4, txt_every: 20, cname_every: 50 };
+    let dir = tempfile::tempdir().unwrap();
+    fill(dir.path(), shape);
+    let data = dir.path().join("data");
+    let zone_file = dir.path().join("zone");
+    let export = command(bin, None).args(["zone", "export", ZONE, "--data-dir", data.to_str().unwrap(), "--zone", ZONE]).output().unwrap();
+    assert!(export.status.success(), "zone export failed: {}", String::from_utf8_lossy(&export.stderr));
+    std::fs::write(&zone_file, &export.stdout).unwrap();
+    let records = String::from_utf8_lossy(&export.stdout).lines().filter(|l| !l.starts_with(';') && !l.starts_with('$')).count();
+
+    let probe = shape.host(names - 1);
+    let mut ours = Server::spawn(bin, None, &data, &probe);
+    let knot = Knot::start(dir.path(), &zone_file, &probe);
+    let sets = query_sets(dir.path(), shape);
+    println!("\n{names} names, {records} records");
+    let mut table = String::new();
+    writeln!(table, "{:<15} {:<10} {:>12} {:>10} {:>9} {:>9} {:>6}", "query set", "server", "q/CPU-s", "q/s", "avg ms", "max ms", "lost").unwrap();
+    for (label, file) in &sets {
+        let (mut mine, mut theirs) = (Load::default(), Load::default());
+        for _ in 0..rounds {
+            add(&mut mine, dnsperf(ours.dns, file, seconds, ours.pid()));
+            add(&mut theirs, dnsperf(knot.addr, file, seconds, knot.child.id()));
+        }
+        for (server, load) in [("porchlight", mine), ("knot", theirs)] {
+            writeln!(
+                table,
+                "{label:<15} {server:<10} {:>12.0} {:>10.0} {:>9.3} {:>9.3} {:>6}",
+                load.per_cpu(),
+                load.qps(),
+                load.avg_ms(),
+                load.latency_max * 1e3,
+                load.lost
+            )
+            .unwrap();
+        }
+        writeln!(
+            table,
+            "{label:<15} {:<10} {:>11.2}x {:>9.2}x {:>8.2}x",
+            "ratio",
+            mine.per_cpu() / theirs.per_cpu(),
+            mine.qps() / theirs.qps(),
+            mine.avg_ms() / theirs.avg_ms().max(1e-9)
+        )
+        .unwrap();
+    }
+    let (rss_ours, rss_knot) = (ours.rss_kib(), rss_kib(knot.child.id()));
+    writeln!(table, "RSS loaded: porchlight {:.1} MiB, knot {:.1} MiB, ratio {:.2}; porchlight {:.0} B per record", mib(rss_ours), mib(rss_knot), rss_ours as f64 / rss_knot as f64, rss_ours as f64 * 1024.0 / records as f64).unwrap();
+    writeln!(table, "start-up to first answer: porchlight {:.3} s, knot {:.3} s", ours.start_up.as_secs_f64(), knot.start_up.as_secs_f64()).unwrap();
+    print!("{table}");
+    ours.stop();
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn add(total: &mut Load, run: Load) {
+    total.queries += run.queries;
+    total.lost += run.lost;
+    total.cpu += run.cpu;
+    total.wall += run.wall;
+    total.latency_sum += run.latency_sum;
+    total.latency_max = total.latency_max.max(run.latency_max);
+}
+
+/// The query files: (label, path).
+fn query_sets(dir: &Path, shape: ZoneShape) -> Vec<(&'static str, PathBuf)> {
+    const LINES: usize = 200_000;
+    // A fixed pseudo-random sequence, so both servers and every run see the same queries.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    // A host that has the record kind every `every`-th host has.
+    let pick = |next: &mut dyn FnMut(usize) -> usize, every: usize| next(shape.names.div_ceil(every)) * every;
+    let mut mixed = String::new();
+    let mut positive = String::new();
+    let mut negative = String::new();
+    for _ in 0..LINES {
+        let roll = next(100);
+        let line = match roll {
+            0..60 => format!("{} A", shape.host(next(shape.names))),
+            60..75 => format!("{} AAAA", shape.host(pick(&mut next, shape.aaaa_every))),
+            75..95 => format!("nx{}.{ZONE} A", next(1_000_000)),
+            95..98 => format!("{} TXT", shape.host(pick(&mut next, shape.txt_every))),
+            _ => format!("c{}.{ZONE} A", pick(&mut next, shape.cname_every)),
+        };
+        mixed.push_str(&line);
+        mixed.push('\n');
+        positive.push_str(&format!("{} A\n", shape.host(next(shape.names))));
+        negative.push_str(&format!("nx{}.{ZONE} A\n", next(1_000_000)));
+    }
+    [("mixed", mixed), ("positive only", positive), ("NXDOMAIN only", negative)]
+        .into_iter()
+        .map(|(label, text)| {
+            let path = dir.join(label.replace(' ', "-"));
+            std::fs::write(&path, text).unwrap();
+            (label, path)
+        })
+        .collect()
+}
+
+/// One dnsperf run against `server` (process `pid`), and the server's CPU time during it.
+fn dnsperf(server: SocketAddr, file: &Path, seconds: u64, pid: u32) -> Load {
+    let cpu_before = cpu_seconds(pid);
+    let started = Instant::now();
+    let out = Command::new("dnsperf")
+        .args(["-s", &server.ip().to_string(), "-p", &server.port().to_string(), "-d", file.to_str().unwrap(), "-l", &seconds.to_string()])
+        .args(DNSPERF_ARGS)
+        .output()
+        .unwrap();
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds(pid) - cpu_before;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |label: &str| -> Option<&str> { text.lines().find_map(|l| l.trim().strip_prefix(label)).map(str::trim) };
+    let first_number = |s: &str| s.split_whitespace().next().and_then(|n| n.parse::<f64>().ok());
+    let completed = field("Queries completed:").and_then(first_number).unwrap_or_else(|| panic!("dnsperf said:\n{text}")) as u64;
+    let lost = field("Queries lost:").and_then(first_number).unwrap_or(0.0) as u64;
+    let run_time = field("Run time (s):").and_then(first_number).unwrap_or(wall);
+    let latency = field("Average Latency (s):").unwrap_or("");
+    let average = first_number(latency).unwrap_or(0.0);
+    let max = latency.split("max ").nth(1).and_then(|m| m.trim_end_matches(')').parse::<f64>().ok()).unwrap_or(0.0);
+    Load { queries: completed, lost, cpu, wall: run_time, latency_sum: average * completed as f64, latency_max: max }
+}
+
+/// knotd serving the exported zone file.
+struct Knot {
+    child: Child,
+    addr: SocketAddr,
+    start_up: Duration,
+}
+
+impl Knot {
+    fn start(dir: &Path, zone_file: &Path, probe: &str) -> Self {
+        let port = free_port();
+        let run = dir.join("knot");
+        std::fs::create_dir_all(&run).unwrap();
+        let d = run.display();
+        let conf = format!(
+            "server:\n  rundir: \"{d}\"\n  listen: 127.0.0.1@{port}\nlog:\n  - target: stderr\n    any: error\n\
+             database:\n  storage: \"{d}\"\n\
+             template:\n  - id: default\n    storage: \"{d}\"\n    zonefile-sync: -1\n    journal-content: none\n\
+             zone:\n  - domain: {ZONE}\n    file: \"{}\"\n",
+            zone_file.display()
+        );
+        let path = run.join("knot.conf");
+        std::fs::write(&path, conf).unwrap();
+        let started = Instant::now();
+        let child = Command::new("knotd").args(["-c", path.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::inherit()).spawn().unwrap();
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        wait_for_answer(addr, probe, started);
+        Self { child, addr, start_up: started.elapsed() }
+    }
+}
+
+impl Drop for Knot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
