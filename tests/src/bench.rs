@@ -40,7 +40,7 @@ impl ZoneShape {
     }
 
     pub fn has(every: usize, i: usize) -> bool {
-        every != 0 && i % every == 0
+        every != 0 && i.is_multiple_of(every)
     }
 }
 
