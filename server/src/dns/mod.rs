@@ -5,11 +5,15 @@
 mod catalog;
 pub mod lookup;
 mod notify;
+mod records;
 mod reply;
+mod resolve;
 mod server;
 mod transfer;
 pub mod tsig;
 mod update;
+pub mod wire;
+mod zone;
 
 pub use catalog::{Catalog, RrsetChange, ZoneContents};
 pub use server::DnsServer;

@@ -35,7 +35,7 @@ pub(super) async fn run(catalog: Arc<Catalog>) {
         for zone in zones {
             let Some(index) = snapshot.zone_named(&zone) else { continue };
             for target in &index.transfers.notify {
-                let soa = index.soa(index.serial);
+                let soa = super::records::soa(index, index.serial);
                 let task = tokio::spawn(notify(zone.clone(), index.serial, soa, *target));
                 if let Some(older) = pending.insert((zone.clone(), *target), task) {
                     older.abort();

@@ -123,7 +123,7 @@ impl RequestHandler for Handler {
                 Ok(info) if info.query.query_class() != DNSClass::IN => reply.code(ResponseCode::Refused).await,
                 Ok(info) => {
                     let snapshot = self.catalog.snapshot();
-                    let answer = snapshot.resolve(info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
+                    let answer = super::resolve::resolve(&snapshot, info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
                     let mut metadata = reply.metadata(answer.rcode);
                     metadata.authoritative = answer.authoritative;
                     reply.send(metadata, &answer.answers, &answer.authority, &answer.additional).await

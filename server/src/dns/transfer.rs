@@ -10,9 +10,9 @@ use hickory_server::net::NetError;
 use hickory_server::net::xfer::Protocol;
 use hickory_server::server::{ResponseHandler, ResponseInfo};
 
-use super::catalog::wire_record;
 use super::Backend;
 use super::catalog::Catalog;
+use super::records;
 use super::reply::Reply;
 
 /// Bytes of records per transfer message (well below the 64 KiB a TCP message may carry).
@@ -26,7 +26,7 @@ pub(super) async fn answer<R: ResponseHandler>(
     key: Option<&str>,
 ) -> Result<ResponseInfo, NetError> {
     let snapshot = catalog.snapshot();
-    let Some(zone) = snapshot.zone(query.name()).cloned() else {
+    let Some(zone) = snapshot.zone(&super::wire::lower_wire(query.name())).cloned() else {
         return reply.code(ResponseCode::NotAuth).await;
     };
     let src = reply.request.src();
@@ -41,7 +41,7 @@ pub(super) async fn answer<R: ResponseHandler>(
         if udp {
             return reply.code(ResponseCode::FormErr).await;
         }
-        zone.transfer_records()
+        records::transfer(&zone)
     } else {
         let Some(theirs) = reply.request.authorities.iter().find_map(|r| match &r.data {
             RData::SOA(soa) => Some(soa.serial),
@@ -53,21 +53,21 @@ pub(super) async fn answer<R: ResponseHandler>(
         if !older(theirs, current) || udp {
             // Up to date; or over UDP, where the answer is the current SOA and the client
             // asks again over TCP (RFC 1995 §2).
-            vec![zone.soa(current)]
+            vec![records::soa(&zone, current)]
         } else {
             match tokio::task::block_in_place(|| backend.journal(&zone.name, theirs, current)) {
                 Some(steps) => {
-                    let mut records = vec![zone.soa(current)];
+                    let mut records = vec![records::soa(&zone, current)];
                     for step in steps {
-                        records.push(zone.soa(step.serial.wrapping_sub(1)));
-                        records.extend(step.removed.iter().map(wire_record));
-                        records.push(zone.soa(step.serial));
-                        records.extend(step.added.iter().map(wire_record));
+                        records.push(records::soa(&zone, step.serial.wrapping_sub(1)));
+                        records.extend(step.removed.iter().map(records::record));
+                        records.push(records::soa(&zone, step.serial));
+                        records.extend(step.added.iter().map(records::record));
                     }
-                    records.push(zone.soa(current));
+                    records.push(records::soa(&zone, current));
                     records
                 }
-                None => zone.transfer_records(),
+                None => records::transfer(&zone),
             }
         }
     };

@@ -60,7 +60,7 @@ fn parse(catalog: &Catalog, request: &Request, key: Option<String>) -> Result<Up
     }
     let snapshot = catalog.snapshot();
     let zone = snapshot
-        .zone(info.query.name())
+        .zone(&super::wire::lower_wire(info.query.name()))
         .map(|z| z.name.clone())
         .ok_or_else(|| Refusal::NotAuth(format!("{} is not a zone served here", info.query.name())))?;
     let Some(key) = key else {
