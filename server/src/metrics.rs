@@ -29,7 +29,12 @@ impl Default for Metrics {
 impl Metrics {
     /// Counts one DNS answer by the index of its code in [`RCODES`].
     pub fn dns_answer(&self, rcode_index: usize) {
-        self.dns[rcode_index.min(RCODES.len() - 1)].fetch_add(1, Ordering::Relaxed);
+        self.dns_answers(rcode_index, 1);
+    }
+
+    /// Counts `n` DNS responses with one response code (the fast path counts per batch).
+    pub fn dns_answers(&self, rcode_index: usize, n: u64) {
+        self.dns[rcode_index.min(RCODES.len() - 1)].fetch_add(n, Ordering::Relaxed);
     }
 
     /// Counts one update result (`good`, `nochg`, `nohost`, `badauth`, …) of a dialect.

@@ -177,6 +177,11 @@ impl Catalog {
         self.current.load_full()
     }
 
+    /// The current view for a moment (the query path's cheap borrow of it).
+    pub(crate) fn view(&self) -> arc_swap::Guard<Arc<Snapshot>> {
+        self.current.load()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
         self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

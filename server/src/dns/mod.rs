@@ -3,14 +3,20 @@
 //! secondaries and RFC 2136 clients; `tsig` signs and checks.
 
 mod catalog;
+mod engine;
+mod fast;
 pub mod lookup;
 mod notify;
+mod query;
 mod records;
 mod reply;
 mod resolve;
 mod server;
+mod slow;
+mod tcp;
 mod transfer;
 pub mod tsig;
+mod udp;
 mod update;
 pub mod wire;
 mod zone;

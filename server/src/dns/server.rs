@@ -1,35 +1,31 @@
-//! DNS listeners: hickory-server owns the sockets and the wire format (UDP and TCP on every
-//! configured address); answers come from the catalog's snapshot, never from SQLite. Signed
-//! requests are checked here (TSIG) and their answers signed; zone transfers and RFC 2136
-//! updates are handed to `transfer` and `update`.
+//! DNS listeners and the full path's handler. UDP and TCP on every configured address are
+//! served by `udp` and `tcp`, which answer plain queries from the pre-encoded zone view
+//! (`fast`) and hand everything else to [`Handler`]: signed requests are checked here (TSIG)
+//! and their answers signed; zone transfers and RFC 2136 updates go to `transfer` and
+//! `update`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use hickory_proto::op::{Edns, Metadata, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::{DNSClass, RecordType};
 use hickory_server::net::NetError;
 use hickory_server::net::runtime::Time;
-use hickory_server::net::xfer::Protocol;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::zone_handler::MessageResponseBuilder;
-use hickory_server::Server;
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::TcpListener;
 
 use super::Backend;
 use super::catalog::Catalog;
+use super::engine::Engine;
+use super::fast::EDNS_PAYLOAD;
 use super::reply::{Reply, now};
 use super::tsig::{self, Signed, Signer};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 
-/// The EDNS payload size we advertise and honour (the DNS Flag Day 2020 value).
-const EDNS_PAYLOAD: u16 = 1232;
-/// Idle TCP connections are closed after this.
-const TCP_TIMEOUT: Duration = Duration::from_secs(10);
-
-struct Handler {
+pub struct Handler {
     catalog: Arc<Catalog>,
     metrics: Arc<Metrics>,
     /// Clients in these subnets get hosts' LAN addresses (split horizon).
@@ -71,14 +67,10 @@ impl RequestHandler for Handler {
             return fail(ResponseCode::FormErr);
         }
         // The client's size, within what we are willing to send; 512 without EDNS.
-        let limit = match (&request.edns, request.protocol()) {
-            (_, Protocol::Tcp) => u16::MAX,
-            (Some(edns), _) => edns.max_payload().clamp(512, EDNS_PAYLOAD),
-            (None, _) => 512,
-        };
+        let limit = super::slow::size_limit(request);
         let edns = request.edns.as_ref().map(|_| {
             let mut edns = Edns::new();
-            edns.set_max_payload(limit.min(EDNS_PAYLOAD));
+            edns.set_max_payload(EDNS_PAYLOAD);
             edns
         });
         let mut reply = Reply { request, response, edns, signer: None, limit, base };
@@ -149,14 +141,18 @@ impl Handler {
 
 /// Running DNS listeners.
 pub struct DnsServer {
-    server: Server<Handler>,
     addrs: Vec<SocketAddr>,
     catalog: Arc<Catalog>,
+    stop: Arc<AtomicBool>,
+    sockets: Vec<Arc<std::net::UdpSocket>>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+    tcp: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl DnsServer {
-    /// Binds UDP and TCP on each address (port 0 picks one port for both) and starts serving.
-    /// Must be called inside the runtime that will drive the sockets.
+    /// Binds UDP and TCP on each address (port 0 picks one port for both) and starts serving:
+    /// one UDP worker thread per core and address, TCP on the runtime. Must be called inside
+    /// the runtime that will run the full path.
     pub async fn start(
         catalog: Arc<Catalog>,
         metrics: Arc<Metrics>,
@@ -164,15 +160,20 @@ impl DnsServer {
         lan: &[ipnet::IpNet],
         backend: Arc<dyn Backend>,
     ) -> Result<Self> {
-        let mut server = Server::new(Handler { catalog: catalog.clone(), metrics, lan: lan.to_vec(), backend });
-        let mut bound = Vec::new();
+        let handler = Arc::new(Handler { catalog: catalog.clone(), metrics: metrics.clone(), lan: lan.to_vec(), backend });
+        let engine = Arc::new(Engine { catalog: catalog.clone(), metrics, lan: lan.to_vec(), handler, runtime: tokio::runtime::Handle::current() });
+        let per_address = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (mut bound, mut all_sockets, mut workers, mut tcp) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for addr in addrs {
-            let (udp, tcp) = bind_pair(*addr).await?;
-            bound.push(udp.local_addr()?);
-            server.register_socket(udp);
-            server.register_listener(tcp, TCP_TIMEOUT, 65_535);
+            let (sockets, listener) = bind_pair(*addr, per_address).await?;
+            bound.push(sockets[0].local_addr()?);
+            let sockets: Vec<Arc<std::net::UdpSocket>> = sockets.into_iter().map(Arc::new).collect();
+            workers.extend(super::udp::start(&sockets, &engine, &stop)?);
+            all_sockets.extend(sockets);
+            tcp.push(tokio::spawn(super::tcp::serve(listener, engine.clone())));
         }
-        Ok(Self { server, addrs: bound, catalog })
+        Ok(Self { addrs: bound, catalog, stop, sockets: all_sockets, workers, tcp })
     }
 
     pub fn addrs(&self) -> &[SocketAddr] {
@@ -180,26 +181,35 @@ impl DnsServer {
     }
 
     /// Serves (and sends NOTIFY after changes) until `shutdown` resolves.
-    pub async fn run(mut self, shutdown: impl std::future::Future<Output = ()>) {
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         let notifier = tokio::spawn(super::notify::run(self.catalog.clone()));
-        tokio::select! {
-            result = self.server.block_until_done() => {
-                if let Err(error) = result { tracing::error!(%error, "DNS server stopped"); }
-            }
-            () = shutdown => {
-                let _ = self.server.shutdown_gracefully().await;
-            }
-        }
+        shutdown.await;
         notifier.abort();
+        for task in &self.tcp {
+            task.abort();
+        }
+        self.stop.store(true, Ordering::Relaxed);
+        self.sockets.iter().for_each(|s| super::udp::wake(s));
+        let workers = self.workers;
+        let _ = tokio::task::spawn_blocking(move || workers.into_iter().for_each(|w| drop(w.join()))).await;
     }
 }
 
-/// UDP and TCP on the same port; with port 0 the UDP port is chosen first and TCP follows.
-async fn bind_pair(addr: SocketAddr) -> Result<(UdpSocket, TcpListener)> {
+/// UDP sockets (`count`, sharing the port) and TCP on the same port; with port 0 the UDP
+/// port is chosen first and TCP follows.
+async fn bind_pair(addr: SocketAddr, count: usize) -> Result<(Vec<std::net::UdpSocket>, TcpListener)> {
     let mut last_error = None;
     for _ in 0..16 {
-        let udp = UdpSocket::bind(addr).await.map_err(|e| bind_error("UDP", addr, e))?;
-        let port = udp.local_addr()?.port();
+        let udp = match super::udp::bind(addr, count) {
+            Ok(udp) => udp,
+            // A port just found free was taken in between: try another.
+            Err(e) if addr.port() == 0 && e.kind() == std::io::ErrorKind::AddrInUse => {
+                last_error = Some(e);
+                continue;
+            }
+            Err(e) => return Err(bind_error("UDP", addr, e)),
+        };
+        let port = udp[0].local_addr()?.port();
         match TcpListener::bind(SocketAddr::new(addr.ip(), port)).await {
             Ok(tcp) => return Ok((udp, tcp)),
             Err(e) if addr.port() == 0 => last_error = Some(e),

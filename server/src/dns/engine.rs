@@ -1,0 +1,70 @@
+//! What every listener shares: the zone view, the LAN subnets, the counters, and the way to
+//! the full path on the async runtime.
+
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::sync::Arc;
+
+use hickory_server::net::xfer::Protocol;
+use tokio::sync::mpsc;
+
+use super::catalog::Catalog;
+use super::server::Handler;
+use crate::metrics::Metrics;
+
+/// Response codes counted apart (the last one counts the rest).
+pub const RCODES: usize = 7;
+
+pub struct Engine {
+    pub catalog: Arc<Catalog>,
+    pub metrics: Arc<Metrics>,
+    /// Clients in these subnets get hosts' LAN addresses (split horizon).
+    pub lan: Vec<ipnet::IpNet>,
+    pub handler: Arc<Handler>,
+    pub runtime: tokio::runtime::Handle,
+}
+
+impl Engine {
+    pub fn is_lan(&self, client: IpAddr) -> bool {
+        if self.lan.is_empty() {
+            return false;
+        }
+        let client = crate::address::canonical(client);
+        self.lan.iter().any(|net| net.contains(&client))
+    }
+
+    /// Counts answers by response code (index as [`rcode_of`] gives it).
+    pub fn count(&self, counts: &[u64; RCODES]) {
+        for (index, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            self.metrics.dns_answers(index, n);
+        }
+    }
+
+    /// Hands a UDP request to the full path; its answer is sent from `socket`.
+    pub fn slow(&self, packet: Vec<u8>, src: SocketAddr, protocol: Protocol, socket: Arc<UdpSocket>) {
+        let handler = self.handler.clone();
+        self.runtime.spawn(async move {
+            let (tx, mut rx) = mpsc::channel(1);
+            let answering = super::slow::answer(&handler, packet, src, protocol, tx);
+            let (_, response) = tokio::join!(answering, rx.recv());
+            if let Some(bytes) = response
+                && let Err(error) = socket.send_to(&bytes, src)
+            {
+                tracing::debug!(%error, %src, "DNS over UDP: send failed");
+            }
+        });
+    }
+}
+
+/// The counter a response belongs to: NOERROR, NXDOMAIN, REFUSED, FORMERR, SERVFAIL,
+/// NOTIMP, other.
+pub fn rcode_of(response: &[u8]) -> usize {
+    match response.get(3).map(|b| b & 0x0f) {
+        Some(0) => 0,
+        Some(3) => 1,
+        Some(5) => 2,
+        Some(1) => 3,
+        Some(2) => 4,
+        Some(4) => 5,
+        _ => 6,
+    }
+}

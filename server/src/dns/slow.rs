@@ -1,0 +1,98 @@
+//! The full path: a request the fast path leaves alone is decoded whole by hickory and
+//! answered by [`Handler`](super::server::Handler) — signed requests, transfers, updates,
+//! NOTIFY, ANY, EDNS options, malformed messages. What it writes is handed back as bytes
+//! for the listener to send.
+
+use std::net::SocketAddr;
+
+use hickory_proto::op::{Header, HeaderCounts, Metadata, MessageType, ResponseCode};
+use hickory_proto::rr::Record;
+use hickory_proto::serialize::binary::{BinDecodable as _, BinEncodable as _, BinEncoder};
+use hickory_server::net::NetError;
+use hickory_server::net::runtime::TokioTime;
+use hickory_server::net::xfer::Protocol;
+use hickory_server::server::{Request, RequestHandler as _, ResponseHandler, ResponseInfo};
+use hickory_server::zone_handler::MessageResponse;
+use tokio::sync::mpsc;
+
+use super::fast::EDNS_PAYLOAD;
+use super::server::Handler;
+
+/// A response handler that encodes each message (within the client's size) and passes it on.
+#[derive(Clone)]
+pub struct Captured {
+    max: u16,
+    out: mpsc::Sender<Vec<u8>>,
+}
+
+#[async_trait::async_trait]
+impl ResponseHandler for Captured {
+    async fn send_response<'a>(
+        &mut self,
+        response: MessageResponse<
+            '_,
+            'a,
+            impl Iterator<Item = &'a Record> + Send + 'a,
+            impl Iterator<Item = &'a Record> + Send + 'a,
+            impl Iterator<Item = &'a Record> + Send + 'a,
+            impl Iterator<Item = &'a Record> + Send + 'a,
+        >,
+    ) -> Result<ResponseInfo, NetError> {
+        let mut bytes = Vec::with_capacity(512);
+        let mut encoder = BinEncoder::new(&mut bytes);
+        encoder.set_max_size(self.max);
+        let id = response.metadata().id;
+        let info = match response.destructive_emit(&mut encoder) {
+            Ok(info) => info,
+            Err(error) => {
+                tracing::warn!(%error, "could not encode a DNS response");
+                bytes.clear();
+                let header = server_failure(id);
+                header.to_bytes().map(|b| bytes.extend(b)).map_err(NetError::from)?;
+                ResponseInfo::from(header)
+            }
+        };
+        self.out.send(bytes).await.map_err(|_| NetError::Message("the connection is gone"))?;
+        Ok(info)
+    }
+}
+
+fn server_failure(id: u16) -> Header {
+    let mut metadata = Metadata::new(id, MessageType::Response, hickory_proto::op::OpCode::Query);
+    metadata.response_code = ResponseCode::ServFail;
+    Header { metadata, counts: HeaderCounts::default() }
+}
+
+/// The largest response a request may get: 512 bytes over UDP without EDNS, the client's
+/// EDNS size (within ours) with it, anything over TCP.
+pub fn size_limit(request: &Request) -> u16 {
+    match (&request.edns, request.protocol()) {
+        (_, Protocol::Tcp) => u16::MAX,
+        (Some(edns), _) => edns.max_payload().clamp(512, EDNS_PAYLOAD),
+        (None, _) => 512,
+    }
+}
+
+/// Answers `raw` from `src` the full way; every message of the answer (a zone transfer has
+/// several) goes to `out`. Messages too short for a header, and responses, get nothing;
+/// a malformed request gets FORMERR.
+pub async fn answer(handler: &Handler, raw: Vec<u8>, src: SocketAddr, protocol: Protocol, out: mpsc::Sender<Vec<u8>>) {
+    let header = match Header::from_bytes(raw.get(..12).unwrap_or(&[])) {
+        Ok(header) if header.metadata.message_type == MessageType::Query => header,
+        _ => return,
+    };
+    match Request::from_bytes(raw, src, protocol) {
+        Ok(request) => {
+            let response = Captured { max: size_limit(&request), out };
+            handler.handle_request::<_, TokioTime>(&request, response).await;
+        }
+        Err(error) => {
+            tracing::debug!(%src, %error, "malformed DNS request");
+            let mut metadata = Metadata::response_from_request(&header.metadata);
+            metadata.response_code = ResponseCode::FormErr;
+            if let Ok(bytes) = (Header { metadata, counts: HeaderCounts::default() }).to_bytes() {
+                let _ = out.send(bytes).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! TCP: length-prefixed messages, several per connection, answered in order. Plain queries
+//! come from the same pre-encoded answers as over UDP (without a size limit); the rest, zone
+//! transfers among them, from the full path, each message as it is made.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hickory_server::net::xfer::Protocol;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, BufWriter};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, mpsc};
+
+use super::engine::{Engine, rcode_of};
+use super::query::Query;
+
+/// Idle connections are closed after this.
+const IDLE: Duration = Duration::from_secs(10);
+/// Connections served at once; more wait in the kernel's backlog.
+const CONNECTIONS: usize = 256;
+
+/// Accepts connections until the task is dropped.
+pub async fn serve(listener: TcpListener, engine: Arc<Engine>) {
+    let permits = Arc::new(Semaphore::new(CONNECTIONS));
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else { return };
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                let engine = engine.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = connection(stream, peer, &engine).await {
+                        tracing::debug!(%peer, %error, "DNS over TCP: connection ended");
+                    }
+                    drop(permit);
+                });
+            }
+            Err(error) => {
+                tracing::warn!(%error, "DNS over TCP: accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+async fn connection(stream: TcpStream, peer: SocketAddr, engine: &Engine) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let (mut reader, writer) = stream.into_split();
+    let mut writer = BufWriter::new(writer);
+    let mut out = vec![0u8; 65_535];
+    loop {
+        let mut len = [0u8; 2];
+        match tokio::time::timeout(IDLE, reader.read_exact(&mut len)).await {
+            Ok(Ok(_)) => {}
+            // Idle, or closed between messages: a normal end.
+            Ok(Err(_)) | Err(_) => return Ok(()),
+        }
+        let mut request = vec![0u8; u16::from_be_bytes(len) as usize];
+        tokio::time::timeout(IDLE, reader.read_exact(&mut request)).await.map_err(|_| std::io::ErrorKind::TimedOut)??;
+        let fast = Query::parse(&request).and_then(|query| {
+            let view = engine.catalog.view();
+            super::fast::answer(&view, &query, engine.is_lan(peer.ip()), &mut out, 65_535)
+        });
+        match fast {
+            Some(n) => {
+                engine.metrics.dns_answers(rcode_of(&out[..n]), 1);
+                write_message(&mut writer, &out[..n]).await?;
+            }
+            None => {
+                let (tx, mut rx) = mpsc::channel(4);
+                let handler = engine.handler.clone();
+                let answering = tokio::spawn(async move { super::slow::answer(&handler, request, peer, Protocol::Tcp, tx).await });
+                while let Some(message) = rx.recv().await {
+                    write_message(&mut writer, &message).await?;
+                }
+                let _ = answering.await;
+            }
+        }
+        writer.flush().await?;
+    }
+}
+
+async fn write_message(writer: &mut BufWriter<tokio::net::tcp::OwnedWriteHalf>, message: &[u8]) -> std::io::Result<()> {
+    let len = u16::try_from(message.len()).map_err(|_| std::io::ErrorKind::InvalidData)?;
+    writer.write_all(&len.to_be_bytes()).await?;
+    writer.write_all(message).await
+}

@@ -1,0 +1,152 @@
+//! UDP: one socket per worker thread on the same address (`SO_REUSEPORT`, so the kernel
+//! spreads clients over them), each receiving and sending in batches (`recvmmsg`,
+//! `sendmmsg`). Plain queries are answered on the spot from the zone view; everything else
+//! goes to the full path on the async runtime, which sends its answer itself.
+
+use std::io::{IoSlice, IoSliceMut};
+use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::AsRawFd as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use hickory_server::net::xfer::Protocol;
+use nix::sys::socket::{MsgFlags, MultiHeaders, SockaddrStorage, recvmmsg, sendmmsg};
+use socket2::{Domain, Socket, Type};
+
+use super::engine::Engine;
+use super::fast::EDNS_PAYLOAD;
+use super::query::Query;
+
+/// Datagrams received (and answers sent) per system call at most.
+const BATCH: usize = 32;
+/// Largest request read; a bigger datagram is cut and then not a plain query.
+const MAX_REQUEST: usize = 4096;
+/// How often an idle worker looks whether it is to stop.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Binds `count` sockets on `addr`. Port 0 is first resolved to a free port by a plain
+/// socket: a socket that asks for port 0 with `SO_REUSEPORT` set may be given a port another
+/// such group of the same user already holds, and would share its traffic.
+pub fn bind(addr: SocketAddr, count: usize) -> std::io::Result<Vec<UdpSocket>> {
+    let mut sockets = Vec::with_capacity(count);
+    let at = match addr.port() {
+        0 => UdpSocket::bind(addr)?.local_addr()?,
+        _ => addr,
+    };
+    for _ in 0..count.max(1) {
+        let socket = Socket::new(Domain::for_address(at), Type::DGRAM, None)?;
+        if at.is_ipv6() {
+            socket.set_only_v6(true)?;
+        }
+        socket.set_reuse_port(true)?;
+        socket.bind(&at.into())?;
+        socket.set_read_timeout(Some(POLL))?;
+        sockets.push(socket.into());
+    }
+    Ok(sockets)
+}
+
+/// Starts one worker per socket; they run until `stop` is set (and [`wake`] hurries them).
+pub fn start(sockets: &[Arc<UdpSocket>], engine: &Arc<Engine>, stop: &Arc<AtomicBool>) -> std::io::Result<Vec<JoinHandle<()>>> {
+    sockets
+        .iter()
+        .enumerate()
+        .map(|(i, socket)| {
+            let (socket, engine, stop) = (socket.clone(), engine.clone(), stop.clone());
+            std::thread::Builder::new().name(format!("dns-udp-{i}")).spawn(move || Worker::new(socket, engine).run(&stop))
+        })
+        .collect()
+}
+
+/// Ends a worker's wait for datagrams at once (it then sees that it is to stop): a socket
+/// shut down for reading wakes its readers, even unconnected (Linux).
+pub fn wake(socket: &UdpSocket) {
+    let _ = nix::sys::socket::shutdown(socket.as_raw_fd(), nix::sys::socket::Shutdown::Read);
+}
+
+struct Worker {
+    socket: Arc<UdpSocket>,
+    engine: Arc<Engine>,
+    requests: Vec<[u8; MAX_REQUEST]>,
+    responses: Vec<[u8; EDNS_PAYLOAD as usize]>,
+    /// Per batch: (request length, sender).
+    received: Vec<(usize, Option<SocketAddr>)>,
+}
+
+impl Worker {
+    fn new(socket: Arc<UdpSocket>, engine: Arc<Engine>) -> Self {
+        Self {
+            socket,
+            engine,
+            requests: vec![[0; MAX_REQUEST]; BATCH],
+            responses: vec![[0; EDNS_PAYLOAD as usize]; BATCH],
+            received: Vec::with_capacity(BATCH),
+        }
+    }
+
+    fn run(mut self, stop: &AtomicBool) {
+        let mut receive = MultiHeaders::<SockaddrStorage>::preallocate(BATCH, None);
+        let mut send = MultiHeaders::<SockaddrStorage>::preallocate(BATCH, None);
+        while !stop.load(Ordering::Relaxed) {
+            if let Err(error) = self.receive(&mut receive) {
+                if !matches!(error, nix::errno::Errno::EAGAIN | nix::errno::Errno::EINTR) {
+                    tracing::warn!(%error, "DNS over UDP: receive failed");
+                    std::thread::sleep(POLL);
+                }
+                continue;
+            }
+            self.answer_batch(&mut send);
+        }
+    }
+
+    /// Waits for at least one datagram, and takes as many as are there (up to a batch).
+    fn receive(&mut self, headers: &mut MultiHeaders<SockaddrStorage>) -> nix::Result<()> {
+        self.received.clear();
+        let mut slices: Vec<[IoSliceMut<'_>; 1]> = self.requests.iter_mut().map(|b| [IoSliceMut::new(b)]).collect();
+        let results = recvmmsg(self.socket.as_raw_fd(), headers, slices.iter_mut(), MsgFlags::MSG_WAITFORONE, None)?;
+        for message in results {
+            self.received.push((message.bytes, message.address.and_then(|a| socket_addr(&a))));
+        }
+        Ok(())
+    }
+
+    fn answer_batch(&mut self, headers: &mut MultiHeaders<SockaddrStorage>) {
+        let view = self.engine.catalog.view();
+        let mut counts = [0u64; super::engine::RCODES];
+        let mut ready: Vec<(usize, SockaddrStorage)> = Vec::with_capacity(self.received.len());
+        for (i, &(len, src)) in self.received.iter().enumerate() {
+            // No answer to nobody: port 0 or an unknown sender (reflection).
+            let Some(src) = src.filter(|s| s.port() != 0) else { continue };
+            let packet = &self.requests[i][..len.min(MAX_REQUEST)];
+            let answered = Query::parse(packet).and_then(|query| {
+                let max = query.edns.map_or(512, |e| usize::from(e.payload.clamp(512, EDNS_PAYLOAD)));
+                super::fast::answer(&view, &query, self.engine.is_lan(src.ip()), &mut self.responses[ready.len()], max)
+            });
+            match answered {
+                Some(n) => {
+                    counts[super::engine::rcode_of(&self.responses[ready.len()][..n])] += 1;
+                    ready.push((n, SockaddrStorage::from(src)));
+                }
+                None => self.engine.slow(packet.to_vec(), src, Protocol::Udp, self.socket.clone()),
+            }
+        }
+        self.engine.count(&counts);
+        if ready.is_empty() {
+            return;
+        }
+        let slices: Vec<[IoSlice<'_>; 1]> = ready.iter().zip(&self.responses).map(|((n, _), buf)| [IoSlice::new(&buf[..*n])]).collect();
+        let addrs: Vec<Option<SockaddrStorage>> = ready.iter().map(|(_, a)| Some(*a)).collect();
+        if let Err(error) = sendmmsg(self.socket.as_raw_fd(), headers, slices.iter(), &addrs, [], MsgFlags::empty()) {
+            tracing::debug!(%error, "DNS over UDP: send failed");
+        }
+    }
+}
+
+fn socket_addr(address: &SockaddrStorage) -> Option<SocketAddr> {
+    if let Some(v4) = address.as_sockaddr_in() {
+        return Some(SocketAddr::from((v4.ip(), v4.port())));
+    }
+    address.as_sockaddr_in6().map(|v6| SocketAddr::from((v6.ip(), v6.port())))
+}
