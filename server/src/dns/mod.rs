@@ -5,6 +5,8 @@
 mod catalog;
 mod engine;
 mod fast;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lookup;
 mod notify;
 mod query;
