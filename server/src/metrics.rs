@@ -16,25 +16,30 @@ pub const RCODES: [&str; 7] = ["NOERROR", "NXDOMAIN", "REFUSED", "FORMERR", "SER
 pub struct Metrics {
     started: Instant,
     dns: [AtomicU64; RCODES.len()],
+    /// DNS responses made by the fast path (pre-encoded answers) and by the full path.
+    dns_fast: AtomicU64,
+    dns_full: AtomicU64,
     /// (dialect, result) → count. Updates are few; a mutex is fine here.
     updates: Mutex<std::collections::BTreeMap<(&'static str, &'static str), u64>>,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
-        Self { started: Instant::now(), dns: Default::default(), updates: Mutex::default() }
+        Self { started: Instant::now(), dns: Default::default(), dns_fast: AtomicU64::new(0), dns_full: AtomicU64::new(0), updates: Mutex::default() }
     }
 }
 
 impl Metrics {
-    /// Counts one DNS answer by the index of its code in [`RCODES`].
+    /// Counts one DNS answer of the full path by the index of its code in [`RCODES`].
     pub fn dns_answer(&self, rcode_index: usize) {
-        self.dns_answers(rcode_index, 1);
+        self.dns[rcode_index.min(RCODES.len() - 1)].fetch_add(1, Ordering::Relaxed);
+        self.dns_full.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Counts `n` DNS responses with one response code (the fast path counts per batch).
-    pub fn dns_answers(&self, rcode_index: usize, n: u64) {
+    /// Counts `n` fast-path DNS responses with one response code (counted per batch).
+    pub fn dns_fast_answers(&self, rcode_index: usize, n: u64) {
         self.dns[rcode_index.min(RCODES.len() - 1)].fetch_add(n, Ordering::Relaxed);
+        self.dns_fast.fetch_add(n, Ordering::Relaxed);
     }
 
     /// Counts one update result (`good`, `nochg`, `nohost`, `badauth`, …) of a dialect.
@@ -54,6 +59,10 @@ impl Metrics {
         for (name, count) in RCODES.iter().zip(&self.dns) {
             let _ = writeln!(out, "porchlight_dns_responses_total{{rcode=\"{name}\"}} {}", count.load(Ordering::Relaxed));
         }
+        let _ = writeln!(out, "# HELP porchlight_dns_responses_by_path_total DNS responses from pre-encoded answers (fast) and from the full decoder (full).");
+        let _ = writeln!(out, "# TYPE porchlight_dns_responses_by_path_total counter");
+        let _ = writeln!(out, "porchlight_dns_responses_by_path_total{{path=\"fast\"}} {}", self.dns_fast.load(Ordering::Relaxed));
+        let _ = writeln!(out, "porchlight_dns_responses_by_path_total{{path=\"full\"}} {}", self.dns_full.load(Ordering::Relaxed));
         let _ = writeln!(out, "# HELP porchlight_updates_total Update requests by dialect and result.");
         let _ = writeln!(out, "# TYPE porchlight_updates_total counter");
         let updates = self.updates.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();

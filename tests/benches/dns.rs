@@ -42,9 +42,23 @@ fn main() {
     let knot_version = Command::new("knotd").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
     println!("binary: {} ({} bytes); reference: {knot_version}", bin.display(), std::fs::metadata(&bin).unwrap().len());
     println!("dnsperf {} -l {seconds}, {rounds} interleaved rounds per query set", DNSPERF_ARGS.join(" "));
+    let base = baseline_rss(&bin);
+    println!("porchlight serving one name: {:.1} MiB (the process without a zone to speak of)", mib(base));
     for names in sizes.split(',').map(|n| n.trim().parse::<usize>().expect("PORCHLIGHT_BENCH_NAMES: numbers separated by commas")) {
-        compare(&bin, names, seconds, rounds);
+        compare(&bin, names, seconds, rounds, base);
     }
+}
+
+/// RSS of the binary serving a zone of one name, after a moment of load.
+fn baseline_rss(bin: &Path) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    let shape = ZoneShape::addresses(1);
+    fill(dir.path(), shape);
+    let server = Server::spawn(bin, None, &dir.path().join("data"), &shape.host(0));
+    let file = dir.path().join("one");
+    std::fs::write(&file, format!("{} A\n", shape.host(0))).unwrap();
+    dnsperf(server.dns, &file, 1, server.pid());
+    server.rss_kib()
 }
 
 /// What one server did under one query set, summed over the rounds.
@@ -71,7 +85,7 @@ impl Load {
     }
 }
 
-fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64) {
+fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64) {
     let shape = ZoneShape { names, aaaa_every: 4, txt_every: 20, cname_every: 50 };
     let dir = tempfile::tempdir().unwrap();
     fill(dir.path(), shape);
@@ -118,7 +132,15 @@ fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64) {
         .unwrap();
     }
     let (rss_ours, rss_knot) = (ours.rss_kib(), rss_kib(knot.child.id()));
-    writeln!(table, "RSS loaded: porchlight {:.1} MiB, knot {:.1} MiB, ratio {:.2}; porchlight {:.0} B per record", mib(rss_ours), mib(rss_knot), rss_ours as f64 / rss_knot as f64, rss_ours as f64 * 1024.0 / records as f64).unwrap();
+    writeln!(
+        table,
+        "RSS loaded: porchlight {:.1} MiB, knot {:.1} MiB, ratio {:.2}; porchlight's zone view {:.0} B per record (RSS above the one-name process)",
+        mib(rss_ours),
+        mib(rss_knot),
+        rss_ours as f64 / rss_knot as f64,
+        rss_ours.saturating_sub(base) as f64 * 1024.0 / records as f64
+    )
+    .unwrap();
     writeln!(table, "start-up to first answer: porchlight {:.3} s, knot {:.3} s", ours.start_up.as_secs_f64(), knot.start_up.as_secs_f64()).unwrap();
     print!("{table}");
     ours.stop();

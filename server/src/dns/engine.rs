@@ -35,7 +35,7 @@ impl Engine {
     /// Counts answers by response code (index as [`rcode_of`] gives it).
     pub fn count(&self, counts: &[u64; RCODES]) {
         for (index, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
-            self.metrics.dns_answers(index, n);
+            self.metrics.dns_fast_answers(index, n);
         }
     }
 

@@ -62,7 +62,7 @@ async fn connection(stream: TcpStream, peer: SocketAddr, engine: &Engine) -> std
         });
         match fast {
             Some(n) => {
-                engine.metrics.dns_answers(rcode_of(&out[..n]), 1);
+                engine.metrics.dns_fast_answers(rcode_of(&out[..n]), 1);
                 write_message(&mut writer, &out[..n]).await?;
             }
             None => {

@@ -23,6 +23,8 @@ use super::query::Query;
 const BATCH: usize = 32;
 /// Largest request read; a bigger datagram is cut and then not a plain query.
 const MAX_REQUEST: usize = 4096;
+/// Socket buffers asked for, each way.
+const SOCKET_BUFFER: usize = 1 << 20;
 /// How often an idle worker looks whether it is to stop.
 const POLL: Duration = Duration::from_millis(200);
 
@@ -41,6 +43,9 @@ pub fn bind(addr: SocketAddr, count: usize) -> std::io::Result<Vec<UdpSocket>> {
             socket.set_only_v6(true)?;
         }
         socket.set_reuse_port(true)?;
+        // Room for bursts while a worker waits for the CPU (the kernel caps it at rmem_max).
+        let _ = socket.set_recv_buffer_size(SOCKET_BUFFER);
+        let _ = socket.set_send_buffer_size(SOCKET_BUFFER);
         socket.bind(&at.into())?;
         socket.set_read_timeout(Some(POLL))?;
         sockets.push(socket.into());
@@ -69,10 +74,14 @@ pub fn wake(socket: &UdpSocket) {
 struct Worker {
     socket: Arc<UdpSocket>,
     engine: Arc<Engine>,
-    requests: Vec<[u8; MAX_REQUEST]>,
-    responses: Vec<[u8; EDNS_PAYLOAD as usize]>,
-    /// Per batch: (request length, sender).
-    received: Vec<(usize, Option<SocketAddr>)>,
+    requests: Box<[[u8; MAX_REQUEST]; BATCH]>,
+    responses: Box<[[u8; EDNS_PAYLOAD as usize]; BATCH]>,
+    /// The batch received: request lengths and senders.
+    received: [(usize, Option<SocketAddr>); BATCH],
+    received_count: usize,
+    /// The answers ready: lengths and receivers.
+    lengths: [usize; BATCH],
+    receivers: [Option<SockaddrStorage>; BATCH],
 }
 
 impl Worker {
@@ -80,9 +89,12 @@ impl Worker {
         Self {
             socket,
             engine,
-            requests: vec![[0; MAX_REQUEST]; BATCH],
-            responses: vec![[0; EDNS_PAYLOAD as usize]; BATCH],
-            received: Vec::with_capacity(BATCH),
+            requests: Box::new([[0; MAX_REQUEST]; BATCH]),
+            responses: Box::new([[0; EDNS_PAYLOAD as usize]; BATCH]),
+            received: [(0, None); BATCH],
+            received_count: 0,
+            lengths: [0; BATCH],
+            receivers: [None; BATCH],
         }
     }
 
@@ -103,43 +115,59 @@ impl Worker {
 
     /// Waits for at least one datagram, and takes as many as are there (up to a batch).
     fn receive(&mut self, headers: &mut MultiHeaders<SockaddrStorage>) -> nix::Result<()> {
-        self.received.clear();
-        let mut slices: Vec<[IoSliceMut<'_>; 1]> = self.requests.iter_mut().map(|b| [IoSliceMut::new(b)]).collect();
+        self.received_count = 0;
+        let mut slices = self.requests.each_mut().map(|b| [IoSliceMut::new(b)]);
         let results = recvmmsg(self.socket.as_raw_fd(), headers, slices.iter_mut(), MsgFlags::MSG_WAITFORONE, None)?;
-        for message in results {
-            self.received.push((message.bytes, message.address.and_then(|a| socket_addr(&a))));
+        for (slot, message) in self.received.iter_mut().zip(results) {
+            *slot = (message.bytes, message.address.and_then(|a| socket_addr(&a)));
+            self.received_count += 1;
         }
         Ok(())
     }
 
+    /// Answers the batch: plain queries here (sent together), the rest on the full path.
     fn answer_batch(&mut self, headers: &mut MultiHeaders<SockaddrStorage>) {
         let view = self.engine.catalog.view();
         let mut counts = [0u64; super::engine::RCODES];
-        let mut ready: Vec<(usize, SockaddrStorage)> = Vec::with_capacity(self.received.len());
-        for (i, &(len, src)) in self.received.iter().enumerate() {
+        let mut ready = 0;
+        for i in 0..self.received_count {
+            let (len, src) = self.received[i];
             // No answer to nobody: port 0 or an unknown sender (reflection).
             let Some(src) = src.filter(|s| s.port() != 0) else { continue };
             let packet = &self.requests[i][..len.min(MAX_REQUEST)];
             let answered = Query::parse(packet).and_then(|query| {
                 let max = query.edns.map_or(512, |e| usize::from(e.payload.clamp(512, EDNS_PAYLOAD)));
-                super::fast::answer(&view, &query, self.engine.is_lan(src.ip()), &mut self.responses[ready.len()], max)
+                super::fast::answer(&view, &query, self.engine.is_lan(src.ip()), &mut self.responses[ready], max)
             });
             match answered {
                 Some(n) => {
-                    counts[super::engine::rcode_of(&self.responses[ready.len()][..n])] += 1;
-                    ready.push((n, SockaddrStorage::from(src)));
+                    counts[super::engine::rcode_of(&self.responses[ready][..n])] += 1;
+                    self.lengths[ready] = n;
+                    self.receivers[ready] = Some(SockaddrStorage::from(src));
+                    ready += 1;
                 }
                 None => self.engine.slow(packet.to_vec(), src, Protocol::Udp, self.socket.clone()),
             }
         }
         self.engine.count(&counts);
-        if ready.is_empty() {
+        if ready == 0 {
             return;
         }
-        let slices: Vec<[IoSlice<'_>; 1]> = ready.iter().zip(&self.responses).map(|((n, _), buf)| [IoSlice::new(&buf[..*n])]).collect();
-        let addrs: Vec<Option<SockaddrStorage>> = ready.iter().map(|(_, a)| Some(*a)).collect();
-        if let Err(error) = sendmmsg(self.socket.as_raw_fd(), headers, slices.iter(), &addrs, [], MsgFlags::empty()) {
-            tracing::debug!(%error, "DNS over UDP: send failed");
+        let lengths = self.lengths;
+        let slices: [[IoSlice<'_>; 1]; BATCH] = std::array::from_fn(|i| [IoSlice::new(&self.responses[i][..lengths[i].min(EDNS_PAYLOAD as usize)])]);
+        // A send may stop early (an error on one datagram): the rest is tried again, a little.
+        let mut sent = 0;
+        for _ in 0..3 {
+            match sendmmsg(self.socket.as_raw_fd(), headers, slices[sent..ready].iter(), &self.receivers[sent..ready], [], MsgFlags::empty()) {
+                Ok(results) => sent += results.count().max(1),
+                Err(error) => {
+                    tracing::debug!(%error, "DNS over UDP: send failed");
+                    sent += 1;
+                }
+            }
+            if sent >= ready {
+                break;
+            }
         }
     }
 }

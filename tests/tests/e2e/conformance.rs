@@ -206,6 +206,7 @@ fn answers_match_knot_serving_the_same_zone() {
     knot.wait_for(&format!("mx1.{ZONE}"), "192.0.2.40");
 
     let cases = cases();
+    let fast_before = fast_answers(&lab);
     let mut matched = 0;
     let mut differences = Vec::new();
     for case in &cases {
@@ -217,7 +218,11 @@ fn answers_match_knot_serving_the_same_zone() {
             differences.push((case.label(), ours, theirs));
         }
     }
-    println!("conformance: {} queries, {matched} match Knot, {} differ", cases.len(), differences.len());
+    // Every plain question (not ANY) came from the pre-encoded answers of the fast path.
+    let plain = cases.iter().filter(|c| c.rtype != RecordType::ANY).count() as u64;
+    let fast = fast_answers(&lab) - fast_before;
+    println!("conformance: {} queries, {matched} match Knot, {} differ; {fast} answered by the fast path", cases.len(), differences.len());
+    assert!(fast >= plain, "only {fast} of {plain} plain questions took the fast path");
     let mut unexplained = Vec::new();
     for (label, ours, theirs) in &differences {
         match JUSTIFIED.iter().find(|(q, _)| label.starts_with(q)) {
@@ -226,4 +231,13 @@ fn answers_match_knot_serving_the_same_zone() {
         }
     }
     assert!(unexplained.is_empty(), "{} unexplained differences:\n{}", unexplained.len(), unexplained.join("\n"));
+}
+
+/// The appliance's count of fast-path answers, from `/metrics`.
+fn fast_answers(lab: &Lab) -> u64 {
+    let text = lab.get("/metrics", &[]).body;
+    text.lines()
+        .find_map(|l| l.strip_prefix("porchlight_dns_responses_by_path_total{path=\"fast\"} "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no fast-path count in /metrics:\n{text}"))
 }
