@@ -21,7 +21,13 @@ pub struct Engine {
     pub lan: Vec<ipnet::IpNet>,
     pub handler: Arc<Handler>,
     pub runtime: tokio::runtime::Handle,
+    /// UDP requests on the full path at once; beyond this they are dropped, as a full
+    /// socket buffer would (a flood of unusual queries must not pile up tasks).
+    pub slow_slots: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many UDP requests may be on the full path at once.
+pub const SLOW_SLOTS: usize = 256;
 
 impl Engine {
     pub fn is_lan(&self, client: IpAddr) -> bool {
@@ -41,8 +47,13 @@ impl Engine {
 
     /// Hands a UDP request to the full path; its answer is sent from `socket`.
     pub fn slow(&self, packet: Vec<u8>, src: SocketAddr, protocol: Protocol, socket: Arc<UdpSocket>) {
+        let Ok(slot) = self.slow_slots.clone().try_acquire_owned() else {
+            tracing::debug!(%src, "DNS over UDP: full path busy, request dropped");
+            return;
+        };
         let handler = self.handler.clone();
         self.runtime.spawn(async move {
+            let _slot = slot;
             let (tx, mut rx) = mpsc::channel(1);
             let answering = super::slow::answer(&handler, packet, src, protocol, tx);
             let (_, response) = tokio::join!(answering, rx.recv());

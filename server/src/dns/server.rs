@@ -161,7 +161,14 @@ impl DnsServer {
         backend: Arc<dyn Backend>,
     ) -> Result<Self> {
         let handler = Arc::new(Handler { catalog: catalog.clone(), metrics: metrics.clone(), lan: lan.to_vec(), backend });
-        let engine = Arc::new(Engine { catalog: catalog.clone(), metrics, lan: lan.to_vec(), handler, runtime: tokio::runtime::Handle::current() });
+        let engine = Arc::new(Engine {
+            catalog: catalog.clone(),
+            metrics,
+            lan: lan.to_vec(),
+            handler,
+            runtime: tokio::runtime::Handle::current(),
+            slow_slots: Arc::new(tokio::sync::Semaphore::new(super::engine::SLOW_SLOTS)),
+        });
         let per_address = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let stop = Arc::new(AtomicBool::new(false));
         let (mut bound, mut all_sockets, mut workers, mut tcp) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());

@@ -30,7 +30,8 @@ pub struct ZoneContents {
     pub transfers: Policy,
 }
 
-/// The records of one type at one name, in wire form.
+/// The records of one type at one name, in wire form. A signed zone keeps each set's RRSIG
+/// beside it in the same form, for the fast path to append when a query sets DO.
 #[derive(Clone, Debug)]
 pub struct Rrset {
     pub kind: RecordKind,
