@@ -8,7 +8,7 @@ use hickory_server::net::xfer::Protocol;
 use tokio::sync::mpsc;
 
 use super::catalog::Catalog;
-use super::server::Handler;
+use super::full::Handler;
 use crate::metrics::Metrics;
 
 /// Response codes counted apart (the last one counts the rest).
@@ -17,8 +17,6 @@ pub const RCODES: usize = 7;
 pub struct Engine {
     pub catalog: Arc<Catalog>,
     pub metrics: Arc<Metrics>,
-    /// Clients in these subnets get hosts' LAN addresses (split horizon).
-    pub lan: Vec<ipnet::IpNet>,
     pub handler: Arc<Handler>,
     pub runtime: tokio::runtime::Handle,
     /// UDP requests on the full path at once; beyond this they are dropped, as a full
@@ -31,11 +29,7 @@ pub const SLOW_SLOTS: usize = 256;
 
 impl Engine {
     pub fn is_lan(&self, client: IpAddr) -> bool {
-        if self.lan.is_empty() {
-            return false;
-        }
-        let client = crate::address::canonical(client);
-        self.lan.iter().any(|net| net.contains(&client))
+        self.handler.is_lan(client)
     }
 
     /// Counts answers by response code (index as [`rcode_of`] gives it).

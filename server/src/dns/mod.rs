@@ -5,6 +5,7 @@
 mod catalog;
 mod engine;
 mod fast;
+mod full;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lookup;

@@ -1,143 +1,19 @@
-//! DNS listeners and the full path's handler. UDP and TCP on every configured address are
-//! served by `udp` and `tcp`, which answer plain queries from the pre-encoded zone view
-//! (`fast`) and hand everything else to [`Handler`]: signed requests are checked here (TSIG)
-//! and their answers signed; zone transfers and RFC 2136 updates go to `transfer` and
-//! `update`.
+//! DNS listeners: on every configured address, UDP (one worker thread per core, `udp`) and
+//! TCP (`tcp`) on the same port. Both answer plain queries from the pre-encoded zone view
+//! (`fast`) and hand everything else to the full path (`full`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hickory_proto::op::{Edns, Metadata, MessageType, OpCode, ResponseCode};
-use hickory_proto::rr::{DNSClass, RecordType};
-use hickory_server::net::NetError;
-use hickory_server::net::runtime::Time;
-use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
-use hickory_server::zone_handler::MessageResponseBuilder;
 use tokio::net::TcpListener;
 
 use super::Backend;
 use super::catalog::Catalog;
 use super::engine::Engine;
-use super::fast::EDNS_PAYLOAD;
-use super::reply::{Reply, now};
-use super::tsig::{self, Signed, Signer};
+use super::full::Handler;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
-
-pub struct Handler {
-    catalog: Arc<Catalog>,
-    metrics: Arc<Metrics>,
-    /// Clients in these subnets get hosts' LAN addresses (split horizon).
-    lan: Vec<ipnet::IpNet>,
-    backend: Arc<dyn Backend>,
-}
-
-/// The position of a response code in the metrics' list.
-fn rcode_index(code: ResponseCode) -> usize {
-    match code {
-        ResponseCode::NoError => 0,
-        ResponseCode::NXDomain => 1,
-        ResponseCode::Refused => 2,
-        ResponseCode::FormErr => 3,
-        ResponseCode::ServFail => 4,
-        ResponseCode::NotImp => 5,
-        _ => 6,
-    }
-}
-
-impl Handler {
-    fn is_lan(&self, client: std::net::IpAddr) -> bool {
-        let client = crate::address::canonical(client);
-        self.lan.iter().any(|net| net.contains(&client))
-    }
-}
-
-#[async_trait::async_trait]
-impl RequestHandler for Handler {
-    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, response: R) -> ResponseInfo {
-        let mut base = Metadata::response_from_request(&request.metadata);
-        base.recursion_available = false;
-        let fail = |code: ResponseCode| {
-            let mut m = base;
-            m.response_code = code;
-            ResponseInfo::from(hickory_proto::op::Header { metadata: m, counts: Default::default() })
-        };
-        if request.metadata.message_type != MessageType::Query {
-            return fail(ResponseCode::FormErr);
-        }
-        // The client's size, within what we are willing to send; 512 without EDNS.
-        let limit = super::slow::size_limit(request);
-        let edns = request.edns.as_ref().map(|_| {
-            let mut edns = Edns::new();
-            edns.set_max_payload(EDNS_PAYLOAD);
-            edns
-        });
-        let mut reply = Reply { request, response, edns, signer: None, limit, base };
-
-        // hickory has parsed the message already: only a signed one (TSIG last) is read again
-        // for the bytes its MAC covers, so plain queries pay nothing.
-        let has_tsig = request.additionals.last().is_some_and(|r| r.record_type() == RecordType::TSIG);
-        let signed = match if has_tsig { Signed::parse(request.as_slice()) } else { Ok(None) } {
-            Ok(signed) => signed,
-            Err(tsig::Malformed) => return self.finish(reply.code(ResponseCode::FormErr).await, fail),
-        };
-        let mut key_name = None;
-        if let Some(signed) = &signed {
-            let name = signed.key_name();
-            let key = tokio::task::block_in_place(|| self.backend.tsig_key(&name));
-            match signed.verify(key.as_ref(), now()) {
-                Ok(()) => {
-                    reply.signer = key.map(|k| Signer::new(k, signed));
-                    key_name = Some(name);
-                }
-                Err(error) => {
-                    tracing::info!(key = name, src = %request.src(), ?error, "refused a badly signed request");
-                    let metadata = reply.metadata(ResponseCode::NotAuth);
-                    let mut builder = MessageResponseBuilder::from_message_request(request);
-                    if let Some(edns) = reply.edns.as_ref() {
-                        builder.edns(edns);
-                    }
-                    let mut message = builder.build_no_records(metadata);
-                    message.set_signature(Box::new(tsig::error_record(signed, error, now())));
-                    let sent = reply.response.send_response(message).await;
-                    return self.finish(sent, fail);
-                }
-            }
-        }
-
-        let sent = match request.metadata.op_code {
-            OpCode::Query => match request.request_info() {
-                Err(_) => reply.code(ResponseCode::FormErr).await,
-                Ok(info) if matches!(info.query.query_type(), RecordType::AXFR | RecordType::IXFR) => {
-                    super::transfer::answer(&self.catalog, self.backend.as_ref(), &mut reply, info.query, key_name.as_deref()).await
-                }
-                Ok(info) if info.query.query_class() != DNSClass::IN => reply.code(ResponseCode::Refused).await,
-                Ok(info) => {
-                    let snapshot = self.catalog.snapshot();
-                    let answer = super::resolve::resolve(&snapshot, info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
-                    let mut metadata = reply.metadata(answer.rcode);
-                    metadata.authoritative = answer.authoritative;
-                    reply.send(metadata, &answer.answers, &answer.authority, &answer.additional).await
-                }
-            },
-            OpCode::Update => super::update::answer(&self.catalog, self.backend.as_ref(), &mut reply, request, key_name).await,
-            _ => reply.code(ResponseCode::NotImp).await,
-        };
-        self.finish(sent, fail)
-    }
-}
-
-impl Handler {
-    fn finish(&self, sent: Result<ResponseInfo, NetError>, fail: impl Fn(ResponseCode) -> ResponseInfo) -> ResponseInfo {
-        let info = sent.unwrap_or_else(|error| {
-            tracing::debug!(%error, "could not send DNS response");
-            fail(ResponseCode::ServFail)
-        });
-        self.metrics.dns_answer(rcode_index(info.response_code));
-        info
-    }
-}
 
 /// Running DNS listeners.
 pub struct DnsServer {
@@ -164,7 +40,6 @@ impl DnsServer {
         let engine = Arc::new(Engine {
             catalog: catalog.clone(),
             metrics,
-            lan: lan.to_vec(),
             handler,
             runtime: tokio::runtime::Handle::current(),
             slow_slots: Arc::new(tokio::sync::Semaphore::new(super::engine::SLOW_SLOTS)),

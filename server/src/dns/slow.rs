@@ -1,5 +1,5 @@
 //! The full path: a request the fast path leaves alone is decoded whole by hickory and
-//! answered by [`Handler`](super::server::Handler) — signed requests, transfers, updates,
+//! answered by [`Handler`](super::full::Handler) — signed requests, transfers, updates,
 //! NOTIFY, ANY, EDNS options, malformed messages. What it writes is handed back as bytes
 //! for the listener to send.
 
@@ -15,8 +15,7 @@ use hickory_server::server::{Request, RequestHandler as _, ResponseHandler, Resp
 use hickory_server::zone_handler::MessageResponse;
 use tokio::sync::mpsc;
 
-use super::fast::EDNS_PAYLOAD;
-use super::server::Handler;
+use super::full::{Handler, size_limit};
 
 /// A response handler that encodes each message (within the client's size) and passes it on.
 #[derive(Clone)]
@@ -61,16 +60,6 @@ fn server_failure(id: u16) -> Header {
     let mut metadata = Metadata::new(id, MessageType::Response, hickory_proto::op::OpCode::Query);
     metadata.response_code = ResponseCode::ServFail;
     Header { metadata, counts: HeaderCounts::default() }
-}
-
-/// The largest response a request may get: 512 bytes over UDP without EDNS, the client's
-/// EDNS size (within ours) with it, anything over TCP.
-pub fn size_limit(request: &Request) -> u16 {
-    match (&request.edns, request.protocol()) {
-        (_, Protocol::Tcp) => u16::MAX,
-        (Some(edns), _) => edns.max_payload().clamp(512, EDNS_PAYLOAD),
-        (None, _) => 512,
-    }
 }
 
 /// Answers `raw` from `src` the full way; every message of the answer (a zone transfer has
