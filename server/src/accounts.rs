@@ -96,19 +96,23 @@ pub fn delete(ctx: &Context, caller: &Caller, password: &str) -> Result<()> {
     if !crate::password::verify(password, &user.password_hash) {
         return Err(Error::Forbidden("The password is not correct".into()));
     }
+    remove(ctx, user, "api")
+}
+
+/// Deletes `user` with everything it owns, unless it is the last administrator who can sign
+/// in (without one the appliance would offer its first-start setup to whoever asks first).
+pub(crate) fn remove(ctx: &Context, user: &Account, source: &str) -> Result<()> {
     ctx.store.write_then(
         |tx| {
-            // Without an administrator the appliance would offer its first-start setup to
-            // whoever asks first.
-            if user.is_admin && store::users::count_enabled_admins(tx)? <= 1 {
-                return Err(Error::Conflict("You are the only administrator: make another one before deleting this account".into()));
+            if user.is_admin && !user.disabled && store::users::count_enabled_admins(tx)? <= 1 {
+                return Err(Error::Conflict(format!("{} is the only administrator: make another one before deleting this account", user.email)));
             }
             let mut touched = Touched::default();
             for (zone_id, name, kind) in store::records::owned_by_user(tx, &user.id)? {
                 touched.add(&zone_id, name, kind);
             }
             store::users::delete(tx, &user.id)?;
-            store::history::event(tx, None, "account deleted", &user.email, "", "api")?;
+            store::history::event(tx, None, "account deleted", &user.email, "", source)?;
             touched.collect(tx, &ctx.catalog)
         },
         |publication| publication.publish(&ctx.catalog),

@@ -65,6 +65,34 @@ pub fn registration_open(ctx: &Context) -> Result<bool> {
     Ok(stored.map_or(ctx.config.registration_open, |v| v == "true"))
 }
 
+const PUBLIC_URL_SETTING: &str = "public_url";
+
+/// The base URL routers reach the appliance at: the configuration's `public_url`, else the
+/// one an administrator set in the UI, without a final slash.
+pub fn public_url(ctx: &Context) -> Option<String> {
+    if let Some(base) = ctx.config.public_base() {
+        return Some(base.to_string());
+    }
+    let stored = ctx.store.read(|c| store::settings::get(c, PUBLIC_URL_SETTING)).ok().flatten()?;
+    (!stored.is_empty()).then(|| stored.trim_end_matches('/').to_string())
+}
+
+/// Sets the public URL from the UI (refused while the configuration sets it: that wins).
+pub fn set_public_url(ctx: &Context, caller: &Caller, url: &str) -> Result<()> {
+    let actor = caller.may(Permission::Administer)?;
+    if ctx.config.public_url.is_some() {
+        return Err(Error::Conflict("public_url is set in the configuration; change it there".into()));
+    }
+    let url = url.trim();
+    if !url.is_empty() {
+        crate::config::check_public_url(url).map_err(|why| Error::invalid_field("/publicUrl", format!("The public URL {why}")))?;
+    }
+    ctx.store.write(|tx| {
+        store::settings::set(tx, PUBLIC_URL_SETTING, url.trim_end_matches('/'))?;
+        store::history::event(tx, Some(&actor.id), "public URL", if url.is_empty() { "unset" } else { url }, "", "admin")
+    })
+}
+
 pub fn set_registration_open(ctx: &Context, caller: &Caller, open: bool) -> Result<()> {
     let actor = caller.may(Permission::Administer)?;
     ctx.store.write(|tx| {

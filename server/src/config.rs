@@ -20,6 +20,11 @@ pub struct Config {
     /// HTTP listener for every API and the UI.
     #[serde(default = "defaults::http")]
     pub http: SocketAddr,
+    /// The base URL routers and browsers reach the appliance at, e.g.
+    /// `https://ddns.example.com` or `http://192.168.1.2:8080`. Router snippets, the setup
+    /// link and the delegation guide use it; unset, the UI asks for it.
+    #[serde(default)]
+    pub public_url: Option<String>,
     /// HTTPS listener serving the same routes (off when not set).
     #[serde(default)]
     pub https: Option<SocketAddr>,
@@ -99,7 +104,7 @@ pub struct Plan {
 }
 
 /// A built-in zone.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneConfig {
     /// The zone's name, e.g. `dyn.example.com`.
@@ -246,7 +251,8 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 19] = [
+const ENV_KEYS: [&str; 20] = [
+    "public_url",
     "acme_dns_register_from",
     "lan_subnets",
     "delegation_resolver",
@@ -275,6 +281,7 @@ const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub data_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
     pub http: Option<SocketAddr>,
     pub https: Option<SocketAddr>,
     pub dns: Vec<SocketAddr>,
@@ -335,6 +342,9 @@ impl Config {
         if let Some(http) = o.http {
             self.http = http;
         }
+        if let Some(url) = o.public_url {
+            self.public_url = Some(url);
+        }
         if let Some(https) = o.https {
             self.https = Some(https);
         }
@@ -377,10 +387,18 @@ impl Config {
         if self.max_connections == 0 {
             return Err(Error::Config("max_connections must be at least 1".into()));
         }
+        if let Some(url) = &self.public_url {
+            check_public_url(url).map_err(|why| Error::Config(format!("public_url {url:?}: {why}")))?;
+        }
         if let Err(e) = self.log.parse::<tracing::Level>() {
             return Err(Error::Config(format!("log: {e} (use error, warn, info, debug or trace)")));
         }
         self.zones().map(drop)
+    }
+
+    /// `public_url` without a final slash, when set.
+    pub fn public_base(&self) -> Option<&str> {
+        self.public_url.as_deref().map(|u| u.trim_end_matches('/'))
     }
 
     /// The nameservers custom domains must be delegated to.
@@ -450,6 +468,19 @@ impl ZoneSettings {
     pub fn unreachable_nameservers(&self) -> Vec<&DomainName> {
         self.nameservers.iter().filter(|ns| ns.is_within(&self.name) && !self.glue.iter().any(|(n, _)| n == *ns)).collect()
     }
+}
+
+/// Why `url` cannot be the appliance's public base URL, if it cannot.
+pub fn check_public_url(url: &str) -> std::result::Result<(), &'static str> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or("must start with http:// or https://")?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() {
+        return Err("has no host");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) || url.contains(['?', '#']) || authority.contains('@') {
+        return Err("must be a plain base URL: no spaces, query, fragment or user");
+    }
+    Ok(())
 }
 
 fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<()> {
@@ -557,6 +588,12 @@ mod tests {
         let half = Config::from_toml("tls_cert = \"/c.pem\"\n", "t").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(half.contains("go together"), "{half}");
         assert!(Config::from_toml("[[zone]]\nname = \"bad zone\"\n", "t").is_err());
+        for bad in ["ddns.example.com", "ftp://x", "http://", "http://a b", "https://x/?q=1", "http://u@x"] {
+            let error = Config::from_toml(&format!("public_url = {bad:?}\n"), "t").err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.contains("public_url"), "{bad}: {error}");
+        }
+        let good = Config::from_toml("public_url = \"https://ddns.example.com/\"\n", "t").map(|c| c.public_base().map(str::to_string));
+        assert_eq!(good.ok().flatten().as_deref(), Some("https://ddns.example.com"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod admin;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod dns;
 pub mod domains;
 pub mod dynamic_update;
@@ -84,6 +85,16 @@ impl Context {
         Self::with_store(config, store)
     }
 
+    /// As [`Context::open`] for a command run beside the appliance: when the configuration
+    /// names no zones, those the appliance last served from this database are used.
+    pub fn open_for_console(mut config: Config) -> Result<Self> {
+        let store = store::Store::open(&config.data_dir)?;
+        if config.zone.is_empty() {
+            config.zone = zones::remembered(&store)?;
+        }
+        Self::with_store(config, store)
+    }
+
     /// As [`Context::open`], on a database already opened (an in-memory one in unit tests).
     pub fn with_store(config: Config, store: store::Store) -> Result<Self> {
         let zones = config.zones()?;
@@ -106,6 +117,22 @@ impl Context {
     }
 }
 
+impl Context {
+    /// The base URL routers and browsers use: `public_url` when set, else the HTTP listener
+    /// (a wildcard listener shown as the loopback address).
+    pub fn public_base(&self, http: SocketAddr) -> String {
+        if let Some(base) = admin::public_url(self) {
+            return base;
+        }
+        let ip = match http.ip() {
+            std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+            std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, http.port()))
+    }
+}
+
 /// The running appliance: DNS and HTTP listeners plus housekeeping. Dropping it stops them.
 pub struct Appliance {
     ctx: Arc<Context>,
@@ -116,15 +143,18 @@ pub struct Appliance {
     runtime: Option<tokio::runtime::Runtime>,
     stopping: Arc<AtomicBool>,
     housekeeping: Option<JoinHandle<()>>,
+    /// The one-time setup code, while no administrator exists.
+    setup_code: Option<String>,
     /// Held while serving: one appliance per data directory, and no restore under it.
     _lock: Option<std::fs::File>,
 }
 
 impl Appliance {
     pub fn start(config: Config) -> Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::Config(format!("cannot create data directory {}: {e}", config.data_dir.display())))?;
         let lock = store::backup::lock_data_dir(&config.data_dir)?;
         let ctx = Arc::new(Context::open(config)?);
+        zones::remember_served(&ctx.store, &ctx.config)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("dns")
@@ -137,8 +167,9 @@ impl Appliance {
             let _ = stopped.await;
         }));
         let (http, https) = http::start(ctx.clone())?;
-        if let Some(code) = setup::new_code(&ctx)? {
-            tracing::warn!("no administrator yet: create one at http://{}/setup?code={code}", http.addr());
+        let setup_code = setup::new_code(&ctx)?;
+        if let Some(code) = &setup_code {
+            tracing::warn!("no administrator yet: create one at {}/setup?code={code}", ctx.public_base(http.addr()));
         }
         let stopping = Arc::new(AtomicBool::new(false));
         let housekeeping = spawn_housekeeping(ctx.clone(), stopping.clone())?;
@@ -151,12 +182,19 @@ impl Appliance {
             runtime: Some(runtime),
             stopping,
             housekeeping: Some(housekeeping),
+            setup_code,
             _lock: Some(lock),
         })
     }
 
     pub fn http_addr(&self) -> SocketAddr {
         self.http.addr()
+    }
+
+    /// The one-time link that creates the first administrator, while none exists.
+    pub fn setup_link(&self) -> Option<String> {
+        let code = self.setup_code.as_ref()?;
+        Some(format!("{}/setup?code={code}", self.ctx.public_base(self.http_addr())))
     }
 
     pub fn https_addr(&self) -> Option<SocketAddr> {

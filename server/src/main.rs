@@ -1,6 +1,6 @@
 //! The `porchlight` command: run the appliance and administer it.
 
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -10,7 +10,7 @@ use porchlight::config::{Config, Overrides};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
-use porchlight::{Appliance, Context, accounts, hostnames, store};
+use porchlight::{Appliance, Context, accounts, console, hostnames, store};
 
 #[derive(Parser)]
 #[command(name = "porchlight", version, about = "Self-hosted dynamic DNS: DDNS update APIs and an authoritative DNS server")]
@@ -69,6 +69,25 @@ enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// List accounts.
+    List(Common),
+    /// Set an account's password, read from standard input; its sessions end.
+    Passwd {
+        /// The account's e-mail.
+        email: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Delete an account with its hostnames, records and keys (not the last administrator).
+    Delete {
+        /// The account's e-mail.
+        email: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -91,6 +110,13 @@ enum TsigCommand {
     },
     /// List keys (never their secrets).
     List(Common),
+    /// Delete a key: updates and transfers signed with it are refused from then on.
+    Delete {
+        /// The key's name.
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -118,6 +144,13 @@ enum HostnameCommand {
     },
     /// List hostnames with their current addresses.
     List(Common),
+    /// Delete a hostname with its records and tokens; it leaves DNS at once.
+    Delete {
+        /// The hostname, e.g. home.dyn.example.com
+        fqdn: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// Settings every command takes; each overrides the configuration file and environment.
@@ -132,6 +165,9 @@ struct Common {
     /// HTTP listen address.
     #[arg(long)]
     http: Option<SocketAddr>,
+    /// The base URL routers reach the appliance at, e.g. http://192.168.1.2:8080.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
     /// HTTPS listen address (same routes as HTTP).
     #[arg(long)]
     https: Option<SocketAddr>,
@@ -153,29 +189,86 @@ impl Common {
     fn load(&self) -> anyhow::Result<Config> {
         let overrides = Overrides {
             data_dir: self.data_dir.clone(), http: self.http, https: self.https, dns: self.dns.clone(),
+            public_url: self.public_url.clone(),
             zones: self.zone.clone(),
             allow_transfer: self.allow_transfer.clone(),
             notify: self.notify.clone(),
         };
         Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
     }
+
+    /// The appliance's context for a command run beside it: the zones it serves are known
+    /// from the database when the configuration names none.
+    fn open(&self) -> anyhow::Result<Context> {
+        Ok(Context::open_for_console(self.load()?)?)
+    }
+
+    /// The flags another command needs to reach the same configuration and data.
+    fn same_place(&self, data_dir: &std::path::Path) -> String {
+        let mut flags = String::new();
+        if let Some(config) = &self.config {
+            flags.push_str(&format!(" --config {}", shell_word(&std::path::absolute(config).unwrap_or_else(|_| config.clone()))));
+        }
+        if self.data_dir.is_some() || std::env::var_os("PORCHLIGHT_DATA_DIR").is_some() || self.config.is_none() && data_dir != std::path::Path::new("data") {
+            flags.push_str(&format!(" --data-dir {}", shell_word(&std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf()))));
+        }
+        flags
+    }
+}
+
+/// A path as one word of a shell command (quoted when it needs to be).
+fn shell_word(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@".contains(c)) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 fn main() {
     if let Err(error) = run(Cli::parse()) {
-        eprintln!("porchlight: {error:#}");
+        eprintln!("porchlight: {}", said_once(&error));
         std::process::exit(1);
     }
 }
 
+/// The error and its causes, each said once: a cause whose text is already in what was said
+/// (an I/O error wrapped with its path) is left out.
+fn said_once(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
+/// Reads a password from standard input (one line; the line break is not part of it).
+fn password_from_stdin(example: &str) -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        bail!("no password on standard input (e.g. echo 'a long password' | {example})");
+    }
+    Ok(password.to_string())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(common) => serve(common.load()?),
+        Command::Serve(common) => serve(&common),
         Command::CheckConfig(common) => {
             let config = common.load()?;
             println!("configuration is valid");
             println!("data_dir = {}", config.data_dir.display());
             println!("http = {}", config.http);
+            println!("public_url = {}", config.public_base().unwrap_or("(not set: the UI asks for it)"));
             for dns in &config.dns {
                 println!("dns = {dns}");
             }
@@ -186,7 +279,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Zone(ZoneCommand::Export { name, common }) => {
-            let ctx = Context::open(common.load()?)?;
+            let ctx = common.open()?;
             let zone = porchlight::names::DomainName::parse(&name)?;
             let text = ctx.catalog.export(&zone).with_context(|| format!("{zone} is not a zone this appliance serves"))?;
             print!("{text}");
@@ -206,26 +299,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Add { common, email, admin, password_stdin: _ }) => {
             let config = common.load()?;
-            let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            if password.is_empty() {
-                bail!("no password on standard input (e.g. echo 'secret' | porchlight user add ...)");
-            }
+            let password = password_from_stdin("porchlight user add ...")?;
             let ctx = Context::open(config)?;
-            accounts::create(&ctx.store, &email, password, admin)?;
+            accounts::create(&ctx.store, &email, &password, admin)?;
             println!("created {} {email}", if admin { "administrator" } else { "user" });
             Ok(())
         }
+        Command::User(UserCommand::List(common)) => {
+            let ctx = common.open()?;
+            let users = console::users(&ctx)?;
+            if users.is_empty() {
+                println!("no accounts yet (the setup link or `porchlight user add --admin` makes the first administrator)");
+            }
+            for (user, hosts) in users {
+                let role = if user.is_admin { "admin" } else { "user" };
+                let state = if user.disabled { "\tdisabled" } else { "" };
+                println!("{}\t{role}\tplan={}\thostnames={hosts}\tcreated {}{state}", user.email, user.plan, format_time(user.created_at));
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Passwd { email, password_stdin: _, common }) => {
+            let password = password_from_stdin("porchlight user passwd EMAIL --password-stdin")?;
+            let ctx = common.open()?;
+            let user = console::set_password(&ctx, &email, &password)?;
+            println!("password of {} changed; its sessions have ended", user.email);
+            Ok(())
+        }
+        Command::User(UserCommand::Delete { email, common }) => {
+            let ctx = common.open()?;
+            let user = console::delete_user(&ctx, &email)?;
+            println!("deleted {} with its hostnames, records and keys", user.email);
+            Ok(())
+        }
         Command::Hostname(HostnameCommand::Add { fqdn, user, common }) => {
-            let ctx = Context::open(common.load()?)?;
+            let ctx = common.open()?;
             let created = hostnames::create_for(&ctx, &user, &fqdn)?;
             println!("created {}", created.host.name);
             println!("update token (shown only now, store it in your router): {}", created.secret);
             Ok(())
         }
         Command::Tsig(TsigCommand::Add { name, algorithm, user, allow, common }) => {
-            let ctx = Context::open(common.load()?)?;
+            let ctx = common.open()?;
             let owner = accounts::find_by_email(&ctx, &user)?;
             // The operator at the console acts as the key's owner would from a session.
             let created = porchlight::tsig_keys::create(&ctx, &porchlight::auth::Caller::Session(owner), &name, &algorithm, &allow)?;
@@ -234,16 +348,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tsig(TsigCommand::List(common)) => {
-            let ctx = Context::open(common.load()?)?;
-            for (key, email) in porchlight::tsig_keys::list_all(&ctx)? {
+            let ctx = common.open()?;
+            let keys = porchlight::tsig_keys::list_all(&ctx)?;
+            if keys.is_empty() {
+                println!("no TSIG keys yet (make one with: porchlight tsig add NAME --user EMAIL)");
+            }
+            for (key, email) in keys {
                 let allow = if key.allow.is_empty() { "*".to_string() } else { key.allow.replace('\n', ",") };
                 println!("{}\t{}\t{email}\tallow={allow}", key.name, key.algorithm);
             }
             Ok(())
         }
+        Command::Tsig(TsigCommand::Delete { name, common }) => {
+            let ctx = common.open()?;
+            let owner = console::delete_tsig_key(&ctx, &name)?;
+            println!("deleted TSIG key {} of {owner}", name.trim_end_matches('.').to_ascii_lowercase());
+            Ok(())
+        }
+        Command::Hostname(HostnameCommand::Delete { fqdn, common }) => {
+            let ctx = common.open()?;
+            let owner = console::delete_hostname(&ctx, &fqdn)?;
+            println!("deleted {} of {owner} with its records and tokens", fqdn.trim_end_matches('.').to_ascii_lowercase());
+            Ok(())
+        }
         Command::Hostname(HostnameCommand::List(common)) => {
-            let ctx = Context::open(common.load()?)?;
-            let hosts = ctx.store.read(store::hostnames::listing)?;
+            let ctx = common.open()?;
+            let hosts = console::hostnames(&ctx)?;
             if hosts.is_empty() {
                 println!("no hostnames yet (add one with: porchlight hostname add NAME --user EMAIL)");
             }
@@ -269,7 +399,8 @@ fn format_time(unix: i64) -> String {
         .unwrap_or_else(|| unix.to_string())
 }
 
-fn serve(config: Config) -> anyhow::Result<()> {
+fn serve(common: &Common) -> anyhow::Result<()> {
+    let config = common.load()?;
     let level: tracing::Level = config.log.parse().unwrap_or(tracing::Level::INFO);
     // hickory logs every query at INFO; that is noise (and cost) on an appliance.
     let filter = Targets::new()
@@ -277,12 +408,17 @@ fn serve(config: Config) -> anyhow::Result<()> {
         .with_target("hickory_server", tracing::Level::WARN)
         .with_target("hickory_proto", tracing::Level::WARN)
         .with_target("hickory_net", tracing::Level::WARN);
-    tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_target(false)).with(filter).init();
+    // Logs go to standard error, coloured only for a terminal (never into a log file).
+    let logs = tracing_subscriber::fmt::layer().with_target(false).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
+    tracing_subscriber::registry().with(logs).with(filter).init();
     let data_dir = config.data_dir.clone();
-    let config_hint = std::env::args().skip_while(|a| a != "--config").nth(1).map(|c| format!(" --config {c}")).unwrap_or_default();
+    let here = common.same_place(&data_dir);
     let appliance = Appliance::start(config)?;
     let ctx = appliance.context();
     println!("porchlight {} is running", env!("CARGO_PKG_VERSION"));
+    if let Some(link) = appliance.setup_link() {
+        println!("  setup: open {link} to create the administrator (the link works once)");
+    }
     println!("  data:  {}", data_dir.display());
     println!("  HTTP:  http://{}/", appliance.http_addr());
     if let Some(https) = appliance.https_addr() {
@@ -290,6 +426,10 @@ fn serve(config: Config) -> anyhow::Result<()> {
     }
     for dns in appliance.dns_addrs() {
         println!("  DNS:   {dns} (UDP and TCP)");
+    }
+    match porchlight::admin::public_url(ctx) {
+        Some(url) => println!("  routers reach it at {url}"),
+        None => println!("  public address not set: routers cannot use 127.0.0.1; set public_url (or --public-url) to the address they reach"),
     }
     for zone in &ctx.zones {
         println!("  zone:  {}", zone.name);
@@ -302,12 +442,12 @@ fn serve(config: Config) -> anyhow::Result<()> {
     }
     if ctx.store.read(store::users::count_admins)? == 0 {
         let example = ctx.zones.first().map_or("home.dyn.example.com".to_string(), |z| format!("home.{}", z.name));
-        println!();
-        println!("No administrator yet. In another terminal, create one and a first hostname:");
         let me = invocation();
-        println!("  echo 'a long password' | {me} user add{config_hint} --email you@example.com --admin --password-stdin");
-        println!("  {me} hostname add{config_hint} {example} --user you@example.com");
-        println!("then update it:  curl -u {example}:TOKEN 'http://{}/nic/update?myip=203.0.113.7'", appliance.http_addr());
+        println!();
+        println!("No administrator yet. Open the setup link above, or in another terminal:");
+        println!("  echo 'a long password' | {me} user add{here} --email you@example.com --admin --password-stdin");
+        println!("  {me} hostname add{here} {example} --user you@example.com");
+        println!("then update it:  curl -u {example}:TOKEN '{}/nic/update?myip=203.0.113.7'", ctx.public_base(appliance.http_addr()));
     }
     wait_for_signal();
     println!("stopping");
@@ -315,11 +455,18 @@ fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How to call this program again: `cargo run --` when it runs from a source tree.
-fn invocation() -> &'static str {
+/// How to call this program again: `cargo run --` from a source tree, `porchlight` when that
+/// name on the PATH is this program, else its full path.
+fn invocation() -> String {
     let exe = std::env::current_exe().unwrap_or_default();
     let in_tree = exe.components().any(|c| c.as_os_str() == "target") && std::path::Path::new("Cargo.toml").exists();
-    if in_tree { "cargo run --" } else { "porchlight" }
+    if in_tree {
+        return "cargo run --".into();
+    }
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| std::fs::canonicalize(dir.join("porchlight")).is_ok_and(|found| found == exe))
+    });
+    if on_path { "porchlight".into() } else { shell_word(&exe) }
 }
 
 /// Blocks until SIGINT or SIGTERM.

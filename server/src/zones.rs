@@ -19,6 +19,38 @@ pub fn sync_builtin(store: &Store, zones: &[ZoneSettings]) -> Result<()> {
     })
 }
 
+/// Where the serving appliance's zone settings are kept for the command line.
+const SERVED_ZONES: &str = "served_zones";
+
+/// Remembers the built-in zones a serving appliance was started with (with the glue its
+/// listeners give them), so that commands run beside it work on the same zones without
+/// repeating `--zone`.
+pub fn remember_served(store: &Store, config: &crate::Config) -> Result<()> {
+    let listeners: Vec<std::net::IpAddr> = config.dns.iter().map(|a| a.ip()).filter(|ip| !ip.is_unspecified()).collect();
+    let zones: Vec<crate::config::ZoneConfig> = config
+        .zone
+        .iter()
+        .map(|z| {
+            let mut z = z.clone();
+            if z.nameserver_addresses.is_empty() {
+                z.nameserver_addresses.clone_from(&listeners);
+            }
+            z
+        })
+        .collect();
+    let text = serde_json::to_string(&zones).map_err(|e| crate::Error::Config(format!("cannot record the served zones: {e}")))?;
+    store.write(|tx| store::settings::set(tx, SERVED_ZONES, &text))
+}
+
+/// The built-in zones the appliance last served from this database (none if it never ran).
+pub fn remembered(store: &Store) -> Result<Vec<crate::config::ZoneConfig>> {
+    let text = store.read(|c| store::settings::get(c, SERVED_ZONES))?.unwrap_or_default();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    serde_json::from_str(&text).map_err(|e| crate::Error::Config(format!("the database's record of served zones is unreadable: {e}")))
+}
+
 /// Rebuilds the whole DNS view from the database.
 pub fn load_catalog(ctx: &Context) -> Result<()> {
     let contents = ctx.store.read(|conn| {

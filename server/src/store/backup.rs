@@ -90,7 +90,13 @@ fn check_backup(path: &Path) -> Result<()> {
 
 /// Takes the data directory's lock; it is held as long as the returned file is open.
 pub fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File> {
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(data_dir.join(LOCK_FILE))?;
+    let path = data_dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::Config(format!("cannot write {}: {e}", path.display())))?;
     file.try_lock().map_err(|_| Error::Conflict(format!("another porchlight is running on {}", data_dir.display())))?;
     Ok(file)
 }

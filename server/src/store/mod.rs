@@ -63,8 +63,14 @@ impl Store {
             Error::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
         })?;
         let path = data_dir.join(DB_FILE);
-        let conn = Connection::open(&path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let unusable = |e: rusqlite::Error| {
+            let why = e.to_string();
+            let shown = path.display().to_string();
+            let what = if why.contains(&shown) { why } else { format!("{shown}: {why}") };
+            Error::Config(format!("cannot open the database ({what}); is {} writable by this user?", data_dir.display()))
+        };
+        let conn = Connection::open(&path).map_err(unusable)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(unusable)?;
         // NORMAL in WAL mode is durable against process crashes; flash wears less.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Checkpoints run from `checkpoint`, off the request path (and on close).

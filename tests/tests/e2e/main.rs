@@ -9,6 +9,7 @@ mod bad_input;
 mod cli;
 mod clients;
 mod conformance;
+mod console;
 mod dialects;
 mod dns;
 mod domains;
