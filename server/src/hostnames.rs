@@ -29,6 +29,8 @@ pub struct HostView {
     /// The addresses LAN clients get instead (split horizon).
     pub lan_v4: Option<String>,
     pub lan_v6: Option<String>,
+    /// Every update attempt, accepted or not.
+    pub attempts: crate::model::Attempts,
 }
 
 /// Changes to a hostname's settings; `None` leaves a setting, `Some(None)` clears it.
@@ -125,7 +127,7 @@ fn owned(conn: &Conn, user: &Account, id: &HostId) -> Result<Host> {
     store::hostnames::find_by_id(conn, id)?.filter(|h| h.user_id == user.id).ok_or(Error::NotFound("Hostname"))
 }
 
-fn view(conn: &Conn, host: Host) -> Result<HostView> {
+fn view(ctx: &Context, conn: &Conn, host: Host) -> Result<HostView> {
     let value = |kind| store::records::managed_value(conn, &host.id, &host.name, kind);
     Ok(HostView {
         v4: value(RecordKind::A)?,
@@ -135,13 +137,14 @@ fn view(conn: &Conn, host: Host) -> Result<HostView> {
         last_source: store::hostnames::history(conn, &host.id, 1)?
             .first()
             .map(|h| format!("{} ({})", h.source.as_deref().unwrap_or("?"), h.dialect)),
+        attempts: crate::attempts::of(ctx, conn, &host)?,
         host,
     })
 }
 
 pub fn list(ctx: &Context, caller: &Caller) -> Result<Vec<HostView>> {
     let user = caller.may(Permission::ReadDomains)?;
-    ctx.store.read(|c| store::hostnames::by_user(c, &user.id)?.into_iter().map(|h| view(c, h)).collect())
+    ctx.store.read(|c| store::hostnames::by_user(c, &user.id)?.into_iter().map(|h| view(ctx, c, h)).collect())
 }
 
 /// The account's hostnames with every record at or below each (IPv64's `get_domains`), and
@@ -158,7 +161,7 @@ pub fn list_with_records(ctx: &Context, caller: &Caller) -> Result<Vec<(Host, i6
 
 pub fn get(ctx: &Context, caller: &Caller, id: &HostId) -> Result<HostView> {
     let user = caller.may(Permission::ReadDomains)?;
-    ctx.store.read(|c| view(c, owned(c, user, id)?))
+    ctx.store.read(|c| view(ctx, c, owned(c, user, id)?))
 }
 
 /// Most history entries one request returns.
@@ -212,7 +215,7 @@ pub fn configure(ctx: &Context, caller: &Caller, id: &HostId, settings: &Setting
             let detail = format!("ttl {new_ttl}, ipv6 interface id {}", new_iid.as_deref().unwrap_or("-"));
             store::history::event(tx, Some(&user.id), "hostname changed", host.name.as_str(), &detail, "api")?;
             let host = owned(tx, user, id)?;
-            Ok((view(tx, host)?, touched.collect(tx, &ctx.catalog)?))
+            Ok((view(ctx, tx, host)?, touched.collect(tx, &ctx.catalog)?))
         },
         |(_, publication)| publication.publish(&ctx.catalog),
     )?;

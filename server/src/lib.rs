@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod acme;
 pub mod address;
+pub mod attempts;
 pub mod auth;
 pub mod admin;
 pub mod clock;
@@ -70,6 +71,8 @@ pub struct Context {
     pub metrics: Arc<metrics::Metrics>,
     /// Token use times waiting to be written.
     pub last_used: tokens::LastUsed,
+    /// Update attempts waiting to be written.
+    pub attempts: attempts::Pending,
     /// Signs login sessions; made at first start and kept in the database.
     pub session_secret: Vec<u8>,
     /// The database's count of outside commits taken just before the DNS view was built:
@@ -111,6 +114,7 @@ impl Context {
             catalog: Arc::new(dns::Catalog::default()),
             metrics: Arc::new(metrics::Metrics::default()),
             last_used: tokens::LastUsed::default(),
+            attempts: attempts::Pending::default(),
         };
         zones::load_catalog(&ctx)?;
         Ok(ctx)
@@ -233,6 +237,9 @@ impl Appliance {
         if let Err(error) = self.ctx.last_used.flush(&self.ctx) {
             tracing::warn!(%error, "recording token use failed");
         }
+        if let Err(error) = attempts::flush(&self.ctx) {
+            tracing::warn!(%error, "recording update attempts failed");
+        }
         self._lock = None;
     }
 }
@@ -280,6 +287,9 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                 ctx.limits.forget_idle();
                 if let Err(error) = ctx.last_used.flush(&ctx) {
                     tracing::warn!(%error, "recording token use failed");
+                }
+                if let Err(error) = attempts::flush(&ctx) {
+                    tracing::warn!(%error, "recording update attempts failed");
                 }
                 last_forget = Instant::now();
             }

@@ -28,6 +28,8 @@ pub fn page(ctx: &Context, caller: &Caller, number: u32, per_page: u32) -> Resul
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(Error::invalid_field("/perPage", format!("perPage is 1 to {MAX_PER_PAGE}")));
     }
+    // Whoever reads the log wants the failed updates of the last minute in it too.
+    crate::attempts::flush(ctx)?;
     let lines = ctx.store.read(|c| store::history::log(c, &account.id, per_page, (number - 1).saturating_mul(per_page)))?;
     Ok(Page { lines, number, per_page })
 }

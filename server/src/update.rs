@@ -88,29 +88,18 @@ pub struct Report {
 }
 
 /// Runs one update request of `caller` (authenticated and rate-limited by its route).
-/// Account-level failures are errors; per-host ones are outcomes. Every result is counted
-/// for `/metrics`.
+/// Account-level failures are errors (the route counts them); per-host ones are outcomes,
+/// each counted on its hostname and in `/metrics`.
 pub fn update(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report> {
-    let result = run(ctx, caller, req);
-    match &result {
-        Ok(report) => report.hosts.iter().for_each(|r| ctx.metrics.update(req.dialect, r.outcome.as_str())),
-        Err(e) => count_refusal(ctx, req.dialect, e),
+    let report = run(ctx, caller, req)?;
+    let client = crate::attempts::Client { source: req.source, user_agent: req.user_agent, dialect: req.dialect };
+    for result in &report.hosts {
+        match DomainName::parse(&result.requested) {
+            Ok(name) => crate::attempts::record(ctx, &name, result.outcome.as_str(), client),
+            Err(_) => ctx.metrics.update(req.dialect, result.outcome.as_str()),
+        }
     }
-    result
-}
-
-/// Counts an update refused before it ran (no or wrong credentials, a rate limit, bad
-/// input) for `/metrics`.
-pub fn count_refusal(ctx: &Context, dialect: &'static str, error: &Error) {
-    ctx.metrics.update(dialect, match error {
-        Error::NoCredentials => "nocredentials",
-        Error::BadAuth => "badauth",
-        Error::RateLimited { .. } => "ratelimited",
-        Error::BadAddress(_) => "badip",
-        Error::TooManyHosts { .. } => "numhost",
-        Error::NotFound(_) | Error::Invalid(_) => "notfqdn",
-        _ => "error",
-    });
+    Ok(report)
 }
 
 fn run(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report> {

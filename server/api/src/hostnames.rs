@@ -29,6 +29,32 @@ pub struct Hostname {
     /// Where the last accepted change came from: address and dialect.
     pub last_source: Option<String>,
     pub created_at: String,
+    /// The last update attempt, accepted or not.
+    pub last_attempt: Option<Attempt>,
+    /// How many update attempts ended with each result code (`good`, `nochg`, `badauth`,
+    /// `nohost`, `badip`, `abuse`, `ratelimited`…).
+    pub attempts: std::collections::BTreeMap<String, u64>,
+    /// Failed attempts since the last success.
+    pub failures_in_a_row: u64,
+    /// When the first of those failures came.
+    pub failing_since: Option<String>,
+    /// The last accepted attempt (`good` or `nochg`).
+    pub last_success: Option<String>,
+}
+
+/// One update attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    pub at: String,
+    /// The result code, as DynDNS2 words it (`good`, `nochg`, `badauth`, `nohost`…).
+    pub result: String,
+    /// The client's address.
+    pub source: String,
+    pub user_agent: Option<String>,
+    /// The API it spoke: `dyndns2`, `ipdock`, `kyedns`, `duckdns`, `ipv64`, `rfc2136`…
+    pub dialect: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -79,6 +79,25 @@ fn decode_basic(value: &str) -> Option<(String, String)> {
     Some((user.to_string(), password.to_string()))
 }
 
+/// Query parameters that name hostnames in the update dialects.
+const HOST_PARAMS: [&str; 6] = ["hostname", "host", "domain", "domains", "zone", "hostnames"];
+
+/// The hostnames an update request names (query parameters and the Basic user name), as
+/// written, at most 20: what a refused update is counted on.
+pub fn named_hosts(call: &super::call::Call<'_>) -> Vec<String> {
+    let mut names: Vec<String> = HOST_PARAMS
+        .iter()
+        .filter_map(|p| param(call.request, p))
+        .flat_map(|v| v.split(',').map(|n| n.trim().to_string()).collect::<Vec<_>>())
+        .chain(call.credentials.username.clone())
+        .filter(|n| n.contains('.'))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.truncate(crate::update::MAX_HOSTS);
+    names
+}
+
 /// A query parameter (first occurrence), percent-decoded.
 pub fn param(request: &Request, name: &str) -> Option<String> {
     request.get_param(name)

@@ -169,7 +169,8 @@ fn run(ctx: &Context, route: &Route, params: Vec<(&'static str, String)>, reques
         (route.handler)(ctx, &call)
     })();
     if let (Err(error), Some(dialect)) = (&outcome, group.update_dialect) {
-        crate::update::count_refusal(ctx, dialect, error);
+        let client = crate::attempts::Client { source, user_agent: request.header("User-Agent"), dialect };
+        crate::attempts::refused(ctx, &request::named_hosts(&call), error, client);
     }
     finish(ctx, group, budget, outcome, &request.url())
 }

@@ -3,6 +3,7 @@
 //! storage, the domain rules and the transports can all depend on them.
 
 pub mod account;
+pub mod attempt;
 pub mod host;
 pub mod ids;
 pub mod journal;
@@ -13,6 +14,7 @@ pub mod updater;
 pub mod zone;
 
 pub use account::Account;
+pub use attempt::{Attempt, Attempts};
 pub use host::{HistoryEntry, Host, LogLine};
 pub use ids::*;
 pub use record::StoredRecord;

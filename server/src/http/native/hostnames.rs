@@ -19,7 +19,7 @@ pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::NewHostname = call.json()?;
     let created = hostnames::create_in_zone(ctx, call.caller()?, &ZoneId::from(input.domain_id.as_str()), &input.name, input.ttl)?;
-    let view = HostView { host: created.host, v4: None, v6: None, last_source: None, lan_v4: None, lan_v6: None };
+    let view = HostView { host: created.host, v4: None, v6: None, last_source: None, lan_v4: None, lan_v6: None, attempts: Default::default() };
     let issued = api::IssuedToken { token: token(&created.token), token_value: created.secret };
     Ok(reply(201, &api::HostnameCreated { hostname: hostname(&view), token: issued }))
 }
@@ -82,5 +82,16 @@ fn hostname(view: &HostView) -> api::Hostname {
         last_update: host.updated_at.map(rfc3339),
         last_source: view.last_source.clone(),
         created_at: rfc3339(host.created_at),
+        last_attempt: view.attempts.last.as_ref().map(|a| api::Attempt {
+            at: rfc3339(a.at),
+            result: a.result.clone(),
+            source: a.source.clone(),
+            user_agent: a.user_agent.clone(),
+            dialect: a.dialect.clone(),
+        }),
+        attempts: view.attempts.counts.clone(),
+        failures_in_a_row: view.attempts.failures_in_a_row,
+        failing_since: view.attempts.failing_since.map(rfc3339),
+        last_success: view.attempts.last_success_at.map(rfc3339),
     }
 }
