@@ -189,39 +189,10 @@ pub fn export(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(DomainName
 
 fn check(ctx: &Context, name: &DomainName) -> Result<Delegation> {
     let expected = ctx.config.delegation_nameservers()?;
-    let list = |names: &[DomainName]| names.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-    let resolver = ctx.config.delegation_resolver.or_else(crate::dns::lookup::system_resolver).ok_or_else(|| {
-        Error::Config("no DNS server to check delegations with: set delegation_resolver".into())
-    })?;
-    let found = match crate::dns::lookup::ns_set(resolver, name) {
-        Ok(found) => found,
-        Err(e) => {
-            return Ok(Delegation {
-                verified: false,
-                missing: expected.clone(),
-                message: format!("Could not look {name} up yet ({e}); try again in a few minutes."),
-                expected,
-                found: Vec::new(),
-            });
-        }
-    };
-    let missing: Vec<DomainName> = expected.iter().filter(|ns| !found.contains(ns)).cloned().collect();
-    let message = if found.is_empty() {
-        format!("No NS records for {name} were found yet. At your registrar, set its nameservers to: {}.", list(&expected))
-    } else if !missing.is_empty() {
-        format!(
-            "{name} is delegated to {}, which does not include {}. At your registrar, set its nameservers to: {}.",
-            list(&found),
-            list(&missing),
-            list(&expected)
-        )
-    } else {
-        let extra: Vec<DomainName> = found.iter().filter(|ns| !expected.contains(ns)).cloned().collect();
-        if extra.is_empty() {
-            format!("{name} is delegated to this appliance.")
-        } else {
-            format!("{name} is delegated to this appliance and also to {}, which must serve it as secondaries.", list(&extra))
-        }
-    };
-    Ok(Delegation { verified: missing.is_empty() && !found.is_empty(), expected, found, missing, message })
+    let found = crate::delegation::check(ctx, name, &expected, &[]);
+    if found.asked.is_none() {
+        return Err(Error::Config("no DNS server to check delegations with: set delegation_resolver".into()));
+    }
+    let missing: Vec<DomainName> = expected.iter().filter(|ns| !found.found.contains(ns)).cloned().collect();
+    Ok(Delegation { verified: found.delegated, expected, found: found.found, missing, message: found.message })
 }

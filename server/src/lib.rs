@@ -13,6 +13,7 @@ pub mod admin;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod delegation;
 pub mod dns;
 pub mod domains;
 pub mod dynamic_update;

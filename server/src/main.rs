@@ -121,6 +121,14 @@ enum TsigCommand {
 
 #[derive(Subcommand)]
 enum ZoneCommand {
+    /// What to enter at the registrar for a zone, and whether its parent delegates to this
+    /// appliance now (asked through delegation_resolver). Exits 1 when it does not.
+    Check {
+        /// The zone's name (built-in or custom).
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print a served zone as a standard zone file.
     Export {
         /// The zone's name.
@@ -277,6 +285,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
             }
             Ok(())
+        }
+        Command::Zone(ZoneCommand::Check { name, common }) => {
+            let ctx = common.open()?;
+            let guide = porchlight::delegation::guide_for(&ctx, &porchlight::names::DomainName::parse(&name)?)?;
+            println!("At your registrar (the zone above {}), enter:", guide.zone);
+            for r in &guide.records {
+                println!("  {}.\t{}\t{}{}", r.name, r.kind.as_str(), r.value, if r.kind.as_str() == "NS" { "." } else { "" });
+            }
+            match guide.check.asked {
+                Some(server) => println!("Asked {server}: {}", guide.check.message),
+                None => println!("{}", guide.check.message),
+            }
+            for (ns, ip) in &guide.check.glue {
+                println!("  glue: {ns} {ip}");
+            }
+            for problem in guide.check.problems.iter().filter(|p| **p != guide.check.message) {
+                println!("  problem: {problem}");
+            }
+            if guide.check.delegated {
+                println!("delegated: yes");
+                Ok(())
+            } else {
+                println!("delegated: no");
+                std::process::exit(1);
+            }
         }
         Command::Zone(ZoneCommand::Export { name, common }) => {
             let ctx = common.open()?;

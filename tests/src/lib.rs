@@ -220,7 +220,11 @@ pub fn lab_config(dir: &Path) -> Config {
         zones: vec![ZONE.to_string()],
         ..Default::default()
     };
-    Config::load(None, Vec::new(), overrides).unwrap()
+    let mut config = Config::load(None, Vec::new(), overrides).unwrap();
+    // Delegation checks never leave loopback: a test that wants answers points this at a
+    // parent lab; otherwise the discard port refuses at once.
+    config.delegation_resolver = Some("127.0.0.1:9".parse().unwrap());
+    config
 }
 
 /// A parsed HTTP response.

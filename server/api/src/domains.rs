@@ -95,3 +95,42 @@ pub struct DelegationStatus {
     pub domain: Domain,
     pub delegation: Delegation,
 }
+
+/// A record to enter at the registrar, in the parent zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ParentRecord {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+
+/// An address the parent zone gives for a nameserver (glue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Glue {
+    pub name: String,
+    pub address: String,
+}
+
+/// `GET /api/domains/{id}/delegation`: what to enter at the registrar, and what the parent
+/// zone says now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DelegationGuide {
+    pub zone: String,
+    /// NS records, and glue A/AAAA for nameservers inside the zone.
+    pub records: Vec<ParentRecord>,
+    /// Whether the parent delegates to every nameserver, with the right glue.
+    pub delegated: bool,
+    /// The DNS server that was asked (`delegation_resolver`).
+    pub asked: Option<String>,
+    /// The nameservers the parent names now.
+    pub found: Vec<String>,
+    pub glue: Vec<Glue>,
+    /// What is wrong, one sentence each.
+    pub problems: Vec<String>,
+    pub message: String,
+}

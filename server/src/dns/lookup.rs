@@ -11,11 +11,20 @@ use hickory_proto::rr::{Name, RData, RecordType};
 use crate::error::{Error, Result};
 use crate::names::DomainName;
 
+/// A nameserver's address as another server gives it.
+pub type Glue = (DomainName, std::net::IpAddr);
+
 const TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The NS names `server` gives for `name`: in its answer, or in a referral's authority
 /// section. An NXDOMAIN or no NS set is an empty list; no answer at all is an error.
 pub fn ns_set(server: SocketAddr, name: &DomainName) -> Result<Vec<DomainName>> {
+    Ok(delegation(server, name)?.0)
+}
+
+/// The NS names `server` gives for `name`, with the addresses it gives for those names
+/// alongside (a parent's glue, in a referral's additional section).
+pub fn delegation(server: SocketAddr, name: &DomainName) -> Result<(Vec<DomainName>, Vec<Glue>)> {
     let response = ask(server, name, RecordType::NS)?;
     let mut names: Vec<DomainName> = response
         .answers
@@ -30,7 +39,22 @@ pub fn ns_set(server: SocketAddr, name: &DomainName) -> Result<Vec<DomainName>> 
         .collect();
     names.sort();
     names.dedup();
-    Ok(names)
+    let mut glue: Vec<Glue> = response
+        .answers
+        .iter()
+        .chain(response.additionals.iter())
+        .filter_map(|r| {
+            let owner = DomainName::parse(&r.name.to_ascii()).ok().filter(|o| names.contains(o))?;
+            match &r.data {
+                RData::A(a) => Some((owner, std::net::IpAddr::V4(a.0))),
+                RData::AAAA(a) => Some((owner, std::net::IpAddr::V6(a.0))),
+                _ => None,
+            }
+        })
+        .collect();
+    glue.sort();
+    glue.dedup();
+    Ok((names, glue))
 }
 
 fn ask(server: SocketAddr, name: &DomainName, rtype: RecordType) -> Result<Message> {

@@ -11,6 +11,7 @@ mod cli;
 mod clients;
 mod conformance;
 mod console;
+mod delegation;
 mod dialects;
 mod dns;
 mod domains;

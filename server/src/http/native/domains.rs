@@ -53,6 +53,29 @@ pub fn delegation_status(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     Ok(reply(200, &api::DelegationStatus { domain: custom(&domain, &status.expected), delegation: delegation(&status) }))
 }
 
+/// The delegation guide of a built-in zone or a custom domain.
+pub fn delegation_guide(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let guide = crate::delegation::guide(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
+    Ok(reply(200, &guide_wire(&guide)))
+}
+
+pub(crate) fn guide_wire(guide: &crate::delegation::Guide) -> api::DelegationGuide {
+    api::DelegationGuide {
+        zone: guide.zone.to_string(),
+        records: guide
+            .records
+            .iter()
+            .map(|r| api::ParentRecord { name: r.name.to_string(), kind: r.kind.as_str().to_string(), value: r.value.clone() })
+            .collect(),
+        delegated: guide.check.delegated,
+        asked: guide.check.asked.map(|a| a.to_string()),
+        found: guide.check.found.iter().map(ToString::to_string).collect(),
+        glue: guide.check.glue.iter().map(|(n, ip)| api::Glue { name: n.to_string(), address: ip.to_string() }).collect(),
+        problems: guide.check.problems.clone(),
+        message: guide.check.message.clone(),
+    }
+}
+
 /// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings.
 pub fn configure(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::DomainPatch = call.json()?;
