@@ -23,6 +23,8 @@ for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 [ -d /usr/lib/python3/dist-packages/certbot_dns_rfc2136 ] || missing="$missing python3-certbot-dns-rfc2136"
+# A real SMTP server for the e-mail alerts test.
+[ -d /usr/lib/python3/dist-packages/aiosmtpd ] || missing="$missing python3-aiosmtpd"
 # ddclient talks HTTPS through this Perl module, which it only recommends.
 perl -MIO::Socket::SSL -e1 2>/dev/null || missing="$missing libio-socket-ssl-perl"
 sudo=""

@@ -78,6 +78,9 @@ pub struct Config {
     /// Limits on the update endpoints.
     #[serde(default)]
     pub rate_limit: RateLimitConfig,
+    /// Alerts: how often hosts and delegations are checked, and the SMTP server for e-mail.
+    #[serde(default)]
+    pub alerts: AlertsConfig,
     /// The built-in zones this appliance is authoritative for.
     #[serde(default)]
     pub zone: Vec<ZoneConfig>,
@@ -126,6 +129,46 @@ pub struct ZoneConfig {
     /// Secondaries told of each change by NOTIFY, as `ADDRESS:PORT`.
     #[serde(default)]
     pub notify: Vec<String>,
+}
+
+/// When hosts and delegations are checked for alerts, and how e-mail alerts are sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// Seconds between checks of every host for staleness and failure streaks.
+    #[serde(default = "defaults::alert_check_seconds")]
+    pub check_seconds: u32,
+    /// Minutes between checks of custom domains' delegations (0: at every check).
+    #[serde(default = "defaults::delegation_check_minutes")]
+    pub delegation_check_minutes: u32,
+    /// The SMTP server e-mail alerts go through (none: e-mail channels cannot be made).
+    #[serde(default)]
+    pub smtp: Option<SmtpConfig>,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self { check_seconds: defaults::alert_check_seconds(), delegation_check_minutes: defaults::delegation_check_minutes(), smtp: None }
+    }
+}
+
+/// An SMTP server for e-mail alerts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    /// Default: 587 for starttls, 465 for tls, 25 for none.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls` (implicit TLS, "SMTPS") or `none` (a relay on the LAN).
+    #[serde(default = "defaults::smtp_security")]
+    pub security: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The sender, e.g. `porchlight <porchlight@example.com>`.
+    pub from: String,
 }
 
 /// Rate limits; generous enough that dual-stack pairs and forced `nochg` refreshes never
@@ -217,6 +260,15 @@ mod defaults {
             .iter()
             .filter_map(|n| n.parse().ok())
             .collect()
+    }
+    pub fn alert_check_seconds() -> u32 {
+        60
+    }
+    pub fn delegation_check_minutes() -> u32 {
+        60
+    }
+    pub fn smtp_security() -> String {
+        "starttls".into()
     }
     pub fn log_retention_days() -> u32 {
         90
@@ -386,6 +438,17 @@ impl Config {
         }
         if self.max_connections == 0 {
             return Err(Error::Config("max_connections must be at least 1".into()));
+        }
+        if !(1..=86_400).contains(&self.alerts.check_seconds) {
+            return Err(Error::Config("alerts.check_seconds must be between 1 and 86400".into()));
+        }
+        if let Some(smtp) = &self.alerts.smtp {
+            if !["starttls", "tls", "none"].contains(&smtp.security.as_str()) {
+                return Err(Error::Config(format!("alerts.smtp.security {:?}: use starttls, tls or none", smtp.security)));
+            }
+            if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(Error::Config(format!("alerts.smtp.from {:?} is not an e-mail address", smtp.from)));
+            }
         }
         if let Some(url) = &self.public_url {
             check_public_url(url).map_err(|why| Error::Config(format!("public_url {url:?}: {why}")))?;

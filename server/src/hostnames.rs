@@ -40,6 +40,8 @@ pub struct Settings<'a> {
     pub interface_id: Option<Option<&'a str>>,
     pub lan_v4: Option<Option<&'a str>>,
     pub lan_v6: Option<Option<&'a str>>,
+    /// The host's own stale window in hours; `Some(None)` takes the account's.
+    pub stale_after_hours: Option<Option<u32>>,
 }
 
 /// Creates `fqdn` for the account with e-mail `owner` (the command line: the operator acts,
@@ -187,6 +189,7 @@ pub fn configure(ctx: &Context, caller: &Caller, id: &HostId, settings: &Setting
     };
     let lan_v4 = lan(settings.lan_v4, RecordKind::LanA)?;
     let lan_v6 = lan(settings.lan_v6, RecordKind::LanAaaa)?;
+    let stale_window = settings.stale_after_hours.map(crate::alerts::check_window).transpose()?;
     let interface_id = match settings.interface_id {
         Some(Some(text)) => Some(Some(parse_interface_id(text)?)),
         Some(None) => Some(None),
@@ -198,6 +201,9 @@ pub fn configure(ctx: &Context, caller: &Caller, id: &HostId, settings: &Setting
             let new_ttl = ttl.unwrap_or(host.ttl);
             let new_iid = interface_id.clone().unwrap_or_else(|| host.ipv6_interface_id.clone());
             store::hostnames::set_settings(tx, &host.id, new_ttl, new_iid.as_deref())?;
+            if let Some(window) = stale_window {
+                store::alerts::set_host_window(tx, &host.id, window)?;
+            }
             let mut touched = Touched::default();
             for (kind, value) in [(RecordKind::LanA, &lan_v4), (RecordKind::LanAaaa, &lan_v6)] {
                 if let Some(value) = value {

@@ -5,6 +5,7 @@
 //! [`Appliance::start`] runs everything; [`Context`] is what the parts share.
 
 pub mod accounts;
+pub mod alerts;
 pub mod acme;
 pub mod address;
 pub mod attempts;
@@ -74,6 +75,8 @@ pub struct Context {
     pub last_used: tokens::LastUsed,
     /// Update attempts waiting to be written.
     pub attempts: attempts::Pending,
+    /// Set when an alert was queued, for the alert worker.
+    pub alert_queued: AtomicBool,
     /// Signs login sessions; made at first start and kept in the database.
     pub session_secret: Vec<u8>,
     /// The database's count of outside commits taken just before the DNS view was built:
@@ -116,6 +119,7 @@ impl Context {
             metrics: Arc::new(metrics::Metrics::default()),
             last_used: tokens::LastUsed::default(),
             attempts: attempts::Pending::default(),
+            alert_queued: AtomicBool::new(false),
         };
         zones::load_catalog(&ctx)?;
         Ok(ctx)
@@ -148,6 +152,7 @@ pub struct Appliance {
     runtime: Option<tokio::runtime::Runtime>,
     stopping: Arc<AtomicBool>,
     housekeeping: Option<JoinHandle<()>>,
+    alerts: Option<JoinHandle<()>>,
     /// The one-time setup code, while no administrator exists.
     setup_code: Option<String>,
     /// Held while serving: one appliance per data directory, and no restore under it.
@@ -178,6 +183,7 @@ impl Appliance {
         }
         let stopping = Arc::new(AtomicBool::new(false));
         let housekeeping = spawn_housekeeping(ctx.clone(), stopping.clone())?;
+        let alerts = alerts::deliver::spawn(ctx.clone(), stopping.clone())?;
         Ok(Self {
             ctx,
             http,
@@ -187,6 +193,7 @@ impl Appliance {
             runtime: Some(runtime),
             stopping,
             housekeeping: Some(housekeeping),
+            alerts: Some(alerts),
             setup_code,
             _lock: Some(lock),
         })
@@ -231,7 +238,7 @@ impl Appliance {
             runtime.shutdown_timeout(Duration::from_secs(2));
         }
         self.stopping.store(true, Ordering::Release);
-        if let Some(thread) = self.housekeeping.take() {
+        for thread in [self.housekeeping.take(), self.alerts.take()].into_iter().flatten() {
             thread.thread().unpark();
             let _ = thread.join();
         }

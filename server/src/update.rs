@@ -140,7 +140,7 @@ fn run(ctx: &Context, caller: &Caller, req: &UpdateRequest<'_>) -> Result<Report
                     Want::Keep => Vec::new(),
                     _ => results.iter().filter_map(|r| r.host_id.as_ref()).collect(),
                 };
-                if follow_prefix(tx, req, account, *prefix, &explicit, &mut touched)? {
+                if follow_prefix(ctx, tx, req, account, *prefix, &explicit, &mut touched)? {
                     for result in results.iter_mut().filter(|r| r.outcome == Outcome::NoChange) {
                         result.outcome = Outcome::Good;
                     }
@@ -220,7 +220,7 @@ fn update_host(
 
     let mut changed = false;
     for (name, kind, old, new) in wanted {
-        changed |= set_managed(tx, req, &host, &name, kind, old, new, touched)?;
+        changed |= set_managed(ctx, tx, req, &host, &name, kind, old, new, touched)?;
     }
     if !changed {
         result.outcome = Outcome::NoChange;
@@ -256,6 +256,7 @@ fn subname(host: &DomainName, label: &str) -> Result<DomainName> {
 /// history and event, unless it already holds that value. Returns whether it changed.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn set_managed(
+    ctx: &Context,
     tx: &Tx<'_>,
     req: &UpdateRequest<'_>,
     host: &Host,
@@ -282,6 +283,9 @@ pub(crate) fn set_managed(
             user_agent: req.user_agent,
             dialect: req.dialect,
         })?;
+        if matches!(kind, RecordKind::A | RecordKind::Aaaa) {
+            crate::alerts::address_changed(ctx, tx, host, kind.as_str(), old.as_deref(), new_text.as_deref())?;
+        }
     }
     let detail = format!("{} -> {} ({})", old.as_deref().unwrap_or("-"), new_text.as_deref().unwrap_or("-"), req.dialect);
     store::history::event(tx, Some(&host.user_id), &format!("address {kind}"), name.as_str(), &detail, &source)?;
@@ -293,6 +297,7 @@ pub(crate) fn set_managed(
 /// host's interface id; hosts in `skip` were given their own address. Returns whether any
 /// AAAA changed.
 fn follow_prefix(
+    ctx: &Context,
     tx: &Tx<'_>,
     req: &UpdateRequest<'_>,
     account: &Account,
@@ -309,7 +314,7 @@ fn follow_prefix(
         let name = host.name.clone();
         let old = store::records::managed_value(tx, &host.id, &host.name, RecordKind::Aaaa)?;
         let new = RecordData::Aaaa(crate::address::with_prefix(prefix, iid));
-        if set_managed(tx, req, &host, &name, RecordKind::Aaaa, old, Some(new), touched)? {
+        if set_managed(ctx, tx, req, &host, &name, RecordKind::Aaaa, old, Some(new), touched)? {
             store::hostnames::touch(tx, &host.id)?;
             changed = true;
         }

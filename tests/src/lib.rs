@@ -17,6 +17,7 @@ pub use hickory_proto;
 
 pub mod bench;
 pub mod knot;
+pub mod receiver;
 pub mod shape;
 
 /// The zone every lab serves.

@@ -40,6 +40,8 @@ pub struct Hostname {
     pub failing_since: Option<String>,
     /// The last accepted attempt (`good` or `nochg`).
     pub last_success: Option<String>,
+    /// The host's own stale window in hours (null: the account's).
+    pub stale_after_hours: Option<u32>,
 }
 
 /// One update attempt.
@@ -108,6 +110,11 @@ pub struct HostnamePatch {
     #[serde(default, deserialize_with = "crate::double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub lan_ipv6: Option<Option<String>>,
+    /// Hours without a successful update after which the host counts as stale (0: never);
+    /// `null` takes the account's setting.
+    #[serde(default, deserialize_with = "crate::whole_or_null", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>))]
+    pub stale_after_hours: Option<Option<u32>>,
 }
 
 /// One accepted change of a hostname.

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod alerts;
 pub mod domains;
 pub mod hostnames;
 pub mod records;
@@ -19,6 +20,7 @@ pub mod update;
 
 pub use account::*;
 pub use admin::*;
+pub use alerts::*;
 pub use domains::*;
 pub use hostnames::*;
 pub use records::*;
@@ -88,4 +90,14 @@ where
         None => Ok(None),
         Some(n) => T::try_from(n).map(Some).map_err(|_| serde::de::Error::custom(format!("{n} is too large"))),
     }
+}
+
+/// As [`whole`] for PATCH fields that can be cleared: absent → `None`, `null` →
+/// `Some(None)`, a whole number → `Some(Some(n))`.
+pub fn whole_or_null<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    whole(d).map(Some)
 }

@@ -53,7 +53,7 @@ pub fn apply(ctx: &Context, update: Update) -> Result<(), Refusal> {
             }
             store::tsig_keys::touch(tx, &key_id)?;
             let mut touched = Touched::default();
-            write(tx, user, &zone, &update, &hosts, &before, &after, &mut touched)?;
+            write(ctx, tx, user, &zone, &update, &hosts, &before, &after, &mut touched)?;
             Ok(Ok(touched.collect(tx, &ctx.catalog)?))
         },
         |outcome| {
@@ -210,6 +210,7 @@ fn own_host<'a>(hosts: &'a BTreeMap<DomainName, Option<Host>>, name: &DomainName
 
 #[allow(clippy::too_many_arguments)]
 fn write(
+    ctx: &Context,
     tx: &Tx<'_>,
     user: &Account,
     zone: &Zone,
@@ -237,7 +238,7 @@ fn write(
                 wildcard: None,
             };
             let old_text = old.first().map(|d| d.to_columns().0);
-            if crate::update::set_managed(tx, &request, host, name, *kind, old_text, data.first().cloned(), touched)? {
+            if crate::update::set_managed(ctx, tx, &request, host, name, *kind, old_text, data.first().cloned(), touched)? {
                 store::hostnames::touch(tx, &host.id)?;
             }
             continue;

@@ -54,7 +54,7 @@ pub fn table() -> &'static [Route] {
 
 #[rustfmt::skip]
 fn build() -> Vec<Route> {
-    use native::{admin, auth, domains, hostnames, logs, records, tokens, tsig_keys, update};
+    use native::{admin, alerts, auth, domains, hostnames, logs, records, tokens, tsig_keys, update};
     let d = Doc::new;
     vec![
         // Updates: DynDNS2 and its relatives.
@@ -135,6 +135,12 @@ fn build() -> Vec<Route> {
         Route::new(GET, "/api/tsig-keys", &NATIVE, tsig_keys::list).doc(d("listTsigKeys", "The account's TSIG keys").ok(200, schema::<api::TsigKeyList>)),
         Route::new(POST, "/api/tsig-keys", &NATIVE, tsig_keys::create).doc(d("createTsigKey", "Make a TSIG key").body(schema::<api::NewTsigKey>).ok(201, schema::<api::CreatedTsigKeyEnvelope>).links(KEY_LINKS)),
         Route::new(DELETE, "/api/tsig-keys/{id}", &NATIVE, tsig_keys::delete).doc(d("deleteTsigKey", "Delete a TSIG key").no_content()),
+        Route::new(GET, "/api/alerts/channels", &NATIVE, alerts::list).doc(d("listAlertChannels", "The account's alert channels").ok(200, schema::<api::ChannelList>)),
+        Route::new(POST, "/api/alerts/channels", &NATIVE, alerts::create).doc(d("createAlertChannel", "Add a webhook, ntfy, Gotify or e-mail channel").body(schema::<api::NewChannel>).ok(201, schema::<api::ChannelEnvelope>)),
+        Route::new(DELETE, "/api/alerts/channels/{id}", &NATIVE, alerts::delete).doc(d("deleteAlertChannel", "Delete an alert channel").no_content()),
+        Route::new(POST, "/api/alerts/channels/{id}/test", &NATIVE, alerts::test).doc(d("testAlertChannel", "Send a test message through the channel now").ok(200, schema::<api::ChannelTest>)),
+        Route::new(GET, "/api/alerts/settings", &NATIVE, alerts::settings).doc(d("getAlertSettings", "When the account is told").ok(200, schema::<api::AlertSettings>)),
+        Route::new(PATCH, "/api/alerts/settings", &NATIVE, alerts::change_settings).doc(d("updateAlertSettings", "Change when the account is told").body(schema::<api::AlertSettingsPatch>).ok(200, schema::<api::AlertSettings>)),
         Route::new(GET, "/api/admin/users", &NATIVE, admin::users).doc(d("listUsers", "Every account (administrators)").ok(200, schema::<api::ManagedUserList>)),
         Route::new(PATCH, "/api/admin/users/{id}", &NATIVE, admin::update_user).doc(d("updateUser", "Disable, enable or re-plan an account (administrators)").body(schema::<api::UserPatch>).ok(200, schema::<api::ManagedUserEnvelope>)),
         Route::new(POST, "/api/admin/users/{id}/password", &NATIVE, admin::reset_password).doc(d("resetPassword", "Set an account's password (administrators)").body(schema::<api::PasswordReset>).no_content()),

@@ -16,6 +16,8 @@ pub struct Host {
     pub updated_at: Option<i64>,
     /// Set when the host follows its owner's IPv6 prefix with this interface id.
     pub ipv6_interface_id: Option<String>,
+    /// Hours without a successful update after which it is stale (None: the account's).
+    pub stale_after_hours: Option<u32>,
 }
 
 /// One accepted change in a hostname's history.

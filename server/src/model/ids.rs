@@ -74,6 +74,10 @@ id!(
     /// A TSIG key.
     TsigKeyId
 );
+id!(
+    /// An alert channel.
+    ChannelId
+);
 
 #[cfg(test)]
 mod tests {

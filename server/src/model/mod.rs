@@ -3,6 +3,7 @@
 //! storage, the domain rules and the transports can all depend on them.
 
 pub mod account;
+pub mod alert;
 pub mod attempt;
 pub mod host;
 pub mod ids;
@@ -14,6 +15,7 @@ pub mod updater;
 pub mod zone;
 
 pub use account::Account;
+pub use alert::{AlertSettings, Channel, ChannelKind, Outgoing};
 pub use attempt::{Attempt, Attempts};
 pub use host::{HistoryEntry, Host, LogLine};
 pub use ids::*;

@@ -4,7 +4,7 @@
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use crate::model::{HostId, RecordId, Scopes, TokenId, TsigKeyId, UpdaterId, UserId, ZoneId};
+use crate::model::{ChannelId, HostId, RecordId, Scopes, TokenId, TsigKeyId, UpdaterId, UserId, ZoneId};
 use crate::names::DomainName;
 use crate::records::RecordKind;
 
@@ -23,7 +23,7 @@ macro_rules! text_column {
     )*};
 }
 
-text_column!(UserId, ZoneId, HostId, TokenId, RecordId, UpdaterId, TsigKeyId);
+text_column!(UserId, ZoneId, HostId, TokenId, RecordId, UpdaterId, TsigKeyId, ChannelId);
 
 impl ToSql for DomainName {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

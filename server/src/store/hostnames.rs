@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::model::{HistoryEntry, Host, HostId, UserId, ZoneId};
 use crate::names::DomainName;
 
-const COLUMNS: &str = "id, zone_id, user_id, name, ttl, blocked, created_at, updated_at, ipv6_interface_id";
+const COLUMNS: &str = "id, zone_id, user_id, name, ttl, blocked, created_at, updated_at, ipv6_interface_id, stale_after_hours";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
     Ok(Host {
@@ -20,6 +20,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Host> {
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
         ipv6_interface_id: r.get(8)?,
+        stale_after_hours: r.get(9)?,
     })
 }
 

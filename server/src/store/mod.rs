@@ -3,6 +3,7 @@
 //! `PRAGMA user_version`.
 
 pub mod acme;
+pub mod alerts;
 pub mod attempts;
 pub mod backup;
 mod columns;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_partners.sql"),
     include_str!("migrations/0010_transfers_and_tsig.sql"),
     include_str!("migrations/0011_update_attempts.sql"),
+    include_str!("migrations/0012_alerts.sql"),
 ];
 
 /// File name of the database inside the data directory.

@@ -43,6 +43,7 @@ struct World {
     owner_record: String,
     owner_token: String,
     owner_tsig: String,
+    owner_channel: String,
     owner_updater: String,
     owner_id: String,
     /// The acme-dns account: user name, key, subdomain.
@@ -71,7 +72,18 @@ fn key(lab: &Lab, session: &str, scopes: &[&str]) -> (String, String) {
 fn world() -> World {
     let (parent_lab, registrar) = parent();
     delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
-    let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent_lab.dns()));
+    let lab = Lab::start_with(|c| {
+        c.delegation_resolver = Some(parent_lab.dns());
+        // E-mail alert channels need a server; nothing listens there, so a test send fails at once.
+        c.alerts.smtp = Some(porchlight::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: Some(9),
+            security: "none".into(),
+            username: None,
+            password: None,
+            from: "porchlight@example.test".into(),
+        });
+    });
     let admin_session = lab.admin("root@example.com");
     let (admin_key, _) = key(&lab, &admin_session, &["read:domains", "write:domains", "write:records", "update"]);
     let (partner_key, _) = key(&lab, &admin_session, &["partner"]);
@@ -96,6 +108,7 @@ fn world() -> World {
     let (owner_key, _) = key(&lab, &owner_session, &["read:domains", "write:domains", "write:records", "update"]);
     let (owner_update_only_key, _) = key(&lab, &owner_session, &["update"]);
     let owner_tsig = created(lab.api("POST", "/api/tsig-keys", Some(&owner_session), Some(json!({"name": "owner.key"}))), "tsig")["key"]["id"].as_str().unwrap().to_string();
+    let owner_channel = created(lab.api("POST", "/api/alerts/channels", Some(&owner_session), Some(json!({"kind": "email", "to": "owner@example.net"}))), "channel")["channel"]["id"].as_str().unwrap().to_string();
     let updater = lab.request("POST", &format!("/api/v2/domains/{ZONE_ID}/dyndns"), &[("Authorization", &format!("Bearer {owner_key}")), ("Content-Type", "application/json")], json!({"hostname": HOME, "recordType": "AAAA"}).to_string().as_bytes());
     let owner_updater = created(updater, "updater")["id"].as_str().unwrap().to_string();
     let acme = created(lab.request("POST", "/register", &[("Authorization", &format!("Bearer {owner_key}"))], b""), "acme");
@@ -121,6 +134,7 @@ fn world() -> World {
         owner_record,
         owner_token,
         owner_tsig,
+        owner_channel,
         owner_updater,
         owner_id: me["id"].as_str().unwrap().to_string(),
         owner_acme,
@@ -272,6 +286,12 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/tsig-keys", Session, SESSIONS),
         c("POST", "/api/tsig-keys", Session, OWNER),
         c("DELETE", "/api/tsig-keys/{id}", Session, OWNER),
+        c("GET", "/api/alerts/channels", Session, SESSIONS),
+        c("POST", "/api/alerts/channels", Session, SESSIONS),
+        c("DELETE", "/api/alerts/channels/{id}", Session, OWNER),
+        c("POST", "/api/alerts/channels/{id}/test", Session, OWNER),
+        c("GET", "/api/alerts/settings", Session, SESSIONS),
+        c("PATCH", "/api/alerts/settings", Session, SESSIONS),
         c("GET", "/api/admin/users", Session, ADMIN),
         c("PATCH", "/api/admin/users/{id}", Session, ADMIN),
         c("POST", "/api/admin/users/{id}/password", Session, ADMIN),
@@ -315,6 +335,7 @@ fn request(w: &World, case: &Case, caller: Caller) -> (String, Vec<(String, Stri
         "/api/hostnames/{id}" | "/api/hostnames/{id}/history" => target.replace("{id}", &w.owner_host),
         "/api/tokens/{id}/regenerate" | "/api/tokens/{id}" => target.replace("{id}", &w.owner_token),
         "/api/tsig-keys/{id}" => target.replace("{id}", &w.owner_tsig),
+        "/api/alerts/channels/{id}" | "/api/alerts/channels/{id}/test" => target.replace("{id}", &w.owner_channel),
         "/api/admin/users/{id}" | "/api/admin/users/{id}/password" => target.replace("{id}", &w.owner_id),
         "/api/domains/{domainId}/records" => target.replace("{domainId}", ZONE_ID),
         "/api/domains/{domainId}/records/{recordId}" => target.replace("{domainId}", ZONE_ID).replace("{recordId}", &w.owner_record),
@@ -368,6 +389,8 @@ fn request(w: &World, case: &Case, caller: Caller) -> (String, Vec<(String, Stri
         ("PATCH", "/api/hostnames/{id}") => Some(json!({"ttl": 300})),
         ("POST", "/api/tokens") => Some(json!({"label": "matrix", "scopes": ["update"]})),
         ("POST", "/api/tsig-keys") => Some(json!({"name": format!("{unique}.matrix"), "allow": [format!("_acme-challenge.{HOME}:TXT")]})),
+        ("POST", "/api/alerts/channels") => Some(json!({"kind": "email", "to": format!("{unique}@example.net")})),
+        ("PATCH", "/api/alerts/settings") => Some(json!({"failuresInARow": 4})),
         ("PATCH", "/api/admin/users/{id}") => Some(json!({"plan": "free"})),
         ("POST", "/api/admin/users/{id}/password") => Some(json!({"password": "set by the administrator"})),
         ("POST", "/api/admin/invites") => Some(json!({})),
@@ -400,6 +423,8 @@ fn state(w: &World) -> String {
         ("login_links", "code_hash"),
         ("invites", "id"),
         ("settings", "key"),
+        ("alert_channels", "id"),
+        ("alert_settings", "user_id"),
     ] {
         let mut stmt = db.prepare(&format!("SELECT * FROM {table} ORDER BY {order}")).unwrap();
         let names: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();

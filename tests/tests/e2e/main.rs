@@ -4,6 +4,7 @@
 mod accounts;
 mod acme;
 mod admin;
+mod alerts;
 mod attempts;
 mod authorization;
 mod bad_input;

@@ -38,6 +38,7 @@ pub fn configure(ctx: &Context, call: &Call<'_>) -> Result<Response> {
         interface_id: patch.ipv6_interface_id.as_ref().map(|o| o.as_deref()),
         lan_v4: patch.lan_ipv4.as_ref().map(|o| o.as_deref()),
         lan_v6: patch.lan_ipv6.as_ref().map(|o| o.as_deref()),
+        stale_after_hours: patch.stale_after_hours,
     };
     let view = hostnames::configure(ctx, call.caller()?, &call.id::<HostId>("id"), &settings)?;
     Ok(reply(200, &api::HostnameEnvelope { hostname: hostname(&view) }))
@@ -93,5 +94,6 @@ fn hostname(view: &HostView) -> api::Hostname {
         failures_in_a_row: view.attempts.failures_in_a_row,
         failing_since: view.attempts.failing_since.map(rfc3339),
         last_success: view.attempts.last_success_at.map(rfc3339),
+        stale_after_hours: host.stale_after_hours,
     }
 }

@@ -3,6 +3,7 @@
 //! from the domain error in [`error`] only.
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod domains;
 pub mod hostnames;
