@@ -18,6 +18,7 @@ pub use hickory_proto;
 pub mod bench;
 pub mod knot;
 pub mod shape;
+pub mod totp;
 
 /// The zone every lab serves.
 pub const ZONE: &str = "dyn.example.test";

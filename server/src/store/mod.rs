@@ -13,6 +13,7 @@ pub mod partners;
 pub mod records;
 pub mod settings;
 pub mod tokens;
+pub mod totp;
 pub mod tsig_keys;
 pub mod updaters;
 pub mod users;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_updaters.sql"),
     include_str!("migrations/0009_partners.sql"),
     include_str!("migrations/0010_transfers_and_tsig.sql"),
+    include_str!("migrations/0011_totp.sql"),
 ];
 
 /// File name of the database inside the data directory.

@@ -57,7 +57,7 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = porchlight_api::Login { email: email.get(), password: password.get() };
+        let body = porchlight_api::Login { email: email.get(), password: password.get(), code: None };
         api::run("POST", "/api/auth/login".into(), Some(body), error, move |answer| sign_in(session, answer));
     };
     view! {
