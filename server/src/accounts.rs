@@ -22,7 +22,7 @@ pub(crate) fn create_by(store: &Store, email: &str, password: &str, is_admin: bo
     let hash = crate::password::hash(password)?;
     store.write(|tx| {
         if store::users::find_by_email(tx, &email)?.is_some() {
-            return Err(Error::Conflict(format!("an account for {email} already exists")));
+            return Err(Error::Conflict(format!("An account for {email} already exists")));
         }
         let id = store::users::insert(tx, &email, &hash, is_admin)?;
         let kind = if is_admin { "admin created" } else { "user created" };

@@ -150,6 +150,7 @@ fn build() -> Vec<Route> {
         Route::new(GET, "/", &PLAIN, ui::index),
         Route::new(GET, "/setup", &PLAIN, ui::index),
         Route::new(GET, "/login", &PLAIN, ui::index),
+        Route::new(GET, "/register", &PLAIN, ui::index),
         Route::new(GET, "/assets/{name}", &PLAIN, ui::asset),
         // Operations.
         Route::new(GET, "/healthz", &PLAIN, ops::health),

@@ -297,6 +297,7 @@ fn cases() -> Vec<Case> {
         c("GET", "/", Public, ANYONE),
         c("GET", "/setup", Public, ANYONE),
         c("GET", "/login", Public, ANYONE),
+        c("GET", "/register", Public, ANYONE),
         c("GET", "/assets/{name}", Public, ANYONE),
         c("GET", "/healthz", Public, ANYONE),
         c("GET", "/health", Public, ANYONE),
