@@ -12,15 +12,21 @@ use crate::store::{self, Store};
 
 /// Creates an account; the password is stored as an argon2id hash.
 pub fn create(store: &Store, email: &str, password: &str, is_admin: bool) -> Result<UserId> {
+    create_by(store, email, password, is_admin, "", "cli")
+}
+
+/// Creates an account, noting in the event log who made it (`by`, empty for the command
+/// line and sign-ups) and through what.
+pub(crate) fn create_by(store: &Store, email: &str, password: &str, is_admin: bool, by: &str, source: &str) -> Result<UserId> {
     let email = crate::model::account::parse_email(email)?;
     let hash = crate::password::hash(password)?;
     store.write(|tx| {
         if store::users::find_by_email(tx, &email)?.is_some() {
-            return Err(Error::Conflict(format!("an account for {email} already exists")));
+            return Err(Error::Conflict(format!("An account for {email} already exists")));
         }
         let id = store::users::insert(tx, &email, &hash, is_admin)?;
         let kind = if is_admin { "admin created" } else { "user created" };
-        store::history::event(tx, Some(&id), kind, &email, "", "cli")?;
+        store::history::event(tx, Some(&id), kind, &email, by, source)?;
         Ok(id)
     })
 }
@@ -49,9 +55,11 @@ pub fn find_by_email(ctx: &Context, email: &str) -> Result<Account> {
     ctx.store.read(|c| store::users::find_by_email(c, email.trim()))?.ok_or_else(|| Error::Invalid(format!("no account with e-mail {}", email.trim())))
 }
 
-/// Checks an e-mail and password. Unknown accounts cost the same argon2 work as known ones,
-/// so timing does not tell which addresses have accounts.
-pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result<Account> {
+/// Checks an e-mail and password, and for an account with two-factor sign-in on, `code` (a
+/// TOTP code or a recovery code; without one the answer is `CodeNeeded`). Unknown accounts
+/// cost the same argon2 work as known ones, so timing does not tell which addresses have
+/// accounts; whether a code is needed is told only after the right password.
+pub fn login(ctx: &Context, email: &str, password: &str, code: Option<&str>, source: &str) -> Result<Account> {
     // Failed logins slow down per account as well as per address (the route limits that).
     ctx.limits.login.check(&format!("account:{}", email.trim().to_ascii_lowercase()))?;
     let user = ctx.store.read(|c| store::users::find_by_email(c, email.trim()))?;
@@ -63,7 +71,19 @@ pub fn login(ctx: &Context, email: &str, password: &str, source: &str) -> Result
         ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login failed", &user.email, "", source))?;
         return Err(Error::BadLogin);
     }
-    ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login", &user.email, "", source))?;
+    let passed = match ctx.store.write(|tx| crate::totp::check(tx, &user, code)) {
+        Err(Error::BadCode) => {
+            ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login failed", &user.email, "wrong code", source))?;
+            return Err(Error::BadCode);
+        }
+        other => other?,
+    };
+    let detail = match passed {
+        crate::totp::Passed::NotNeeded => String::new(),
+        crate::totp::Passed::Code => "with a code".to_string(),
+        crate::totp::Passed::RecoveryCode { left } => format!("with a recovery code ({left} left)"),
+    };
+    ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login", &user.email, &detail, source))?;
     Ok(user)
 }
 

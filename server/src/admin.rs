@@ -1,4 +1,4 @@
-//! Administration: accounts (disable, plan, password reset) and appliance settings. Every
+//! Administration: accounts (create, disable, plan, password reset) and appliance settings. Every
 //! function takes the acting account and refuses anyone who is not an administrator.
 
 use crate::Context;
@@ -19,11 +19,8 @@ pub fn users(ctx: &Context, caller: &Caller) -> Result<Vec<(Account, i64)>> {
 /// tokens) and plan.
 pub fn update_user(ctx: &Context, caller: &Caller, id: &UserId, disabled: Option<bool>, plan: Option<&str>) -> Result<Account> {
     let actor = caller.may(Permission::Administer)?;
-    if let Some(plan) = plan
-        && !ctx.config.plans.contains_key(plan)
-    {
-        let known: Vec<&str> = ctx.config.plans.keys().map(String::as_str).collect();
-        return Err(Error::Invalid(format!("Unknown plan {plan:?}; plans: {}", known.join(", "))));
+    if let Some(plan) = plan {
+        known_plan(ctx, plan)?;
     }
     if disabled == Some(true) && *id == actor.id {
         return Err(Error::Conflict("You cannot disable your own account".into()));
@@ -45,8 +42,25 @@ pub fn update_user(ctx: &Context, caller: &Caller, id: &UserId, disabled: Option
     })
 }
 
-/// Sets a new password for an account; its sessions end.
-pub fn reset_password(ctx: &Context, caller: &Caller, id: &UserId, password: &str) -> Result<()> {
+/// Creates an account (an administrator, or on `plan`, else the default plan).
+pub fn create_user(ctx: &Context, caller: &Caller, email: &str, password: &str, is_admin: bool, plan: Option<&str>) -> Result<Account> {
+    let actor = caller.may(Permission::Administer)?;
+    if let Some(plan) = plan {
+        known_plan(ctx, plan)?;
+    }
+    let id = crate::accounts::create_by(&ctx.store, email.trim(), password, is_admin, &actor.email, "admin")?;
+    ctx.store.write(|tx| {
+        if let Some(plan) = plan {
+            store::users::set_plan(tx, &id, plan)?;
+        }
+        store::users::find_by_id(tx, &id)?.ok_or(Error::NotFound("User"))
+    })
+}
+
+/// Sets a new password for an account; its sessions end. With `clear_totp` its two-factor
+/// sign-in is turned off as well (for someone who lost the authenticator and the recovery
+/// codes); otherwise it stays, so that a reset alone does not weaken the account.
+pub fn reset_password(ctx: &Context, caller: &Caller, id: &UserId, password: &str, clear_totp: bool) -> Result<()> {
     let actor = caller.may(Permission::Administer)?;
     if *id == actor.id {
         return Err(Error::Conflict("Change your own password with your current one (POST /api/me/password)".into()));
@@ -55,8 +69,20 @@ pub fn reset_password(ctx: &Context, caller: &Caller, id: &UserId, password: &st
     ctx.store.write(|tx| {
         let user = store::users::find_by_id(tx, id)?.ok_or(Error::NotFound("User"))?;
         store::users::set_password(tx, id, &hash)?;
+        if clear_totp && user.totp_enabled {
+            store::totp::delete(tx, id)?;
+            store::history::event(tx, Some(id), "two-factor sign-in off", &user.email, &actor.email, "admin")?;
+        }
         store::history::event(tx, Some(id), "password reset", &user.email, &actor.email, "admin")
     })
+}
+
+fn known_plan(ctx: &Context, plan: &str) -> Result<()> {
+    if ctx.config.plans.contains_key(plan) {
+        return Ok(());
+    }
+    let known: Vec<&str> = ctx.config.plans.keys().map(String::as_str).collect();
+    Err(Error::Invalid(format!("Unknown plan {plan:?}; plans: {}", known.join(", "))))
 }
 
 /// Whether self-service registration is open: the stored setting, else the configuration.

@@ -250,6 +250,7 @@ mod tests {
             session_version: 0,
             disabled: false,
             created_at: 0,
+            totp_enabled: false,
         }
     }
 

@@ -16,6 +16,13 @@ pub enum Error {
     /// Login with a wrong e-mail or password (deliberately not saying which).
     #[error("invalid email or password")]
     BadLogin,
+    /// The e-mail and password were right, but the account signs in with a second factor
+    /// and none was given.
+    #[error("this account needs a code from its authenticator app (or a recovery code)")]
+    CodeNeeded,
+    /// The e-mail and password were right, but the second factor was not.
+    #[error("the code is not right (or was used already)")]
+    BadCode,
     /// Authenticated, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),

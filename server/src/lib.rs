@@ -38,6 +38,7 @@ pub mod store;
 pub mod tls;
 pub mod token;
 pub mod tokens;
+pub mod totp;
 pub mod transfers;
 pub mod tsig_keys;
 pub mod update;

@@ -59,9 +59,19 @@ fn create_user(ctx: &Context, admin: &Account, key: &Token, identifier: &str, em
     crate::accounts::find(ctx, &id)
 }
 
-/// Redeems a login link's code for its account (and notes the login).
+/// Redeems a login link's code for its account (and notes the login). An account with
+/// two-factor sign-in on signs in with its password and code only: a link would skip the
+/// second factor, so it is refused (and stays unused).
 pub fn redeem(ctx: &Context, code: &str, source: &str) -> Result<Account> {
-    let id = ctx.store.write(|tx| store::partners::redeem_link(tx, &crate::token::hash(code.trim())))?;
+    let id = ctx.store.write(|tx| {
+        let id = store::partners::redeem_link(tx, &crate::token::hash(code.trim()))?;
+        if let Some(id) = &id
+            && store::totp::find(tx, id)?.is_some_and(|t| t.enabled)
+        {
+            return Err(Error::Forbidden("This account uses two-factor sign-in: sign in with its e-mail, password and code".into()));
+        }
+        Ok(id)
+    })?;
     let user = id.and_then(|id| ctx.store.read(|c| store::users::find_by_id(c, &id)).ok().flatten());
     let user = user.filter(|u| !u.disabled).ok_or_else(|| Error::Forbidden("This login link is not valid (used, expired or unknown)".into()))?;
     ctx.store.write(|tx| store::history::event(tx, Some(&user.id), "login", &user.email, "login link", source))?;

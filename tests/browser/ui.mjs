@@ -1,10 +1,12 @@
 // The admin UI in headless Chromium against the real binary: setup → login → create host →
 // copy a router config → a real update over HTTP → the dashboard shows it without reload →
 // a record with a validation error, fixed, served by DNS → regenerate a token, the old one
-// refused → logout. Screenshots of each main screen go to target/ui-screenshots/.
+// refused → add an account, invite → two-factor sign-in on, the next login asks for a code →
+// logout. Screenshots of each main screen go to target/ui-screenshots/.
 //
 // Variables: PORCHLIGHT_BIN (default target/debug/porchlight), CHROMIUM (default /usr/bin/chromium).
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import dgram from "node:dgram";
 import fs from "node:fs";
 import os from "node:os";
@@ -75,6 +77,16 @@ function queryA(port, name) {
     });
     socket.send(query, port, "127.0.0.1");
   });
+}
+
+/** The TOTP code (RFC 6238: SHA-1, six digits, 30 s) of a base32 secret, `steps` from now. */
+function totp(secret, steps) {
+  const bits = [...secret].map((c) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c).toString(2).padStart(5, "0")).join("");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + steps));
+  const mac = crypto.createHmac("sha1", key).update(counter).digest();
+  return String((mac.readUInt32BE(mac[19] & 15) & 0x7fffffff) % 1000000).padStart(6, "0");
 }
 
 async function update(base, token, ip) {
@@ -197,6 +209,39 @@ try {
   await page.getByText("HTTPS is off").waitFor();
   await page.getByRole("cell", { name: EMAIL }).waitFor();
 
+  // Administration: add an account (a second time is refused in the API's words), invite.
+  for (const outcome of ["added", "refused"]) {
+    await page.fill("input[name=newEmail]", "added@example.com");
+    await page.fill("input[name=newPassword]", PASSWORD);
+    await page.getByRole("button", { name: "Add account" }).click();
+    if (outcome === "added") await page.getByRole("cell", { name: "added@example.com" }).waitFor();
+    else await page.getByRole("alert").filter({ hasText: "already exists" }).waitFor();
+  }
+  await page.getByRole("button", { name: "Make invitation" }).click();
+  assert.match(await page.locator(".secret[data-invite]").getAttribute("data-invite"), /^inv_/);
+  await shot("admin-accounts");
+
+  // Two-factor sign-in: enrol on the account page; the next sign-in asks for a code.
+  await nav("Account");
+  await page.getByRole("heading", { name: "Two-factor sign-in" }).waitFor();
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const secret = await page.locator(".secret[data-totp-secret]").getAttribute("data-totp-secret");
+  await page.fill("input[name=code]", totp(secret, 0));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  const recovery = (await page.locator("pre.recovery-codes").textContent()).trim().split("\n");
+  assert.equal(recovery.length, 10);
+  await shot("account-two-factor");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  await page.fill("input[name=email]", EMAIL);
+  await page.fill("input[name=password]", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.getByRole("alert").filter({ hasText: "authenticator" }).waitFor();
+  await shot("login-code");
+  await page.fill("input[name=code]", totp(secret, 1));
+  await page.click("button[type=submit]");
+  await page.getByRole("heading", { name: "Hosts" }).waitFor();
+
   // Phone width: the host list still reads.
   await page.setViewportSize({ width: 390, height: 800 });
   await nav("Hosts");
@@ -208,7 +253,7 @@ try {
 
   // A partner's login link signs its user into the UI, once.
   const json = (r) => r.json();
-  const admin = await fetch(`${appliance.base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) }).then(json);
+  const admin = await fetch(`${appliance.base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: EMAIL, password: PASSWORD, code: recovery[0] }) }).then(json);
   const key = await fetch(`${appliance.base}/api/tokens`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${admin.token}` }, body: JSON.stringify({ label: "partner", scopes: ["partner"] }) }).then(json);
   const made = await fetch(`${appliance.base}/api/v1/users`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${key.token.tokenValue}` }, body: JSON.stringify({ user_identifier: "user-123", email: "partner-user@example.com" }) }).then(json);
   await page.goto(made.login_url);

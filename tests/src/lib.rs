@@ -19,6 +19,7 @@ pub mod bench;
 pub mod knot;
 pub mod receiver;
 pub mod shape;
+pub mod totp;
 
 /// The zone every lab serves.
 pub const ZONE: &str = "dyn.example.test";

@@ -11,16 +11,18 @@ const TOKEN_KEY: &str = "porchlight.session";
 /// For calls without a request body.
 pub const NO_BODY: Option<()> = None;
 
-/// An API error: the HTTP status (0 when there was no answer) and a message for a person.
+/// An API error: the HTTP status (0 when there was no answer), a message for a person, and
+/// the API's stable code when it gave one (`TOTP_REQUIRED`, …).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     pub status: u16,
     pub message: String,
+    pub code: Option<String>,
 }
 
 impl ApiError {
     fn local(message: String) -> Self {
-        ApiError { status: 0, message }
+        ApiError { status: 0, message, code: None }
     }
 }
 
@@ -101,11 +103,14 @@ async fn send_inner(method: String, path: String, body: Option<String>) -> Resul
     if (200..300).contains(&status) {
         return Ok(text);
     }
-    let message = serde_json::from_str::<porchlight_api::ErrorBody>(&text).map(|e| e.error).unwrap_or_else(|_| format!("HTTP {status}"));
+    let (message, code) = match serde_json::from_str::<porchlight_api::ErrorBody>(&text) {
+        Ok(e) => (e.error, e.code),
+        Err(_) => (format!("HTTP {status}"), None),
+    };
     if status == 401 {
         set_session(None);
     }
-    Err(ApiError { status, message })
+    Err(ApiError { status, message, code })
 }
 
 /// Calls the API in the background: the answer goes to `done`; an error's message lands in

@@ -16,6 +16,7 @@ pub enum Page {
     Domains,
     Records,
     Log,
+    Account,
     Admin,
 }
 
@@ -41,6 +42,8 @@ enum Gate {
     Loading,
     Setup,
     Login,
+    /// `/register`: signing up (with an invitation from its link).
+    Register,
 }
 
 #[component]
@@ -74,7 +77,8 @@ pub fn App() -> impl IntoView {
             return;
         }
         let needed = api::call::<SetupStatus>("GET", "/api/setup", None::<&()>).await.is_ok_and(|s| s.needed);
-        gate.set(if needed { Gate::Setup } else { Gate::Login });
+        let register = web_sys::window().and_then(|w| w.location().pathname().ok()).is_some_and(|p| p == "/register");
+        gate.set(if needed { Gate::Setup } else if register { Gate::Register } else { Gate::Login });
     });
 
     view! {
@@ -94,12 +98,14 @@ pub fn App() -> impl IntoView {
                         Page::Domains => view! { <pages::domains::Domains/> }.into_any(),
                         Page::Records => view! { <pages::records::Records/> }.into_any(),
                         Page::Log => view! { <pages::log::Log/> }.into_any(),
+                        Page::Account => view! { <pages::account::AccountPage/> }.into_any(),
                         Page::Admin => view! { <pages::admin::Admin/> }.into_any(),
                     }
                 } else {
                     match gate.get() {
                         Gate::Loading => view! { <p class="muted">"Loading…"</p> }.into_any(),
                         Gate::Setup => view! { <pages::auth::Setup/> }.into_any(),
+                        Gate::Register => view! { <pages::auth::Register/> }.into_any(),
                         Gate::Login => view! {
                             <p class="error" role="alert">{move || link_error.get()}</p>
                             <pages::auth::Login/>
@@ -153,6 +159,7 @@ fn Nav() -> impl IntoView {
             {item("Domains", Page::Domains)}
             {item("Records", Page::Records)}
             {item("Log", Page::Log)}
+            {item("Account", Page::Account)}
             <Show when=move || session.is_admin()>{item("Admin", Page::Admin)}</Show>
             <button type="button" class="plain" on:click=logout>"Log out"</button>
         </nav>

@@ -16,6 +16,9 @@ pub struct User {
     pub plan: String,
     pub is_admin: bool,
     pub created_at: String,
+    /// Whether signing in needs a second factor (a TOTP code or a recovery code).
+    #[serde(default)]
+    pub totp_enabled: bool,
 }
 
 /// `POST /api/auth/register`.
@@ -37,6 +40,11 @@ pub struct Registration {
 pub struct Login {
     pub email: String,
     pub password: String,
+    /// For an account with two-factor sign-in on: the authenticator app's current code, or
+    /// one of the recovery codes (each works once). Without it such a login is refused with
+    /// the error code `TOTP_REQUIRED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// A session: the token to send as `Authorization: Bearer …`, and its account.
@@ -86,6 +94,43 @@ pub struct LoginLink {
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+}
+
+/// `POST /api/me/totp`: a new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s) for the
+/// authenticator app, not needed at login until confirmed with a code of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpEnrolment {
+    /// Base32, to type into the app.
+    pub secret: String,
+    /// `otpauth://totp/…`, what a QR code for the app carries.
+    pub uri: String,
+}
+
+/// `POST /api/me/totp/confirm`: a code of the waiting secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TotpConfirmation {
+    pub code: String,
+}
+
+/// Two-factor sign-in is on: single-use codes for when the authenticator is not at hand,
+/// shown only this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+/// `DELETE /api/me/totp`: confirmed with the password and a current code (or a recovery code).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TotpRemoval {
+    pub password: String,
+    pub code: String,
 }
 
 /// `DELETE /api/me`: confirmed with the password.

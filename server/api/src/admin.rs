@@ -44,12 +44,31 @@ pub struct UserPatch {
     pub plan: Option<String>,
 }
 
-/// `POST /api/admin/users/{id}/password`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `POST /api/admin/users`: a new account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub password: String,
+    /// An administrator (default: no).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<bool>,
+    /// The plan's name (default: `free`, or `admin` for an administrator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+}
+
+/// `POST /api/admin/users/{id}/password`: the account's sessions end.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordReset {
     pub password: String,
+    /// Also turn off the account's two-factor sign-in (its authenticator and recovery codes
+    /// are lost). Default: it stays on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_totp: Option<bool>,
 }
 
 /// `POST /api/admin/invites`: optionally for one e-mail address only.

@@ -29,13 +29,15 @@ pub use update::*;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// Every error of the native API: the message, and for plan limits a stable code.
+/// Every error of the native API: the message, and for some a stable code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// What went wrong, in words for the person who caused it.
     pub error: String,
-    /// `PLAN_LIMIT` when the account's plan does not allow this.
+    /// `PLAN_LIMIT` when the account's plan does not allow this; at login, `TOTP_REQUIRED`
+    /// when the account needs a second factor and none was given, `TOTP_INVALID` when the
+    /// one given is wrong or was used already.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// True when a bigger plan would allow this.

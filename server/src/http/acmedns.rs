@@ -84,7 +84,7 @@ fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 /// The one mapping of domain errors to acme-dns answers.
 pub fn error(e: &Error, _path: &str) -> Response {
     let (status, code) = match e {
-        Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::Forbidden(_) => (401, "forbidden".to_string()),
+        Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::CodeNeeded | Error::BadCode | Error::Forbidden(_) => (401, "forbidden".to_string()),
         Error::PlanLimit(m) => (403, m.clone()),
         Error::RateLimited { .. } => (429, "too_many_requests".to_string()),
         Error::BadRequest(code) => (400, code.clone()),

@@ -48,7 +48,7 @@ fn challenge(call: &Call<'_>) -> Result<(DomainName, String)> {
 /// The one mapping of domain errors to `httpreq` answers.
 pub fn error(e: &Error, _path: &str) -> Response {
     let response = match e {
-        Error::NoCredentials | Error::BadAuth | Error::BadLogin => {
+        Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::CodeNeeded | Error::BadCode => {
             return text(401, "unauthorized").with_additional_header("WWW-Authenticate", "Basic realm=\"porchlight\"");
         }
         Error::Forbidden(m) | Error::PlanLimit(m) => text(403, m),

@@ -227,7 +227,7 @@ fn status_line(status: u16) -> String {
 /// The one mapping of domain errors to IPv64's `{"status", "info"}` answers.
 pub fn error(e: &Error, _path: &str) -> Response {
     let (status, info) = match e {
-        Error::NoCredentials | Error::BadAuth | Error::BadLogin => (401, "Unauthorized".to_string()),
+        Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::CodeNeeded | Error::BadCode => (401, "Unauthorized".to_string()),
         Error::Forbidden(m) | Error::PlanLimit(m) => (403, m.clone()),
         Error::RateLimited { .. } => (429, "Too Many Requests".to_string()),
         Error::NotFound(what) => (400, format!("{what} not found")),

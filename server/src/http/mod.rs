@@ -124,7 +124,7 @@ fn challenge_basic(response: Response) -> Response {
 /// document says otherwise).
 fn status_of(error: &Error) -> u16 {
     match error {
-        Error::NoCredentials | Error::BadAuth | Error::BadLogin => 401,
+        Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::CodeNeeded | Error::BadCode => 401,
         Error::Forbidden(_) | Error::PlanLimit(_) => 403,
         Error::NotFound(_) | Error::NoRoute => 404,
         Error::MethodNotAllowed { .. } => 405,

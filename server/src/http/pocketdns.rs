@@ -199,7 +199,7 @@ fn record_of(r: &StoredRecord, domain: &CustomDomain) -> Record {
 /// The one mapping of domain errors to `{"errors": […]}` answers.
 pub fn error(e: &Error, _path: &str) -> Response {
     let (status, errors) = match e {
-        Error::NoCredentials | Error::BadAuth | Error::BadLogin => (401, vec!["Invalid or missing API key".to_string()]),
+        Error::NoCredentials | Error::BadAuth | Error::BadLogin | Error::CodeNeeded | Error::BadCode => (401, vec!["Invalid or missing API key".to_string()]),
         Error::Forbidden(m) => (401, vec![m.clone()]),
         Error::PlanLimit(m) => (422, vec![m.clone()]),
         Error::NotFound(what) => (404, vec![format!("{what} not found")]),

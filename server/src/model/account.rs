@@ -16,6 +16,8 @@ pub struct Account {
     pub session_version: i64,
     pub disabled: bool,
     pub created_at: i64,
+    /// Whether logins need a second factor (a TOTP code or a recovery code).
+    pub totp_enabled: bool,
 }
 
 /// An e-mail address exactly as the API document's pattern describes it ([`EMAIL_PATTERN`]):

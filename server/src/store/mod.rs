@@ -15,6 +15,7 @@ pub mod partners;
 pub mod records;
 pub mod settings;
 pub mod tokens;
+pub mod totp;
 pub mod tsig_keys;
 pub mod updaters;
 pub mod users;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_transfers_and_tsig.sql"),
     include_str!("migrations/0011_update_attempts.sql"),
     include_str!("migrations/0012_alerts.sql"),
+    include_str!("migrations/0013_totp.sql"),
 ];
 
 /// File name of the database inside the data directory.

@@ -6,7 +6,8 @@ use super::now;
 use crate::error::Result;
 use crate::model::{Account, UserId};
 
-const COLUMNS: &str = "id, email, is_admin, plan, password_hash, session_version, disabled, created_at";
+const COLUMNS: &str = "id, email, is_admin, plan, password_hash, session_version, disabled, created_at, \
+    EXISTS (SELECT 1 FROM totp WHERE totp.user_id = users.id AND totp.enabled_at IS NOT NULL)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -18,6 +19,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         session_version: r.get(5)?,
         disabled: r.get(6)?,
         created_at: r.get(7)?,
+        totp_enabled: r.get(8)?,
     })
 }
 
@@ -89,7 +91,7 @@ pub fn list_with_counts(conn: &Connection) -> Result<Vec<(Account, i64)>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS}, (SELECT count(*) FROM hostnames h WHERE h.user_id = users.id) FROM users ORDER BY created_at, email"
     ))?;
-    let rows = stmt.query_map([], |r| Ok((from_row(r)?, r.get(8)?)))?;
+    let rows = stmt.query_map([], |r| Ok((from_row(r)?, r.get(9)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

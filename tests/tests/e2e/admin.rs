@@ -15,6 +15,7 @@ fn admin_routes_refuse_everyone_else() {
     let id = user_id(&lab, "u@example.com");
     for (method, path, body) in [
         ("GET", "/api/admin/users".to_string(), None),
+        ("POST", "/api/admin/users".to_string(), Some(json!({"email": "made@example.com", "password": PASSWORD}))),
         ("PATCH", format!("/api/admin/users/{id}"), Some(json!({"plan": "self-hoster"}))),
         ("POST", format!("/api/admin/users/{id}/password"), Some(json!({"password": "a new long password"}))),
         ("GET", "/api/admin/settings".to_string(), None),
@@ -25,6 +26,41 @@ fn admin_routes_refuse_everyone_else() {
         assert_eq!(lab.api(method, &path, None, body).status, 401, "{method} {path} without a session");
     }
     assert_eq!(lab.db().query_row("SELECT plan FROM users", [], |r| r.get::<_, String>(0)).unwrap(), "free");
+    assert_eq!(lab.count("SELECT count(*) FROM users"), 1, "no account was made");
+}
+
+#[test]
+fn admin_adds_accounts() {
+    let lab = Lab::start();
+    let admin = lab.admin("root@example.com");
+    let add = |body: serde_json::Value| lab.api("POST", "/api/admin/users", Some(&admin), Some(body));
+
+    let r = add(json!({"email": "new@example.com", "password": PASSWORD}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let made = r.json()["user"].clone();
+    assert_eq!((made["email"].as_str(), made["plan"].as_str(), made["isAdmin"].as_bool(), made["disabled"].as_bool()), (Some("new@example.com"), Some("free"), Some(false), Some(false)));
+    assert!(!lab.login("new@example.com").is_empty(), "the new account signs in with its password");
+
+    let r = add(json!({"email": "NEW@example.com", "password": PASSWORD}));
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("already exists"), "{}", r.body);
+
+    let r = add(json!({"email": "second-admin@example.com", "password": PASSWORD, "admin": true}));
+    assert_eq!((r.status, r.json()["user"]["isAdmin"].as_bool()), (201, Some(true)));
+    let r = add(json!({"email": "hoster@example.com", "password": PASSWORD, "plan": "self-hoster"}));
+    assert_eq!((r.status, r.json()["user"]["plan"].as_str()), (201, Some("self-hoster")));
+
+    for (body, why) in [
+        (json!({"email": "x@example.com", "password": PASSWORD, "plan": "gold"}), "Unknown plan"),
+        (json!({"email": "not-an-email", "password": PASSWORD}), "not an e-mail address"),
+        (json!({"email": "x@example.com", "password": "short"}), "at least 8"),
+        (json!({"email": "x@example.com"}), "password"),
+    ] {
+        let r = add(body);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.json()["error"].as_str().unwrap().contains(why), "{}", r.body);
+    }
+    assert_eq!(lab.count("SELECT count(*) FROM users"), 4);
 }
 
 #[test]

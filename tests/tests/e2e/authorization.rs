@@ -7,10 +7,11 @@
 //!
 //! The owner is a partner's user (so the partner API reaches it) with hostname `home`, a
 //! hand-made record under it, a verified custom domain with a record, a token, an updater,
-//! a TSIG key and an acme-dns account. The other account has hostname `lab` and keys of its
-//! own; the administrator and a second partner have theirs.
+//! a TSIG key, an acme-dns account and two-factor sign-in on. The other account has hostname
+//! `lab`, keys of its own and an authenticator waiting to be confirmed; the administrator and
+//! a second partner have theirs.
 
-use porchlight_tests::{HttpResponse, Lab, PASSWORD, basic, delegate, parent};
+use porchlight_tests::{HttpResponse, Lab, PASSWORD, basic, delegate, parent, totp};
 use serde_json::{Value, json};
 
 const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
@@ -50,7 +51,11 @@ struct World {
     owner_acme: (String, String, String),
     domain_id: String,
     domain_record: String,
+    /// The owner's TOTP secret (two-factor sign-in on).
+    owner_totp: String,
     other_session: String,
+    /// The other account's TOTP secret, waiting to be confirmed.
+    other_totp: String,
     other_key: String,
     other_host_token: String,
     admin_session: String,
@@ -123,6 +128,8 @@ fn world() -> World {
     let made = created(lab.api("POST", "/api/hostnames", Some(&other_session), Some(json!({"domainId": ZONE_ID, "name": "lab"}))), "lab");
     let other_host_token = made["token"]["tokenValue"].as_str().unwrap().to_string();
     let (other_key, _) = key(&lab, &other_session, &["read:domains", "write:domains", "write:records", "update"]);
+    let owner_totp = lab.enable_totp(&owner_session).secret;
+    let other_totp = created(lab.api("POST", "/api/me/totp", Some(&other_session), None), "enrolment")["secret"].as_str().unwrap().to_string();
     World {
         lab,
         _parent: parent_lab,
@@ -140,7 +147,9 @@ fn world() -> World {
         owner_acme,
         domain_id,
         domain_record,
+        owner_totp,
         other_session,
+        other_totp,
         other_key,
         other_host_token,
         admin_session,
@@ -260,6 +269,11 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/me", Session, SESSIONS),
         c("DELETE", "/api/me", Session, SESSIONS),
         c("POST", "/api/me/password", Session, SESSIONS),
+        // The owner has two-factor sign-in on (enrolling again waits until it is off); the
+        // other account has an enrolment waiting for its code.
+        c("POST", "/api/me/totp", Session, &[Caller::Other, Caller::Admin]),
+        c("POST", "/api/me/totp/confirm", Session, &[Caller::Other]),
+        c("DELETE", "/api/me/totp", Session, OWNER),
         c("GET", "/api/domains", Session, SESSIONS),
         c("POST", "/api/domains", Session, SESSIONS),
         c("PATCH", "/api/domains/{id}", Session, OWNER),
@@ -293,6 +307,7 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/alerts/settings", Session, SESSIONS),
         c("PATCH", "/api/alerts/settings", Session, SESSIONS),
         c("GET", "/api/admin/users", Session, ADMIN),
+        c("POST", "/api/admin/users", Session, ADMIN),
         c("PATCH", "/api/admin/users/{id}", Session, ADMIN),
         c("POST", "/api/admin/users/{id}/password", Session, ADMIN),
         c("POST", "/api/admin/invites", Session, ADMIN),
@@ -303,6 +318,7 @@ fn cases() -> Vec<Case> {
         c("GET", "/", Public, ANYONE),
         c("GET", "/setup", Public, ANYONE),
         c("GET", "/login", Public, ANYONE),
+        c("GET", "/register", Public, ANYONE),
         c("GET", "/assets/{name}", Public, ANYONE),
         c("GET", "/healthz", Public, ANYONE),
         c("GET", "/health", Public, ANYONE),
@@ -381,6 +397,10 @@ fn request(w: &World, case: &Case, caller: Caller) -> (String, Vec<(String, Stri
         ("POST", "/api/setup") => Some(json!({"code": "not-a-code", "email": "x@example.com", "password": PASSWORD})),
         ("DELETE", "/api/me") => Some(json!({"password": PASSWORD})),
         ("POST", "/api/me/password") => Some(json!({"currentPassword": PASSWORD, "newPassword": "another long password"})),
+        ("POST", "/api/me/totp/confirm") => Some(json!({"code": totp::code(&w.other_totp, 0)})),
+        // The next step's code: the one confirming the enrolment used up the current step.
+        ("DELETE", "/api/me/totp") => Some(json!({"password": PASSWORD, "code": totp::code(&w.owner_totp, 1)})),
+        ("POST", "/api/admin/users") => Some(json!({"email": format!("{unique}@made.example"), "password": PASSWORD})),
         ("POST", "/api/domains") => Some(json!({"name": format!("{unique}.example.net")})),
         ("PATCH", "/api/domains/{id}") => Some(json!({"allowTransfer": ["192.0.2.0/24"]})),
         ("POST", "/api/domains/{domainId}/records") => Some(json!({"type": "TXT", "name": "_acme-challenge.home", "content": "matrix"})),
@@ -425,6 +445,8 @@ fn state(w: &World) -> String {
         ("settings", "key"),
         ("alert_channels", "id"),
         ("alert_settings", "user_id"),
+        ("totp", "user_id"),
+        ("recovery_codes", "user_id, code_hash"),
     ] {
         let mut stmt = db.prepare(&format!("SELECT * FROM {table} ORDER BY {order}")).unwrap();
         let names: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();

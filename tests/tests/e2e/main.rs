@@ -35,4 +35,5 @@ mod seed_ipv64;
 mod seed_kyedns;
 mod seed_pocketdns;
 mod split_horizon;
+mod totp;
 mod ui;

@@ -27,9 +27,10 @@ fn the_ui_is_served_with_the_right_types_caching_and_compression() {
         assert_eq!(gz.header("content-encoding"), Some("gzip"));
         assert!(gz.bytes.len() < plain.bytes.len() || asset.contains("boot-"), "{asset} is compressed");
     }
-    // The partner login link and the setup link open the UI too; unknown assets do not exist.
+    // The partner login link, the setup link and an invitation's link open the UI too; unknown assets do not exist.
     assert_eq!(lab.get("/login?code=x", &[]).status, 200);
     assert_eq!(lab.get("/setup?code=x", &[]).status, 200);
+    assert_eq!(lab.get("/register?invite=x", &[]).status, 200, "an invitation's link");
     assert_eq!(lab.get("/assets/nope.js", &[]).status, 404);
 }
 

@@ -1,9 +1,13 @@
-//! Administration: accounts (plan, disable), registration open or closed, the backup.
+//! Administration: accounts (add, plan, disable, password reset), invitations, registration
+//! open or closed, the backup.
 
 use leptos::prelude::*;
-use porchlight_api::{ManagedUserEnvelope, ManagedUserList, Settings, SettingsPatch, UserPatch};
+use porchlight_api::{
+    InviteEnvelope, ManagedUser, ManagedUserEnvelope, ManagedUserList, NewInvite, NewUser, PasswordReset, PlanInfo, Settings, SettingsPatch, UserPatch,
+};
 
-use super::{shown, when};
+use super::dashboard::CopyButton;
+use super::{confirmed, shown, when};
 use crate::api;
 
 #[component]
@@ -29,6 +33,7 @@ pub fn Admin() -> impl IntoView {
     let change_user = move |id: String, patch: UserPatch| {
         api::run("PATCH", format!("/api/admin/users/{id}"), Some(patch), error, move |_: ManagedUserEnvelope| load());
     };
+    let plans = Signal::derive(move || settings.with(|s| s.as_ref().map(|s| s.plans.clone()).unwrap_or_default()));
     let backup = move |_| {
         leptos::task::spawn_local(async move {
             // The download needs the session header, so it is fetched and handed over as a blob.
@@ -61,12 +66,13 @@ pub fn Admin() -> impl IntoView {
         <section class="card">
             <h2>"Accounts"</h2>
             <table>
-                <thead><tr><th>"E-mail"</th><th>"Plan"</th><th>"Hosts"</th><th>"Created"</th><th>"State"</th></tr></thead>
+                <thead><tr><th>"E-mail"</th><th>"Plan"</th><th>"Hosts"</th><th>"Created"</th><th>"Two-factor"</th><th>"State"</th></tr></thead>
                 <tbody>
                     {move || users.get().into_iter().map(|u| {
                         let disabled = u.disabled;
                         let (plan_id, state_id) = (u.user.id.clone(), u.user.id);
                         let plan = u.user.plan;
+                        let email = u.user.email.clone();
                         view! {
                             <tr>
                                 <td>{u.user.email}</td>
@@ -83,7 +89,13 @@ pub fn Admin() -> impl IntoView {
                                 }}</td>
                                 <td>{shown(&u.hostnames)}</td>
                                 <td>{when(&u.user.created_at)}</td>
-                                <td><button type="button" class="plain" on:click=move |_| change_user(state_id.clone(), UserPatch { disabled: Some(!disabled), ..UserPatch::default() })>
+                                <td>{if u.user.totp_enabled { "on" } else { "off" }}</td>
+                                <td><button type="button" class="plain" on:click=move |_| {
+                                    if !disabled && !confirmed(&format!("Disable {email}? Its sessions end, it cannot sign in, and its tokens stop updating.")) {
+                                        return;
+                                    }
+                                    change_user(state_id.clone(), UserPatch { disabled: Some(!disabled), ..UserPatch::default() })
+                                }>
                                     {if disabled { "Enable" } else { "Disable" }}
                                 </button></td>
                             </tr>
@@ -91,6 +103,143 @@ pub fn Admin() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+        <NewAccount plans=plans on_created=load/>
+        <ResetPassword users=users/>
+        <Invite/>
+    }
+}
+
+/// Adds an account with a password the administrator hands over.
+#[component]
+fn NewAccount(plans: Signal<Vec<PlanInfo>>, on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let admin = RwSignal::new(false);
+    let plan = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let made = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        made.set(None);
+        let body = NewUser { email: email.get(), password: password.get(), admin: Some(admin.get()), plan: Some(plan.get()).filter(|p| !p.is_empty()) };
+        api::run("POST", "/api/admin/users".into(), Some(body), error, move |created: ManagedUserEnvelope| {
+            made.set(Some(created.user.user.email));
+            email.set(String::new());
+            password.set(String::new());
+            on_created();
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"New account"</h2>
+            <form class="stack" on:submit=submit>
+                <label>"E-mail" <input name="newEmail" type="email" autocomplete="off" required bind:value=email/></label>
+                <label>"Password (at least 8 characters; give it to them)" <input name="newPassword" type="password" autocomplete="new-password" minlength="8" required bind:value=password/></label>
+                <label>"Plan"
+                    <select name="plan" on:change=move |ev| plan.set(event_target_value(&ev))>
+                        <option value="">"Default"</option>
+                        {move || plans.get().into_iter().map(|p| view! { <option value=p.name>{p.title}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="admin" prop:checked=move || admin.get() on:change=move |ev| admin.set(event_target_checked(&ev))/>
+                    "Administrator"
+                </label>
+                <button type="submit">"Add account"</button>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <p class="ok" role="status">{move || made.get().map(|e| format!("Added {e}."))}</p>
+            </form>
+        </section>
+    }
+}
+
+/// Sets a new password for someone who lost theirs (and, if asked, turns off their
+/// two-factor sign-in, for a lost authenticator).
+#[component]
+fn ResetPassword(users: RwSignal<Vec<ManagedUser>>) -> impl IntoView {
+    let id = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let clear_totp = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(None);
+        let chosen = users.with(|list| list.iter().find(|u| u.user.id == id.get()).map(|u| u.user.email.clone()));
+        let Some(email) = chosen else {
+            error.set(Some("Choose an account.".into()));
+            return;
+        };
+        let clear = clear_totp.get();
+        let question = if clear {
+            format!("Set a new password for {email} and turn off its two-factor sign-in? Its sessions end.")
+        } else {
+            format!("Set a new password for {email}? Its sessions end.")
+        };
+        if !confirmed(&question) {
+            return;
+        }
+        let body = PasswordReset { password: password.get(), clear_totp: Some(clear) };
+        api::run("POST", format!("/api/admin/users/{}/password", id.get()), Some(body), error, move |()| {
+            password.set(String::new());
+            done.set(Some(format!("New password set for {email}.")));
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Reset a password"</h2>
+            <form class="stack" on:submit=submit>
+                <label>"Account"
+                    <select name="resetAccount" on:change=move |ev| id.set(event_target_value(&ev))>
+                        <option value="">"Choose…"</option>
+                        {move || users.get().into_iter().map(|u| view! { <option value=u.user.id>{u.user.email}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"New password (at least 8 characters)" <input name="resetPassword" type="password" autocomplete="new-password" minlength="8" required bind:value=password/></label>
+                <label class="check">
+                    <input type="checkbox" name="clearTotp" prop:checked=move || clear_totp.get() on:change=move |ev| clear_totp.set(event_target_checked(&ev))/>
+                    "Also turn off two-factor sign-in (lost authenticator and recovery codes)"
+                </label>
+                <button type="submit">"Set password"</button>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <p class="ok" role="status">{move || done.get()}</p>
+            </form>
+        </section>
+    }
+}
+
+/// A single-use invitation to register, optionally for one address; its code and link are
+/// shown once.
+#[component]
+fn Invite() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let made = RwSignal::new(None::<porchlight_api::Invite>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewInvite { email: Some(email.get()).filter(|e| !e.trim().is_empty()) };
+        api::run("POST", "/api/admin/invites".into(), Some(body), error, move |answer: InviteEnvelope| made.set(Some(answer.invite)));
+    };
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    view! {
+        <section class="card">
+            <h2>"Invite someone"</h2>
+            <form class="stack" on:submit=submit>
+                <label>"For e-mail (optional: anyone with the link otherwise)" <input name="inviteEmail" type="email" autocomplete="off" bind:value=email/></label>
+                <button type="submit">"Make invitation"</button>
+                <p class="error" role="alert">{move || error.get()}</p>
+            </form>
+            {move || made.get().map(|invite| {
+                let link = format!("{origin}/register?invite={}", invite.code);
+                view! {
+                    <div class="created" role="status">
+                        <p>"Invitation for " <strong>{invite.email.unwrap_or_else(|| "anyone".into())}</strong> ", valid once until " {when(&invite.expires_at)} ". Shown only now:"</p>
+                        <p class="secret" data-invite=invite.code.clone()>{link.clone()}</p>
+                        <CopyButton text=link label="Copy link"/>
+                    </div>
+                }
+            })}
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! The screens, one file each.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod dashboard;
@@ -39,4 +40,9 @@ pub fn when(rfc3339: &str) -> String {
     }
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// Asks the browser's own confirmation dialog; false when declined (or there is no window).
+pub fn confirmed(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
 }

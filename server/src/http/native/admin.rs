@@ -16,6 +16,12 @@ pub fn users(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     Ok(reply(200, &api::ManagedUserList { users }))
 }
 
+pub fn create_user(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::NewUser = call.json()?;
+    let account = admin::create_user(ctx, call.caller()?, &input.email, &input.password, input.admin.unwrap_or(false), input.plan.as_deref())?;
+    Ok(reply(201, &api::ManagedUserEnvelope { user: managed(&account, Some(0)) }))
+}
+
 pub fn update_user(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let change: api::UserPatch = call.json()?;
     let account = admin::update_user(ctx, call.caller()?, &call.id::<UserId>("id"), change.disabled, change.plan.as_deref())?;
@@ -24,7 +30,7 @@ pub fn update_user(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 
 pub fn reset_password(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::PasswordReset = call.json()?;
-    admin::reset_password(ctx, call.caller()?, &call.id::<UserId>("id"), &input.password)?;
+    admin::reset_password(ctx, call.caller()?, &call.id::<UserId>("id"), &input.password, input.clear_totp.unwrap_or(false))?;
     Ok(Response::empty_204())
 }
 

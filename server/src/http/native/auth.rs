@@ -1,5 +1,6 @@
 //! Accounts and sessions: register, login, first-run setup, login links, the signed-in
-//! account, password change, logging out everywhere, deleting the account.
+//! account, password change, two-factor sign-in, logging out everywhere, deleting the
+//! account.
 
 use porchlight_api as api;
 use rouille::Response;
@@ -23,7 +24,7 @@ pub fn register(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 
 pub fn login(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::Login = call.json()?;
-    let account = accounts::login(ctx, &input.email, &input.password, &call.source.to_string())?;
+    let account = accounts::login(ctx, &input.email, &input.password, input.code.as_deref(), &call.source.to_string())?;
     session(ctx, &account, 200)
 }
 
@@ -55,6 +56,25 @@ pub fn change_password(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::PasswordChange = call.json()?;
     let account = accounts::change_password(ctx, call.caller()?, &input.current_password, &input.new_password, &call.source.to_string())?;
     Ok(reply(200, &api::SessionToken { token: crate::session::issue(ctx, &account)? }))
+}
+
+/// Starts a TOTP enrolment: the secret, and its `otpauth://` URI.
+pub fn enrol_totp(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let enrolment = crate::totp::enrol(ctx, call.caller()?, &call.source.to_string())?;
+    Ok(reply(200, &api::TotpEnrolment { secret: enrolment.secret, uri: enrolment.uri }))
+}
+
+/// Turns two-factor sign-in on with a code of the waiting secret; answers the recovery codes.
+pub fn confirm_totp(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::TotpConfirmation = call.json()?;
+    let recovery_codes = crate::totp::confirm(ctx, call.caller()?, &input.code, &call.source.to_string())?;
+    Ok(reply(200, &api::RecoveryCodes { recovery_codes }))
+}
+
+pub fn remove_totp(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input: api::TotpRemoval = call.json()?;
+    crate::totp::turn_off(ctx, call.caller()?, &input.password, &input.code, &call.source.to_string())?;
+    Ok(Response::empty_204())
 }
 
 pub fn logout_everywhere(ctx: &Context, call: &Call<'_>) -> Result<Response> {

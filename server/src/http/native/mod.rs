@@ -31,6 +31,9 @@ pub fn error(e: &Error, _path: &str) -> Response {
         }
         Error::BadAuth => plain("Invalid API token"),
         Error::BadLogin => plain("Invalid email or password"),
+        // Stable codes, so that a sign-in form knows to ask for the code.
+        Error::CodeNeeded => coded("This account needs a code from its authenticator app (or a recovery code)", "TOTP_REQUIRED"),
+        Error::BadCode => coded("The code is not right (or was used already)", "TOTP_INVALID"),
         Error::PlanLimit(m) => api::ErrorBody { error: m.clone(), code: Some("PLAN_LIMIT".into()), upgrade: Some(true) },
         Error::NotFound(what) => plain(&format!("{what} not found")),
         Error::NoRoute => plain("Not found"),
@@ -42,6 +45,10 @@ pub fn error(e: &Error, _path: &str) -> Response {
         other => plain(&other.to_string()),
     };
     super::with_allow(super::reply(status, &body), e)
+}
+
+fn coded(message: &str, code: &str) -> api::ErrorBody {
+    api::ErrorBody { error: message.to_string(), code: Some(code.to_string()), upgrade: None }
 }
 
 fn plain(message: &str) -> api::ErrorBody {
@@ -58,6 +65,7 @@ fn user(account: &Account) -> api::User {
         plan: account.plan.clone(),
         is_admin: account.is_admin,
         created_at: rfc3339(account.created_at),
+        totp_enabled: account.totp_enabled,
     }
 }
 
