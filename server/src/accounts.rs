@@ -34,7 +34,7 @@ pub(crate) fn create_by(store: &Store, email: &str, password: &str, is_admin: bo
 /// Self-service sign-up: while registration is open, or with an administrator's invitation
 /// (used up by the sign-up).
 pub fn register(ctx: &Context, email: &str, password: &str, invite: Option<&str>) -> Result<Account> {
-    if !crate::admin::registration_open(ctx)? {
+    if !registration_open(ctx)? {
         let code = invite.ok_or_else(|| Error::Forbidden("Registration is closed".into()))?;
         let redeemed = ctx.store.write(|tx| store::invites::redeem(tx, &crate::token::hash(code.trim()), email.trim()))?;
         if !redeemed {
@@ -43,6 +43,15 @@ pub fn register(ctx: &Context, email: &str, password: &str, invite: Option<&str>
     }
     let id = create(&ctx.store, email, password, false)?;
     find(ctx, &id)
+}
+
+/// Where the administrator's choice on self-service registration is kept.
+pub(crate) const REGISTRATION_SETTING: &str = "registration_open";
+
+/// Whether self-service registration is open: the stored setting, else the configuration.
+pub fn registration_open(ctx: &Context) -> Result<bool> {
+    let stored = ctx.store.read(|c| store::settings::get(c, REGISTRATION_SETTING))?;
+    Ok(stored.map_or(ctx.config.registration_open, |v| v == "true"))
 }
 
 /// The account `id`.

@@ -7,7 +7,6 @@ use crate::error::{Error, Result};
 use crate::model::{Account, UserId};
 use crate::store;
 
-const REGISTRATION_SETTING: &str = "registration_open";
 
 /// Every account with its number of hostnames.
 pub fn users(ctx: &Context, caller: &Caller) -> Result<Vec<(Account, i64)>> {
@@ -85,12 +84,6 @@ fn known_plan(ctx: &Context, plan: &str) -> Result<()> {
     Err(Error::Invalid(format!("Unknown plan {plan:?}; plans: {}", known.join(", "))))
 }
 
-/// Whether self-service registration is open: the stored setting, else the configuration.
-pub fn registration_open(ctx: &Context) -> Result<bool> {
-    let stored = ctx.store.read(|c| store::settings::get(c, REGISTRATION_SETTING))?;
-    Ok(stored.map_or(ctx.config.registration_open, |v| v == "true"))
-}
-
 const PUBLIC_URL_SETTING: &str = "public_url";
 
 /// The base URL routers reach the appliance at: the configuration's `public_url`, else the
@@ -122,7 +115,7 @@ pub fn set_public_url(ctx: &Context, caller: &Caller, url: &str) -> Result<()> {
 pub fn set_registration_open(ctx: &Context, caller: &Caller, open: bool) -> Result<()> {
     let actor = caller.may(Permission::Administer)?;
     ctx.store.write(|tx| {
-        store::settings::set(tx, REGISTRATION_SETTING, if open { "true" } else { "false" })?;
+        store::settings::set(tx, crate::accounts::REGISTRATION_SETTING, if open { "true" } else { "false" })?;
         store::history::event(tx, Some(&actor.id), "registration", if open { "opened" } else { "closed" }, "", "admin")
     })
 }
@@ -179,7 +172,7 @@ pub struct Settings {
 pub fn settings(ctx: &Context, caller: &Caller) -> Result<Settings> {
     caller.may(Permission::Administer)?;
     Ok(Settings {
-        registration_open: registration_open(ctx)?,
+        registration_open: crate::accounts::registration_open(ctx)?,
         plans: ctx.config.plans.iter().map(|(name, plan)| (name.clone(), plan.title.clone())).collect(),
         https: ctx.config.https,
         tls: crate::tls::certificate_info(&ctx.config),
