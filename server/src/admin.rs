@@ -96,6 +96,12 @@ pub fn public_url(ctx: &Context) -> Option<String> {
     (!stored.is_empty()).then(|| stored.trim_end_matches('/').to_string())
 }
 
+/// The public URL as any account may read it (router snippets are filled in with it).
+pub fn public_url_for(ctx: &Context, caller: &Caller) -> Result<Option<String>> {
+    caller.may(Permission::ReadAccount)?;
+    Ok(public_url(ctx))
+}
+
 /// Sets the public URL from the UI (refused while the configuration sets it: that wins).
 pub fn set_public_url(ctx: &Context, caller: &Caller, url: &str) -> Result<()> {
     let actor = caller.may(Permission::Administer)?;
@@ -167,6 +173,8 @@ pub struct Settings {
     pub plans: Vec<(String, String)>,
     pub https: Option<std::net::SocketAddr>,
     pub tls: Option<crate::tls::CertificateInfo>,
+    pub public_url: Option<String>,
+    pub public_url_from_config: bool,
 }
 
 pub fn settings(ctx: &Context, caller: &Caller) -> Result<Settings> {
@@ -176,5 +184,7 @@ pub fn settings(ctx: &Context, caller: &Caller) -> Result<Settings> {
         plans: ctx.config.plans.iter().map(|(name, plan)| (name.clone(), plan.title.clone())).collect(),
         https: ctx.config.https,
         tls: crate::tls::certificate_info(&ctx.config),
+        public_url: public_url(ctx),
+        public_url_from_config: ctx.config.public_url.is_some(),
     })
 }

@@ -125,6 +125,10 @@ pub struct Settings {
     /// The HTTPS listener, when on.
     pub https: Option<String>,
     pub tls: Option<TlsInfo>,
+    /// The base URL routers reach the appliance at (null: not set yet).
+    pub public_url: Option<String>,
+    /// Whether the configuration sets it (then it cannot be changed here).
+    pub public_url_from_config: bool,
 }
 
 /// `PATCH /api/admin/settings`.
@@ -134,4 +138,19 @@ pub struct Settings {
 pub struct SettingsPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_open: Option<bool>,
+    /// The base URL routers reach the appliance at, e.g. `http://192.168.1.2:8080`; an
+    /// empty string unsets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+}
+
+/// `GET /api/appliance`: what every signed-in account may know of the appliance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Appliance {
+    pub version: String,
+    /// The base URL routers reach the appliance at (null: not set yet; snippets then use
+    /// the address the page was opened at, with a warning).
+    pub public_url: Option<String>,
 }

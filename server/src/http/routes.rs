@@ -152,6 +152,7 @@ fn build() -> Vec<Route> {
         Route::new(GET, "/api/admin/backup", &NATIVE, admin::backup).doc(d("backup", "The database as a download (administrators)").bytes("application/vnd.sqlite3")),
         Route::new(GET, "/api/admin/settings", &NATIVE, admin::settings).doc(d("getSettings", "The appliance's settings (administrators)").ok(200, schema::<api::Settings>)),
         Route::new(PATCH, "/api/admin/settings", &NATIVE, admin::change_settings).doc(d("updateSettings", "Change the appliance's settings (administrators)").body(schema::<api::SettingsPatch>).ok(200, schema::<api::Settings>)),
+        Route::new(GET, "/api/appliance", &NATIVE, admin::appliance).doc(d("appliance", "The appliance's version and public address").ok(200, schema::<api::Appliance>)),
         Route::new(GET, "/api/openapi.json", &NATIVE_PUBLIC, ops::openapi).doc(d("openapi", "This document").ok(200, any_object)),
         // The admin UI: its start page for its own paths, content-hashed files.
         Route::new(GET, "/", &PLAIN, ui::index),

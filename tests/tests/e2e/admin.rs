@@ -148,3 +148,31 @@ fn invitations_open_registration_once_for_the_invited() {
     assert_eq!(register("anyone@example.com", Some(&open)).status, 201);
     assert_eq!(lab.count("SELECT count(*) FROM users"), 4);
 }
+
+#[test]
+fn the_public_url_is_set_by_an_administrator_and_read_by_every_account() {
+    let lab = porchlight_tests::Lab::start();
+    let admin = lab.admin("admin@example.com");
+    lab.user("a@example.com");
+    let alice = lab.login("a@example.com");
+    let read = |who: &str| lab.api("GET", "/api/appliance", Some(who), None).json();
+    assert_eq!(read(&alice)["publicUrl"], serde_json::Value::Null);
+    for bad in ["192.168.1.2:8080", "ftp://x", "http://a b/"] {
+        let r = lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(serde_json::json!({"publicUrl": bad})));
+        assert_eq!(r.status, 422, "{bad}: {}", r.body);
+    }
+    let r = lab.api("PATCH", "/api/admin/settings", Some(&alice), Some(serde_json::json!({"publicUrl": "http://192.168.1.2:8080"})));
+    assert_eq!(r.status, 403);
+    let r = lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(serde_json::json!({"publicUrl": "http://192.168.1.2:8080/"})));
+    assert_eq!((r.status, r.json()["publicUrl"].as_str(), r.json()["publicUrlFromConfig"].as_bool()), (200, Some("http://192.168.1.2:8080"), Some(false)), "{}", r.body);
+    assert_eq!(read(&alice)["publicUrl"], "http://192.168.1.2:8080");
+    let r = lab.api("PATCH", "/api/admin/settings", Some(&admin), Some(serde_json::json!({"publicUrl": ""})));
+    assert_eq!(r.json()["publicUrl"], serde_json::Value::Null);
+
+    // Set in the configuration, it wins and cannot be changed here.
+    let fixed = porchlight_tests::Lab::start_with(|c| c.public_url = Some("https://ddns.example.com".into()));
+    let admin = fixed.admin("admin@example.com");
+    let r = fixed.api("PATCH", "/api/admin/settings", Some(&admin), Some(serde_json::json!({"publicUrl": "http://192.168.1.2:8080"})));
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(fixed.api("GET", "/api/appliance", Some(&admin), None).json()["publicUrl"], "https://ddns.example.com");
+}

@@ -314,6 +314,7 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/admin/backup", Session, ADMIN),
         c("GET", "/api/admin/settings", Session, ADMIN),
         c("PATCH", "/api/admin/settings", Session, ADMIN),
+        c("GET", "/api/appliance", Session, SESSIONS),
         c("GET", "/api/openapi.json", Public, ANYONE),
         c("GET", "/", Public, ANYONE),
         c("GET", "/setup", Public, ANYONE),

@@ -43,7 +43,16 @@ pub fn change_settings(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     if let Some(open) = change.registration_open {
         admin::set_registration_open(ctx, call.caller()?, open)?;
     }
+    if let Some(url) = &change.public_url {
+        admin::set_public_url(ctx, call.caller()?, url)?;
+    }
     settings(ctx, call)
+}
+
+/// What every signed-in account may know of the appliance.
+pub fn appliance(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let public_url = admin::public_url_for(ctx, call.caller()?)?;
+    Ok(reply(200, &api::Appliance { version: env!("CARGO_PKG_VERSION").to_string(), public_url }))
 }
 
 /// The database as a download.
@@ -73,5 +82,7 @@ fn settings_of(s: admin::Settings) -> api::Settings {
         plans: s.plans.into_iter().map(|(name, title)| api::PlanInfo { name, title }).collect(),
         https: s.https.map(|a| a.to_string()),
         tls: s.tls.map(|c| api::TlsInfo { certificate: c.path.display().to_string(), self_signed: c.self_signed, sha256: c.sha256 }),
+        public_url: s.public_url,
+        public_url_from_config: s.public_url_from_config,
     }
 }
