@@ -19,12 +19,17 @@ pub fn hostnames(ctx: &Context) -> Result<Vec<store::hostnames::Listing>> {
     ctx.store.read(store::hostnames::listing)
 }
 
-/// Sets a new password for the account with e-mail `email`; its sessions end.
-pub fn set_password(ctx: &Context, email: &str, password: &str) -> Result<Account> {
+/// Sets a new password for the account with e-mail `email`; its sessions end. With
+/// `clear_totp`, its second factor is turned off too (a lost phone and no recovery code).
+pub fn set_password(ctx: &Context, email: &str, password: &str, clear_totp: bool) -> Result<Account> {
     let user = crate::accounts::find_by_email(ctx, email)?;
     let hash = crate::password::hash(password)?;
     ctx.store.write(|tx| {
         store::users::set_password(tx, &user.id, &hash)?;
+        if clear_totp && user.totp_enabled {
+            store::totp::delete(tx, &user.id)?;
+            store::history::event(tx, Some(&user.id), "two-factor sign-in off", &user.email, "", "cli")?;
+        }
         store::history::event(tx, Some(&user.id), "password reset", &user.email, "", "cli")
     })?;
     Ok(user)
@@ -104,10 +109,27 @@ mod tests {
         let t = TestContext::new()?;
         let alice = t.session("alice@example.com", false)?;
         let before = alice.account().session_version;
-        set_password(&t.ctx, "alice@example.com", "another long password")?;
+        set_password(&t.ctx, "alice@example.com", "another long password", false)?;
         let after = crate::accounts::find_by_email(&t.ctx, "alice@example.com")?;
         assert!(crate::password::verify("another long password", &after.password_hash));
         assert!(after.session_version > before);
+        Ok(())
+    }
+
+    #[test]
+    fn a_lost_authenticator_is_cleared_only_when_asked() -> Result<()> {
+        let t = TestContext::new()?;
+        let alice = t.session("alice@example.com", false)?;
+        t.ctx.store.write(|tx| {
+            store::totp::begin(tx, &alice.account().id, "JBSWY3DPEHPK3PXP")?;
+            store::totp::enable(tx, &alice.account().id, 1)
+        })?;
+        let enabled = || crate::accounts::find_by_email(&t.ctx, "alice@example.com").map(|a| a.totp_enabled);
+        assert!(enabled()?);
+        set_password(&t.ctx, "alice@example.com", "another long password", false)?;
+        assert!(enabled()?, "a new password alone keeps the second factor");
+        set_password(&t.ctx, "alice@example.com", "a third long password", true)?;
+        assert!(!enabled()?);
         Ok(())
     }
 }

@@ -78,6 +78,9 @@ enum UserCommand {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Also turn off the account's two-factor sign-in (its authenticator is lost).
+        #[arg(long)]
+        clear_totp: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -346,16 +349,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             for (user, hosts) in users {
                 let role = if user.is_admin { "admin" } else { "user" };
-                let state = if user.disabled { "\tdisabled" } else { "" };
+                let state = format!("{}{}", if user.totp_enabled { "\ttwo-factor" } else { "" }, if user.disabled { "\tdisabled" } else { "" });
                 println!("{}\t{role}\tplan={}\thostnames={hosts}\tcreated {}{state}", user.email, user.plan, format_time(user.created_at));
             }
             Ok(())
         }
-        Command::User(UserCommand::Passwd { email, password_stdin: _, common }) => {
+        Command::User(UserCommand::Passwd { email, password_stdin: _, clear_totp, common }) => {
             let password = password_from_stdin("porchlight user passwd EMAIL --password-stdin")?;
             let ctx = common.open()?;
-            let user = console::set_password(&ctx, &email, &password)?;
+            let user = console::set_password(&ctx, &email, &password, clear_totp)?;
             println!("password of {} changed; its sessions have ended", user.email);
+            if user.totp_enabled {
+                println!("{}", if clear_totp { "two-factor sign-in is off; the account can enrol again" } else { "two-factor sign-in stays on (--clear-totp turns it off)" });
+            }
             Ok(())
         }
         Command::User(UserCommand::Delete { email, common }) => {
