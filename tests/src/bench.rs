@@ -76,7 +76,7 @@ pub fn fill(dir: &Path, shape: ZoneShape) -> Vec<(String, String)> {
                 let ip = format!("192.0.{}.{}", (i >> 8) & 255, i & 255);
                 record.execute(rusqlite::params![format!("a{i}"), zone_id, host_id, name, "A", ip])?;
                 if ZoneShape::has(shape.aaaa_every, i) {
-                    record.execute(rusqlite::params![format!("q{i}"), zone_id, host_id, name, "AAAA", format!("2001:db8::{i:x}")])?;
+                    record.execute(rusqlite::params![format!("q{i}"), zone_id, host_id, name, "AAAA", format!("2001:db8::{:x}:{:x}", i >> 16, i & 0xffff)])?;
                 }
                 if ZoneShape::has(shape.txt_every, i) {
                     record.execute(rusqlite::params![format!("t{i}"), zone_id, host_id, name, "TXT", format!("v=spf1 ip4:192.0.2.{} -all", i % 256)])?;

@@ -91,19 +91,26 @@ pub struct Watched {
     pub failing_since: Option<i64>,
 }
 
-/// Every host of every enabled account with what the watcher needs.
-pub fn watched(conn: &Connection) -> Result<Vec<Watched>> {
+/// The hosts the watcher must look at, as of `now`: of enabled accounts that have a channel,
+/// those stale or failing by their account's rules, and those with an alert raised (which
+/// may be over). Everything else is skipped in SQL, so a check costs little however many
+/// hosts there are.
+pub fn watched(conn: &Connection, now: i64) -> Result<Vec<Watched>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT h.id, h.user_id, h.name,
-                COALESCE(h.stale_after_hours, s.stale_after_hours, 25), COALESCE(s.failures_in_a_row, 5),
-                MAX(COALESCE(a.last_success_at, 0), COALESCE(h.updated_at, 0)),
-                COALESCE(a.failures_in_a_row, 0), a.last_result, a.last_source, a.last_user_agent, a.failing_since
-         FROM hostnames h JOIN users u ON u.id = h.user_id
-         LEFT JOIN alert_settings s ON s.user_id = h.user_id
-         LEFT JOIN host_attempts a ON a.hostname_id = h.id
-         WHERE NOT u.disabled",
+        "SELECT id, user_id, name, window, limit_, last, failures, last_result, last_source, last_user_agent, failing_since FROM (
+            SELECT h.id, h.user_id, h.name,
+                   COALESCE(h.stale_after_hours, s.stale_after_hours, 25) AS window, COALESCE(s.failures_in_a_row, 5) AS limit_,
+                   MAX(COALESCE(a.last_success_at, 0), COALESCE(h.updated_at, 0)) AS last,
+                   COALESCE(a.failures_in_a_row, 0) AS failures, a.last_result, a.last_source, a.last_user_agent, a.failing_since
+            FROM hostnames h JOIN users u ON u.id = h.user_id
+            LEFT JOIN alert_settings s ON s.user_id = h.user_id
+            LEFT JOIN host_attempts a ON a.hostname_id = h.id
+            WHERE NOT u.disabled AND h.user_id IN (SELECT user_id FROM alert_channels))
+         WHERE (window > 0 AND last > 0 AND last < ?1 - window * 3600)
+            OR (limit_ > 0 AND failures >= limit_)
+            OR id IN (SELECT subject FROM alert_raised)",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([now], |r| {
         let last: i64 = r.get(5)?;
         Ok(Watched {
             id: r.get(0)?,
