@@ -392,6 +392,27 @@ pub fn porchlight_binary() -> PathBuf {
         .clone()
 }
 
+/// Runs the `porchlight` command (in `cwd` when given) with `stdin` written to it, without
+/// the caller's PORCHLIGHT_CONFIG.
+pub fn run_porchlight(cwd: Option<&Path>, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(porchlight_binary());
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    let mut child = command
+        .args(args)
+        .env_remove("PORCHLIGHT_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Whether an external program is installed. Under CI a missing one is a failure (the test
 /// command installs it); on a developer machine the test says it skipped.
 pub fn have_program(name: &str) -> bool {

@@ -1,22 +1,12 @@
 //! The `porchlight` command, run as a process beside a running appliance on the same data.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use porchlight_tests::hickory_proto::rr::RecordType;
-use porchlight_tests::{Lab, ZONE, basic, porchlight_binary};
+use porchlight_tests::{Lab, ZONE, basic};
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(porchlight_binary())
-        .args(args)
-        .env_remove("PORCHLIGHT_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    porchlight_tests::run_porchlight(None, args, stdin)
 }
 
 fn text(o: &Output) -> String {

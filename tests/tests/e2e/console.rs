@@ -50,18 +50,7 @@ fn sh(cwd: &std::path::Path, line: &str) -> Output {
 }
 
 fn porchlight(cwd: &std::path::Path, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write as _;
-    let mut child = Command::new(porchlight_binary())
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("PORCHLIGHT_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    porchlight_tests::run_porchlight(Some(cwd), args, stdin)
 }
 
 fn text(o: &Output) -> String {
