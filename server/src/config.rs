@@ -169,6 +169,9 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     /// The sender, e.g. `porchlight <porchlight@example.com>`.
     pub from: String,
+    /// A PEM certificate to trust besides the public roots (a LAN relay's own CA).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Rate limits; generous enough that dual-stack pairs and forced `nochg` refreshes never

@@ -85,10 +85,18 @@ fn email(ctx: &Context, channel: &Channel, message: &Message) -> Result<(), Stri
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(message.body.clone())
         .map_err(|e| e.to_string())?;
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let mut tls = TlsParameters::builder(smtp.host.clone());
+    if let Some(ca) = &smtp.ca_file {
+        let pem = std::fs::read(ca).map_err(|e| format!("alerts.smtp.ca_file {}: {e}", ca.display()))?;
+        tls = tls.add_root_certificate(Certificate::from_pem(&pem).map_err(|e| format!("alerts.smtp.ca_file {}: {e}", ca.display()))?);
+    }
+    let tls = tls.build_rustls().map_err(|e| e.to_string())?;
+    let plain = lettre::SmtpTransport::builder_dangerous(&smtp.host);
     let builder = match smtp.security.as_str() {
-        "tls" => lettre::SmtpTransport::relay(&smtp.host).map_err(|e| e.to_string())?.port(smtp.port.unwrap_or(465)),
-        "none" => lettre::SmtpTransport::builder_dangerous(&smtp.host).port(smtp.port.unwrap_or(25)),
-        _ => lettre::SmtpTransport::starttls_relay(&smtp.host).map_err(|e| e.to_string())?.port(smtp.port.unwrap_or(587)),
+        "tls" => plain.port(smtp.port.unwrap_or(465)).tls(Tls::Wrapper(tls)),
+        "none" => plain.port(smtp.port.unwrap_or(25)),
+        _ => plain.port(smtp.port.unwrap_or(587)).tls(Tls::Required(tls)),
     };
     let builder = match (&smtp.username, &smtp.password) {
         (Some(user), Some(password)) => builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user.clone(), password.clone())),

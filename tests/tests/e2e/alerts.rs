@@ -27,6 +27,11 @@ impl Drop for Smtp {
 
 /// aiosmtpd on 127.0.0.1, delivering into a maildir.
 fn smtp() -> Option<Smtp> {
+    smtp_with(&[])
+}
+
+/// aiosmtpd with extra arguments (its TLS settings).
+fn smtp_with(extra: &[&str]) -> Option<Smtp> {
     let installed = Command::new("/usr/bin/python3").args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success());
     if !installed {
         assert!(std::env::var_os("CI").is_none(), "python3-aiosmtpd is not installed; the test command installs it");
@@ -37,7 +42,9 @@ fn smtp() -> Option<Smtp> {
     let dir = tempfile::tempdir().unwrap();
     let maildir = dir.path().join("mail");
     let child = Command::new("/usr/bin/python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .args(["-c", "aiosmtpd.handlers.Mailbox", maildir.to_str().unwrap()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -88,6 +95,7 @@ fn every_channel_kind_delivers_its_test_in_its_own_shape() {
             username: None,
             password: None,
             from: "porchlight <porchlight@example.test>".into(),
+            ca_file: None,
         });
     });
     let admin = lab.admin("admin@example.com");
@@ -264,4 +272,53 @@ fn a_broken_delegation_is_told_to_the_domains_owner() {
 
     delegate(&parent_lab, &registrar, "ns1.dyn.example.test");
     event(&receiver, "domain.delegated");
+}
+
+/// A CA and a certificate for `localhost` signed by it, made with openssl.
+fn certificates(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let script = "set -e
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=porchlight-test-ca \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj /CN=localhost 2>/dev/null
+        printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > leaf.ext
+        openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile leaf.ext 2>/dev/null";
+    let status = Command::new("sh").args(["-c", script]).current_dir(dir).status().unwrap();
+    assert!(status.success(), "openssl could not make the test certificates");
+    (dir.join("ca.pem"), dir.join("leaf.pem"), dir.join("leaf.key"))
+}
+
+#[test]
+fn e_mail_goes_through_starttls_and_implicit_tls_with_the_relays_own_ca() {
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(certs.path());
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    for (security, flags) in [("starttls", vec!["--tlscert", cert, "--tlskey", key]), ("tls", vec!["--smtpscert", cert, "--smtpskey", key])] {
+        let Some(mail) = smtp_with(&flags) else { return };
+        let smtp = |ca_file: Option<std::path::PathBuf>| porchlight::config::SmtpConfig {
+            host: "localhost".into(),
+            port: Some(mail.port),
+            security: security.into(),
+            username: None,
+            password: None,
+            from: "porchlight@example.test".into(),
+            ca_file,
+        };
+        // Without the relay's CA the certificate is not trusted, and nothing is sent.
+        let untrusting = Lab::start_with(|c| c.alerts.smtp = Some(smtp(None)));
+        let admin = untrusting.admin("admin@example.com");
+        let id = add(&untrusting, &admin, json!({"kind": "email", "to": "me@example.test"}));
+        let refused = test_send(&untrusting, &admin, &id);
+        assert_eq!(refused["delivered"], false, "{security}: {refused}");
+        drop(untrusting);
+
+        let lab = Lab::start_with(|c| c.alerts.smtp = Some(smtp(Some(ca.clone()))));
+        let admin = lab.admin("admin@example.com");
+        let id = add(&lab, &admin, json!({"kind": "email", "to": "me@example.test"}));
+        assert_eq!(test_send(&lab, &admin, &id), json!({"delivered": true, "error": null}), "{security}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while mail.mail().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(mail.mail().len(), 1, "{security}: one letter, sent over TLS");
+    }
 }

@@ -87,6 +87,7 @@ fn world() -> World {
             username: None,
             password: None,
             from: "porchlight@example.test".into(),
+            ca_file: None,
         });
     });
     let admin_session = lab.admin("root@example.com");
