@@ -268,39 +268,45 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
         let mut last_retention: Option<Instant> = None;
         while !stopping.load(Ordering::Acquire) {
             std::thread::park_timeout(RELOAD_INTERVAL);
-            match ctx.store.foreign_changes() {
-                Ok(version) if version != seen => {
-                    seen = version;
-                    if let Err(error) = zones::load_catalog(&ctx) {
-                        tracing::error!(%error, "reloading zones after an outside change failed");
-                    } else {
-                        tracing::info!("reloaded zones after a change made by another process");
+            // A panic in one round is logged and counted; the next round runs as usual.
+            let survived = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                match ctx.store.foreign_changes() {
+                    Ok(version) if version != seen => {
+                        seen = version;
+                        if let Err(error) = zones::load_catalog(&ctx) {
+                            tracing::error!(%error, "reloading zones after an outside change failed");
+                        } else {
+                            tracing::info!("reloaded zones after a change made by another process");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "cannot check the database for outside changes"),
+                }
+                if let Err(error) = ctx.store.checkpoint() {
+                    tracing::warn!(%error, "WAL checkpoint failed");
+                }
+                if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_INTERVAL) {
+                    last_retention = Some(Instant::now());
+                    let cutoff = crate::clock::now() - i64::from(ctx.config.log_retention_days) * 86_400;
+                    match ctx.store.write(|tx| store::history::forget_before(tx, cutoff)) {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(lines = n, "deleted log lines past the retention period"),
+                        Err(error) => tracing::warn!(%error, "log retention failed"),
                     }
                 }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "cannot check the database for outside changes"),
-            }
-            if let Err(error) = ctx.store.checkpoint() {
-                tracing::warn!(%error, "WAL checkpoint failed");
-            }
-            if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_INTERVAL) {
-                last_retention = Some(Instant::now());
-                let cutoff = crate::clock::now() - i64::from(ctx.config.log_retention_days) * 86_400;
-                match ctx.store.write(|tx| store::history::forget_before(tx, cutoff)) {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(lines = n, "deleted log lines past the retention period"),
-                    Err(error) => tracing::warn!(%error, "log retention failed"),
+                if last_forget.elapsed() >= FORGET_INTERVAL {
+                    ctx.limits.forget_idle();
+                    if let Err(error) = ctx.last_used.flush(&ctx) {
+                        tracing::warn!(%error, "recording token use failed");
+                    }
+                    if let Err(error) = attempts::flush(&ctx) {
+                        tracing::warn!(%error, "recording update attempts failed");
+                    }
+                    last_forget = Instant::now();
                 }
-            }
-            if last_forget.elapsed() >= FORGET_INTERVAL {
-                ctx.limits.forget_idle();
-                if let Err(error) = ctx.last_used.flush(&ctx) {
-                    tracing::warn!(%error, "recording token use failed");
-                }
-                if let Err(error) = attempts::flush(&ctx) {
-                    tracing::warn!(%error, "recording update attempts failed");
-                }
-                last_forget = Instant::now();
+            }));
+            if survived.is_err() {
+                ctx.metrics.panicked("housekeeping");
             }
         }
     })?)

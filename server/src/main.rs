@@ -450,6 +450,15 @@ fn serve(common: &Common) -> anyhow::Result<()> {
     // Logs go to standard error, coloured only for a terminal (never into a log file).
     let logs = tracing_subscriber::fmt::layer().with_target(false).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     tracing_subscriber::registry().with(logs).with(filter).init();
+    // A panic is caught where it happened (the request or message is refused or dropped and
+    // the rest runs on): say where it was, in the log.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())).unwrap_or_default();
+        let payload = info.payload();
+        let message = payload.downcast_ref::<&str>().map(|s| (*s).to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let thread = std::thread::current().name().unwrap_or("unnamed").to_string();
+        tracing::error!(%location, %thread, "panic: {message}");
+    }));
     let data_dir = config.data_dir.clone();
     let here = common.same_place(&data_dir);
     let appliance = Appliance::start(config)?;

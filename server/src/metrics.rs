@@ -21,15 +21,34 @@ pub struct Metrics {
     dns_full: AtomicU64,
     /// (dialect, result) → count. Updates are few; a mutex is fine here.
     updates: Mutex<std::collections::BTreeMap<(&'static str, &'static str), u64>>,
+    /// Panics caught, by where: `http`, `dns`, `housekeeping`, `alerts`.
+    panics: [AtomicU64; PANIC_PLACES.len()],
 }
+
+/// Where a panic can be caught and survived.
+pub const PANIC_PLACES: [&str; 4] = ["http", "dns", "housekeeping", "alerts"];
 
 impl Default for Metrics {
     fn default() -> Self {
-        Self { started: Instant::now(), dns: Default::default(), dns_fast: AtomicU64::new(0), dns_full: AtomicU64::new(0), updates: Mutex::default() }
+        Self {
+            started: Instant::now(),
+            dns: Default::default(),
+            dns_fast: AtomicU64::new(0),
+            dns_full: AtomicU64::new(0),
+            updates: Mutex::default(),
+            panics: Default::default(),
+        }
     }
 }
 
 impl Metrics {
+    /// Counts a panic caught at `place` (one of [`PANIC_PLACES`]); the panic hook has logged it
+    /// with its location.
+    pub fn panicked(&self, place: &str) {
+        let index = PANIC_PLACES.iter().position(|p| *p == place).unwrap_or(0);
+        self.panics[index].fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Counts one DNS answer of the full path by the index of its code in [`RCODES`].
     pub fn dns_answer(&self, rcode_index: usize) {
         self.dns[rcode_index.min(RCODES.len() - 1)].fetch_add(1, Ordering::Relaxed);
@@ -63,6 +82,11 @@ impl Metrics {
         let _ = writeln!(out, "# TYPE porchlight_dns_responses_by_path_total counter");
         let _ = writeln!(out, "porchlight_dns_responses_by_path_total{{path=\"fast\"}} {}", self.dns_fast.load(Ordering::Relaxed));
         let _ = writeln!(out, "porchlight_dns_responses_by_path_total{{path=\"full\"}} {}", self.dns_full.load(Ordering::Relaxed));
+        let _ = writeln!(out, "# HELP porchlight_panics_total Panics caught and survived (the request or message was refused or dropped), by where.");
+        let _ = writeln!(out, "# TYPE porchlight_panics_total counter");
+        for (place, count) in PANIC_PLACES.iter().zip(&self.panics) {
+            let _ = writeln!(out, "porchlight_panics_total{{where=\"{place}\"}} {}", count.load(Ordering::Relaxed));
+        }
         let _ = writeln!(out, "# HELP porchlight_updates_total Update requests by dialect and result.");
         let _ = writeln!(out, "# TYPE porchlight_updates_total counter");
         let updates = self.updates.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();

@@ -392,6 +392,65 @@ pub fn porchlight_binary() -> PathBuf {
         .clone()
 }
 
+/// `porchlight serve` as its own process, with the banner it printed (up to its last line).
+pub struct Serving {
+    pub child: std::process::Child,
+    pub banner: Vec<String>,
+}
+
+impl Serving {
+    /// Starts `porchlight serve ARGS` in `cwd` and reads its banner.
+    pub fn start(cwd: &Path, args: &[&str]) -> Self {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(porchlight_binary())
+            .arg("serve")
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("PORCHLIGHT_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut banner = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        for line in stdout.lines() {
+            let line = line.unwrap();
+            let last = line.starts_with("then update it");
+            banner.push(line);
+            if last || std::time::Instant::now() > deadline {
+                break;
+            }
+        }
+        Self { child, banner }
+    }
+
+    /// The address a banner line starting with `label` (`HTTP:`, `DNS:`) names.
+    pub fn addr(&self, label: &str) -> SocketAddr {
+        let line = self.banner.iter().find_map(|l| l.trim().strip_prefix(label)).unwrap_or_else(|| panic!("no {label} in {:?}", self.banner));
+        let word = line.split_whitespace().next().unwrap().trim_start_matches("http://").trim_end_matches('/');
+        word.parse().unwrap()
+    }
+
+    /// Stops the process and returns what it wrote to standard error.
+    pub fn stop(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut stderr = String::new();
+        if let Some(err) = self.child.stderr.as_mut() {
+            let _ = std::io::Read::read_to_string(err, &mut stderr);
+        }
+        stderr
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Runs the `porchlight` command (in `cwd` when given) with `stdin` written to it, without
 /// the caller's PORCHLIGHT_CONFIG.
 pub fn run_porchlight(cwd: Option<&Path>, args: &[&str], stdin: &str) -> std::process::Output {

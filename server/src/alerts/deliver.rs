@@ -160,31 +160,37 @@ pub fn spawn(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> std::io::Result<Jo
         let mut rechecks = 0u8;
         while !stopping.load(Ordering::Acquire) {
             std::thread::park_timeout(Duration::from_millis(500));
-            if last_check.is_none_or(|t| t.elapsed() >= every) {
-                last_check = Some(Instant::now());
-                let delegations = last_delegation.is_none_or(|t| t.elapsed().as_secs() >= 60 * u64::from(ctx.config.alerts.delegation_check_minutes));
-                if delegations {
-                    last_delegation = Some(Instant::now());
+            // A panic in one round is logged and counted; the worker goes on.
+            let survived = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                if last_check.is_none_or(|t| t.elapsed() >= every) {
+                    last_check = Some(Instant::now());
+                    let delegations = last_delegation.is_none_or(|t| t.elapsed().as_secs() >= 60 * u64::from(ctx.config.alerts.delegation_check_minutes));
+                    if delegations {
+                        last_delegation = Some(Instant::now());
+                    }
+                    if let Err(error) = super::watch::check(&ctx, delegations) {
+                        tracing::warn!(%error, "checking hosts for alerts failed");
+                    }
+                    next_due = ctx.store.read(store::alerts::next_due).unwrap_or(None);
                 }
-                if let Err(error) = super::watch::check(&ctx, delegations) {
-                    tracing::warn!(%error, "checking hosts for alerts failed");
-                }
-                next_due = ctx.store.read(store::alerts::next_due).unwrap_or(None);
-            }
-            if ctx.alert_queued.swap(false, Ordering::AcqRel) {
-                next_due = Some(crate::clock::now());
-                rechecks = 2;
-            }
-            if next_due.is_some_and(|at| at <= crate::clock::now()) {
-                if let Err(error) = round(&ctx) {
-                    tracing::warn!(%error, "sending alerts failed");
-                }
-                next_due = ctx.store.read(store::alerts::next_due).unwrap_or(None);
-                if next_due.is_none() && rechecks > 0 {
-                    // Woken from inside a transaction that may not have committed yet.
-                    rechecks -= 1;
+                if ctx.alert_queued.swap(false, Ordering::AcqRel) {
                     next_due = Some(crate::clock::now());
+                    rechecks = 2;
                 }
+                if next_due.is_some_and(|at| at <= crate::clock::now()) {
+                    if let Err(error) = round(&ctx) {
+                        tracing::warn!(%error, "sending alerts failed");
+                    }
+                    next_due = ctx.store.read(store::alerts::next_due).unwrap_or(None);
+                    if next_due.is_none() && rechecks > 0 {
+                        // Woken from inside a transaction that may not have committed yet.
+                        rechecks -= 1;
+                        next_due = Some(crate::clock::now());
+                    }
+                }
+            }));
+            if survived.is_err() {
+                ctx.metrics.panicked("alerts");
             }
         }
     })

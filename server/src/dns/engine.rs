@@ -7,9 +7,14 @@ use std::sync::Arc;
 use hickory_server::net::xfer::Protocol;
 use tokio::sync::mpsc;
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, Snapshot};
 use super::full::Handler;
+use super::query::Query;
 use crate::metrics::Metrics;
+
+/// Answering a message panicked (and the panic was caught and counted).
+#[derive(Debug)]
+pub struct Panicked;
 
 /// Response codes counted apart (the last one counts the rest).
 pub const RCODES: usize = 7;
@@ -39,6 +44,24 @@ impl Engine {
         }
     }
 
+    /// The fast path's answer to `packet` in `out` (its length), None when the full path
+    /// must answer, or `Err` when answering panicked: the message is dropped, the panic
+    /// counted (the hook logged where), and the listener goes on. Over UDP the answer fits
+    /// the client's EDNS size (512 without EDNS); over TCP, a whole message.
+    pub fn fast_answer(&self, view: &Snapshot, packet: &[u8], client: IpAddr, out: &mut [u8], udp: bool) -> Result<Option<usize>, Panicked> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            #[cfg(feature = "fault-injection")]
+            super::fault::check(packet, super::fault::FAST);
+            let query = Query::parse(packet)?;
+            let limit = if udp { query.edns.map_or(512, |e| usize::from(e.payload.clamp(512, super::fast::EDNS_PAYLOAD))) } else { usize::from(u16::MAX) };
+            super::fast::answer(view, &query, self.is_lan(client), out, limit)
+        }))
+        .map_err(|_| {
+            self.metrics.panicked("dns");
+            Panicked
+        })
+    }
+
     /// Hands a UDP request to the full path; its answer is sent from `socket`.
     pub fn slow(&self, packet: Vec<u8>, src: SocketAddr, protocol: Protocol, socket: Arc<UdpSocket>) {
         let Ok(slot) = self.slow_slots.clone().try_acquire_owned() else {
@@ -46,7 +69,7 @@ impl Engine {
             return;
         };
         let handler = self.handler.clone();
-        self.runtime.spawn(async move {
+        let task = self.runtime.spawn(async move {
             let _slot = slot;
             let (tx, mut rx) = mpsc::channel(1);
             let answering = super::slow::answer(&handler, packet, src, protocol, tx);
@@ -55,6 +78,12 @@ impl Engine {
                 && let Err(error) = socket.send_to(&bytes, src)
             {
                 tracing::debug!(%error, %src, "DNS over UDP: send failed");
+            }
+        });
+        let metrics = self.metrics.clone();
+        self.runtime.spawn(async move {
+            if task.await.is_err_and(|e| e.is_panic()) {
+                metrics.panicked("dns");
             }
         });
     }

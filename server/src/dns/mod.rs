@@ -4,6 +4,8 @@
 
 mod catalog;
 mod engine;
+#[cfg(feature = "fault-injection")]
+mod fault;
 mod fast;
 mod full;
 #[doc(hidden)]

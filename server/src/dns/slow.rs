@@ -66,6 +66,8 @@ fn server_failure(id: u16) -> Header {
 /// several) goes to `out`. Messages too short for a header, and responses, get nothing;
 /// a malformed request gets FORMERR.
 pub async fn answer(handler: &Handler, raw: Vec<u8>, src: SocketAddr, protocol: Protocol, out: mpsc::Sender<Vec<u8>>) {
+    #[cfg(feature = "fault-injection")]
+    super::fault::check(&raw, super::fault::FULL);
     let header = match Header::from_bytes(raw.get(..12).unwrap_or(&[])) {
         Ok(header) if header.metadata.message_type == MessageType::Query => header,
         _ => return,

@@ -12,7 +12,6 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc};
 
 use super::engine::{Engine, rcode_of};
-use super::query::Query;
 
 /// Idle connections are closed after this.
 const IDLE: Duration = Duration::from_secs(10);
@@ -56,10 +55,8 @@ async fn connection(stream: TcpStream, peer: SocketAddr, engine: &Engine) -> std
         }
         let mut request = vec![0u8; u16::from_be_bytes(len) as usize];
         tokio::time::timeout(IDLE, reader.read_exact(&mut request)).await.map_err(|_| std::io::ErrorKind::TimedOut)??;
-        let fast = Query::parse(&request).and_then(|query| {
-            let view = engine.catalog.view();
-            super::fast::answer(&view, &query, engine.is_lan(peer.ip()), &mut out, 65_535)
-        });
+        // A message whose answer panicked ends its connection (the panic is counted).
+        let Ok(fast) = engine.fast_answer(&engine.catalog.view(), &request, peer.ip(), &mut out, false) else { return Ok(()) };
         match fast {
             Some(n) => {
                 engine.metrics.dns_fast_answers(rcode_of(&out[..n]), 1);
@@ -72,7 +69,10 @@ async fn connection(stream: TcpStream, peer: SocketAddr, engine: &Engine) -> std
                 while let Some(message) = rx.recv().await {
                     write_message(&mut writer, &message).await?;
                 }
-                let _ = answering.await;
+                if answering.await.is_err_and(|e| e.is_panic()) {
+                    engine.metrics.panicked("dns");
+                    return Ok(());
+                }
             }
         }
         writer.flush().await?;

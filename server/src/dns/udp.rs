@@ -17,7 +17,6 @@ use socket2::{Domain, Socket, Type};
 
 use super::engine::Engine;
 use super::fast::EDNS_PAYLOAD;
-use super::query::Query;
 
 /// Datagrams received (and answers sent) per system call at most.
 const BATCH: usize = 32;
@@ -135,10 +134,7 @@ impl Worker {
             // No answer to nobody: port 0 or an unknown sender (reflection).
             let Some(src) = src.filter(|s| s.port() != 0) else { continue };
             let packet = &self.requests[i][..len.min(MAX_REQUEST)];
-            let answered = Query::parse(packet).and_then(|query| {
-                let max = query.edns.map_or(512, |e| usize::from(e.payload.clamp(512, EDNS_PAYLOAD)));
-                super::fast::answer(&view, &query, self.engine.is_lan(src.ip()), &mut self.responses[ready], max)
-            });
+            let Ok(answered) = self.engine.fast_answer(&view, packet, src.ip(), &mut self.responses[ready], true) else { continue };
             match answered {
                 Some(n) => {
                     counts[super::engine::rcode_of(&self.responses[ready][..n])] += 1;

@@ -55,10 +55,17 @@ impl server::Handler for Appliance {
     fn refuse(&self, request: &Request, error: Error) -> Response {
         router::refuse(&self.0, routes::table(), request, error)
     }
+
+    fn panicked(&self) {
+        self.0.metrics.panicked("http");
+    }
 }
 
 /// Answers one request through the route table.
 pub fn route(ctx: &Context, request: &Request) -> Response {
+    // The isolation tests' fault (compiled only with the `fault-injection` feature).
+    #[cfg(feature = "fault-injection")]
+    assert!(request.header("X-Porchlight-Fault") != Some("panic"), "fault injected into an HTTP request");
     router::dispatch(ctx, routes::table(), request)
 }
 

@@ -32,6 +32,8 @@ pub trait Handler: Send + Sync {
     /// The answer to a request refused before its body was read (too large, or without a
     /// length); `request` has its head and no body.
     fn refuse(&self, request: &Request, error: Error) -> Response;
+    /// Called when answering a request panicked (it was answered 500 and its connection closed).
+    fn panicked(&self) {}
 }
 
 /// A running HTTP listener.
@@ -184,7 +186,11 @@ fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handle
         let body: Vec<u8> = buf.drain(..length).collect();
         let close = head.wants_close();
         let request = request(body);
-        let response = handler.handle(&request);
+        // A panic answers this request 500 and ends its connection; nothing else notices.
+        let Ok(response) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.handle(&request))) else {
+            handler.panicked();
+            return write_plain(&mut stream, 500, "internal error");
+        };
         write_response(&mut stream, response, is_head, close)?;
         if close {
             return Ok(());

@@ -1,48 +1,13 @@
 //! The operator at the console: `porchlight serve` started by hand, its banner's commands run
 //! exactly as printed from another directory, and the account, hostname and key commands.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
 use porchlight_tests::hickory_proto::rr::RecordType;
-use porchlight_tests::{porchlight_binary, query_udp};
+use porchlight_tests::{Serving, query_udp};
 
-struct Serving {
-    child: Child,
-    banner: Vec<String>,
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `porchlight serve` in `cwd` and reads its banner up to the last line it prints.
 fn serve(cwd: &std::path::Path, args: &[&str]) -> Serving {
-    let mut child = Command::new(porchlight_binary())
-        .arg("serve")
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("PORCHLIGHT_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        let last = line.starts_with("then update it");
-        banner.push(line);
-        if last || Instant::now() > deadline {
-            break;
-        }
-    }
-    Serving { child, banner }
+    Serving::start(cwd, args)
 }
 
 fn sh(cwd: &std::path::Path, line: &str) -> Output {

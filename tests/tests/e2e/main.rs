@@ -17,6 +17,7 @@ mod dialects;
 mod dns;
 mod domains;
 mod hostup;
+mod isolation;
 mod http_wire;
 mod https;
 mod ipv64;
