@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the admin UI into web-ui/dist/, which the server binary embeds:
 #   compile (wasm32-unknown-unknown) -> wasm-bindgen --target web -> wasm-opt -Oz
-#   -> content-hashed file names -> index.html -> gzip -9 of every file.
+#   -> content-hashed file names (with the favicon) -> index.html -> gzip -9 of every file.
 # It installs what it lacks: the rustup wasm32 target when rustup can add it, otherwise
 # Debian's rustc-web route (apt, -Zbuild-std); wasm-bindgen-cli of the version in
 # web-ui/Cargo.lock and binaryen from npm, both under target/tools/.
@@ -85,6 +85,8 @@ rm -rf "$dist" && mkdir -p "$dist/assets"
 js="porchlight-$(short "$stage/porchlight.js").js"
 wasm_name="porchlight-$(short "$stage/porchlight.wasm").wasm"
 css="style-$(short web-ui/style.css).css"
+icon="favicon-$(short web-ui/favicon.svg).svg"
+cp web-ui/favicon.svg "$dist/assets/$icon"
 cp "$stage/porchlight.js" "$dist/assets/$js"
 cp "$stage/porchlight.wasm" "$dist/assets/$wasm_name"
 cp web-ui/style.css "$dist/assets/$css"
@@ -92,7 +94,7 @@ cp web-ui/style.css "$dist/assets/$css"
 printf 'import init from "/assets/%s";\ninit({ module_or_path: "/assets/%s" });\n' "$js" "$wasm_name" > "$stage/boot.js"
 boot="boot-$(short "$stage/boot.js").js"
 cp "$stage/boot.js" "$dist/assets/$boot"
-sed -e "s|@JS@|/assets/$js|g" -e "s|@WASM@|/assets/$wasm_name|g" -e "s|@CSS@|/assets/$css|g" -e "s|@BOOT@|/assets/$boot|g" \
+sed -e "s|@JS@|/assets/$js|g" -e "s|@WASM@|/assets/$wasm_name|g" -e "s|@CSS@|/assets/$css|g" -e "s|@BOOT@|/assets/$boot|g" -e "s|@ICON@|/assets/$icon|g" \
     web-ui/index.html > "$dist/index.html"
 find "$dist" -type f ! -name '*.gz' -exec gzip -9 -n -k -f {} \;
 total=$(cat "$dist/assets/$js.gz" "$dist/assets/$wasm_name.gz" | wc -c)

@@ -122,14 +122,43 @@ pub fn run<B: Serialize + 'static, T: DeserializeOwned + 'static>(
     error: leptos::prelude::RwSignal<Option<String>>,
     done: impl FnOnce(T) + 'static,
 ) {
+    background(method, path, encode(body.as_ref()), error, None, done);
+}
+
+/// As [`run`], with `busy` true while the request is under way (its button shows it and
+/// cannot be pressed twice).
+pub fn act<B: Serialize + 'static, T: DeserializeOwned + 'static>(
+    busy: leptos::prelude::RwSignal<bool>,
+    method: &'static str,
+    path: String,
+    body: Option<B>,
+    error: leptos::prelude::RwSignal<Option<String>>,
+    done: impl FnOnce(T) + 'static,
+) {
+    background(method, path, encode(body.as_ref()), error, Some(busy), done);
+}
+
+fn background<T: DeserializeOwned + 'static>(
+    method: &'static str,
+    path: String,
+    // Written before the task starts, so the task's code does not depend on the body's type.
+    body: Result<Option<String>, ApiError>,
+    error: leptos::prelude::RwSignal<Option<String>>,
+    busy: Option<leptos::prelude::RwSignal<bool>>,
+    done: impl FnOnce(T) + 'static,
+) {
     use leptos::prelude::Set as _;
-    // The body is written before the task starts, so the task's code does not depend on its type.
-    let body = encode(body.as_ref());
+    if let Some(busy) = busy {
+        busy.set(true);
+    }
     leptos::task::spawn_local(async move {
         let answer = match body {
             Ok(body) => send(method.to_string(), path, body).await.and_then(decode::<T>),
             Err(e) => Err(e),
         };
+        if let Some(busy) = busy {
+            busy.set(false);
+        }
         match answer {
             Ok(answer) => {
                 error.set(None);

@@ -16,12 +16,18 @@ fn the_ui_is_served_with_the_right_types_caching_and_compression() {
     // Every asset index.html names is served, hashed, cached for a year, gzip when accepted.
     let assets: Vec<&str> = page.body.split('"').filter(|s| s.starts_with("/assets/")).collect();
     assert!(assets.len() >= 3, "{}", page.body);
+    assert!(assets.iter().any(|a| a.ends_with(".svg")), "the favicon is named by index.html, so browsers do not ask for /favicon.ico");
     for asset in assets {
         let plain = lab.get(asset, &[]);
         assert_eq!(plain.status, 200, "{asset}");
         assert_eq!(plain.header("cache-control"), Some("public, max-age=31536000, immutable"));
         let kind = plain.header("content-type").unwrap_or_default().to_string();
-        let expected = if asset.ends_with(".wasm") { "application/wasm" } else if asset.ends_with(".js") { "text/javascript" } else { "text/css" };
+        let expected = match asset.rsplit('.').next() {
+            Some("wasm") => "application/wasm",
+            Some("js") => "text/javascript",
+            Some("svg") => "image/svg+xml",
+            _ => "text/css",
+        };
         assert!(kind.starts_with(expected), "{asset}: {kind}");
         let gz = lab.request("GET", asset, &[("Accept-Encoding", "gzip, deflate")], b"");
         assert_eq!(gz.header("content-encoding"), Some("gzip"));

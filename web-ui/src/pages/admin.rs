@@ -1,5 +1,5 @@
-//! Administration: accounts (add, plan, disable, password reset), invitations, registration
-//! open or closed, the backup.
+//! Administration: the public address, accounts (add, plan, disable, password reset),
+//! invitations, registration open or closed, the backup.
 
 use leptos::prelude::*;
 use porchlight_api::{
@@ -7,8 +7,10 @@ use porchlight_api::{
 };
 
 use super::dashboard::CopyButton;
-use super::{confirmed, shown, when};
+use super::{Submit, confirmed, shown, when};
+use crate::address::{self, PublicAddressForm};
 use crate::api;
+use crate::app::Session;
 
 #[component]
 pub fn Admin() -> impl IntoView {
@@ -42,15 +44,25 @@ pub fn Admin() -> impl IntoView {
             }
         });
     };
+    let session = expect_context::<Session>();
     view! {
         <h1>"Administration"</h1>
         <p class="error" role="alert">{move || error.get()}</p>
+        <section class="card" aria-labelledby="public-heading">
+            <h2 id="public-heading">"Public address"</h2>
+            <p>"Router snippets, setup links and the delegation guide name this address. "
+               {move || match address::base(&session) {
+                   (url, true) => format!("Now: {url}."),
+                   (_, false) => "It is not set yet.".to_string(),
+               }}</p>
+            <PublicAddressForm on_saved=move || load()/>
+        </section>
         <section class="card">
             <h2>"Settings"</h2>
             <label class="check">
                 <input type="checkbox" name="registrationOpen" prop:checked=move || open.get()
-                    on:change=move |ev| change_settings(SettingsPatch { registration_open: Some(event_target_checked(&ev)) })/>
-                "Anyone may register an account"
+                    on:change=move |ev| change_settings(SettingsPatch { registration_open: Some(event_target_checked(&ev)), ..SettingsPatch::default() })/>
+                <span>"Anyone may register an account"</span>
             </label>
             <p><button type="button" class="plain" on:click=backup>"Download a backup"</button></p>
             <h3>"HTTPS"</h3>
@@ -65,7 +77,7 @@ pub fn Admin() -> impl IntoView {
         </section>
         <section class="card">
             <h2>"Accounts"</h2>
-            <table>
+            <table class="stack accounts">
                 <thead><tr><th>"E-mail"</th><th>"Plan"</th><th>"Hosts"</th><th>"Created"</th><th>"Two-factor"</th><th>"State"</th></tr></thead>
                 <tbody>
                     {move || users.get().into_iter().map(|u| {
@@ -75,8 +87,8 @@ pub fn Admin() -> impl IntoView {
                         let email = u.user.email.clone();
                         view! {
                             <tr>
-                                <td>{u.user.email}</td>
-                                <td>{if u.user.is_admin {
+                                <td data-label="E-mail">{u.user.email}</td>
+                                <td data-label="Plan">{if u.user.is_admin {
                                     view! { <span>"Administrator"</span> }.into_any()
                                 } else {
                                     view! {
@@ -87,10 +99,10 @@ pub fn Admin() -> impl IntoView {
                                         </select>
                                     }.into_any()
                                 }}</td>
-                                <td>{shown(&u.hostnames)}</td>
-                                <td>{when(&u.user.created_at)}</td>
-                                <td>{if u.user.totp_enabled { "on" } else { "off" }}</td>
-                                <td><button type="button" class="plain" on:click=move |_| {
+                                <td data-label="Hosts">{shown(&u.hostnames)}</td>
+                                <td data-label="Created">{when(&u.user.created_at)}</td>
+                                <td data-label="Two-factor">{if u.user.totp_enabled { "on" } else { "off" }}</td>
+                                <td data-label="State"><button type="button" class="plain" on:click=move |_| {
                                     if !disabled && !confirmed(&format!("Disable {email}? Its sessions end, it cannot sign in, and its tokens stop updating.")) {
                                         return;
                                     }
@@ -119,11 +131,12 @@ fn NewAccount(plans: Signal<Vec<PlanInfo>>, on_created: impl Fn() + Copy + Send 
     let plan = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let made = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         made.set(None);
         let body = NewUser { email: email.get(), password: password.get(), admin: Some(admin.get()), plan: Some(plan.get()).filter(|p| !p.is_empty()) };
-        api::run("POST", "/api/admin/users".into(), Some(body), error, move |created: ManagedUserEnvelope| {
+        api::act(busy, "POST", "/api/admin/users".into(), Some(body), error, move |created: ManagedUserEnvelope| {
             made.set(Some(created.user.user.email));
             email.set(String::new());
             password.set(String::new());
@@ -144,9 +157,9 @@ fn NewAccount(plans: Signal<Vec<PlanInfo>>, on_created: impl Fn() + Copy + Send 
                 </label>
                 <label class="check">
                     <input type="checkbox" name="admin" prop:checked=move || admin.get() on:change=move |ev| admin.set(event_target_checked(&ev))/>
-                    "Administrator"
+                    <span>"Administrator"</span>
                 </label>
-                <button type="submit">"Add account"</button>
+                <Submit label="Add account" busy=busy working="Adding…"/>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <p class="ok" role="status">{move || made.get().map(|e| format!("Added {e}."))}</p>
             </form>
@@ -199,7 +212,7 @@ fn ResetPassword(users: RwSignal<Vec<ManagedUser>>) -> impl IntoView {
                 <label>"New password (at least 8 characters)" <input name="resetPassword" type="password" autocomplete="new-password" minlength="8" required bind:value=password/></label>
                 <label class="check">
                     <input type="checkbox" name="clearTotp" prop:checked=move || clear_totp.get() on:change=move |ev| clear_totp.set(event_target_checked(&ev))/>
-                    "Also turn off two-factor sign-in (lost authenticator and recovery codes)"
+                    <span>"Also turn off two-factor sign-in (lost authenticator and recovery codes)"</span>
                 </label>
                 <button type="submit">"Set password"</button>
                 <p class="error" role="alert">{move || error.get()}</p>

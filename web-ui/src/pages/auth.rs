@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use super::Submit;
 use crate::api;
-use crate::app::Session;
+use crate::app::{Page, Session};
 
 /// A parameter of the page's address: the setup code (`/setup?code=…`), an invitation
 /// (`/register?invite=…`).
@@ -21,13 +22,15 @@ fn go(path: &str) {
     }
 }
 
-/// Signs in with the API's answer: a session token and its account.
-fn sign_in(session: Session, answer: porchlight_api::Session) {
+/// Signs in with the API's answer: a session token and its account. From a start page
+/// (setup, login, register) the app goes on at `next`; elsewhere it stays on the screen
+/// whose address was opened.
+fn sign_in(session: Session, answer: porchlight_api::Session, next: Page) {
     api::set_session(Some(&answer.token));
-    if let Some(location) = web_sys::window().map(|w| w.location())
-        && location.pathname().is_ok_and(|p| p != "/")
-    {
-        let _ = web_sys::window().and_then(|w| w.history().ok()).map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/")));
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    if ["/setup", "/login", "/register"].contains(&path.as_str()) || next == Page::Welcome {
+        let _ = web_sys::window().and_then(|w| w.history().ok()).map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next.path())));
+        session.page.set(next);
     }
     session.user.set(Some(answer.user));
 }
@@ -39,10 +42,11 @@ pub fn Setup() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = porchlight_api::Setup { code: code.get(), email: email.get(), password: password.get() };
-        api::run("POST", "/api/setup".into(), Some(body), error, move |answer| sign_in(session, answer));
+        api::act(busy, "POST", "/api/setup".into(), Some(body), error, move |answer| sign_in(session, answer, Page::Welcome));
     };
     view! {
         <section class="card">
@@ -52,7 +56,7 @@ pub fn Setup() -> impl IntoView {
                 <label>"Setup code" <input name="code" autocomplete="off" required bind:value=code/></label>
                 <label>"E-mail" <input name="email" type="email" autocomplete="username" required bind:value=email/></label>
                 <label>"Password (at least 8 characters)" <input name="password" type="password" autocomplete="new-password" minlength="8" required bind:value=password/></label>
-                <button type="submit">"Create administrator"</button>
+                <Submit label="Create administrator" busy=busy working="Creating…"/>
                 <p class="error" role="alert">{move || error.get()}</p>
             </form>
         </section>
@@ -69,13 +73,17 @@ pub fn Login() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let code_input = NodeRef::<leptos::html::Input>::new();
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = Some(code.get()).filter(|c| asked.get() && !c.trim().is_empty());
         let body = porchlight_api::Login { email: email.get(), password: password.get(), code };
+        busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::call::<porchlight_api::Session>("POST", "/api/auth/login", Some(&body)).await {
-                Ok(answer) => sign_in(session, answer),
+            let answer = api::call::<porchlight_api::Session>("POST", "/api/auth/login", Some(&body)).await;
+            busy.set(false);
+            match answer {
+                Ok(answer) => sign_in(session, answer, Page::Dashboard),
                 Err(e) => {
                     if matches!(e.code.as_deref(), Some("TOTP_REQUIRED" | "TOTP_INVALID")) {
                         asked.set(true);
@@ -101,7 +109,7 @@ pub fn Login() -> impl IntoView {
                         <input name="code" autocomplete="one-time-code" required node_ref=code_input bind:value=code/>
                     </label>
                 </Show>
-                <button type="submit">"Sign in"</button>
+                <Submit label="Sign in" busy=busy working="Signing in…"/>
                 <p class="error" role="alert">{move || error.get()}</p>
             </form>
             <p><button type="button" class="plain" on:click=move |_| go("/register")>"Create an account with an invitation"</button></p>
@@ -118,11 +126,12 @@ pub fn Register() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let invite = Some(invite.get()).filter(|i| !i.trim().is_empty());
         let body = porchlight_api::Registration { email: email.get(), password: password.get(), invite };
-        api::run("POST", "/api/auth/register".into(), Some(body), error, move |answer| sign_in(session, answer));
+        api::act(busy, "POST", "/api/auth/register".into(), Some(body), error, move |answer| sign_in(session, answer, Page::Dashboard));
     };
     view! {
         <section class="card">
@@ -131,7 +140,7 @@ pub fn Register() -> impl IntoView {
                 <label>"Invitation code (from your administrator)" <input name="invite" autocomplete="off" bind:value=invite/></label>
                 <label>"E-mail" <input name="email" type="email" autocomplete="username" required bind:value=email/></label>
                 <label>"Password (at least 8 characters)" <input name="password" type="password" autocomplete="new-password" minlength="8" required bind:value=password/></label>
-                <button type="submit">"Create account"</button>
+                <Submit label="Create account" busy=busy working="Creating…"/>
                 <p class="error" role="alert">{move || error.get()}</p>
             </form>
             <p><button type="button" class="plain" on:click=move |_| go("/")>"I have an account: sign in"</button></p>

@@ -1,38 +1,80 @@
-//! Every host with its addresses, last update, status and a small chart of its changes;
-//! refreshed every few seconds, so updates show without a reload. Hosts are created (the
-//! token shown once, with a copy button) and deleted here.
+//! Every host by state (fresh, stale, failing, never updated) with its addresses, last
+//! update, why it fails and a small chart of its changes; refreshed every few seconds, so
+//! updates show without a reload. Hosts are created (the token shown once, with a copy
+//! button) and deleted here.
 
 use leptos::prelude::*;
 use porchlight_api::{History, Hostname, HostnameCreated, HostnameList, NewHostname};
 
-use super::{shown, when};
+use super::{HostState, Submit, confirmed, failure, host_state, shown, when};
+use crate::address;
 use crate::api;
 use crate::app::{Page, Session};
 
 /// How often the list is refreshed.
 const REFRESH_MS: u64 = 3000;
-/// A host not updated for this long is stale (ddclient and ddns-scripts refresh within 72 h).
-const STALE_SECONDS: f64 = 3.0 * 86_400.0;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    let session = expect_context::<Session>();
     let hosts = RwSignal::new(Vec::<Hostname>::new());
     let error = RwSignal::new(None::<String>);
+    // The token panel of a new host stays until the next thing done on this screen.
+    let created = RwSignal::new(None::<(String, String, String)>);
     let load = move || api::run("GET", "/api/hostnames".into(), api::NO_BODY, error, move |list: HostnameList| hosts.set(list.hostnames));
     load();
     if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_millis(REFRESH_MS)) {
         on_cleanup(move || handle.clear());
     }
+    let counts = move || {
+        let settings = session.alerting.get();
+        let mut n = [0usize; 4];
+        hosts.with(|hs| {
+            for h in hs {
+                n[match host_state(h, settings.as_ref()) {
+                    HostState::Fresh => 0,
+                    HostState::Stale => 1,
+                    HostState::Failing => 2,
+                    HostState::Never => 3,
+                }] += 1;
+            }
+        });
+        n
+    };
+    let needs_address = move || session.is_admin() && session.appliance.with(|a| a.as_ref().is_some_and(|a| a.public_url.is_none()));
     view! {
         <h1>"Hosts"</h1>
-        <NewHost on_created=move || load()/>
+        <Show when=needs_address>
+            <section class="card" aria-labelledby="address-heading">
+                <h2 id="address-heading">"Where routers reach this appliance"</h2>
+                <p>"Router snippets need the address your routers reach this appliance at; no public address is set yet."</p>
+                <address::AddressNotice/>
+            </section>
+        </Show>
+        <Show when=move || !hosts.with(Vec::is_empty)>
+            <ul class="tally" aria-label="Hosts by state">
+                {move || {
+                    let n = counts();
+                    [(HostState::Fresh, n[0]), (HostState::Stale, n[1]), (HostState::Failing, n[2]), (HostState::Never, n[3])]
+                        .into_iter()
+                        .map(|(state, count)| {
+                            let (label, class) = state.label();
+                            view! { <li class=class><strong>{count}</strong> " " {label}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
+        <NewHost created=created on_created=move || load()/>
         <p class="error" role="alert">{move || error.get()}</p>
         <Show when=move || !hosts.with(Vec::is_empty) fallback=|| view! { <p class="muted">"No hosts yet: create one above."</p> }>
-            <table class="hosts">
-                <thead><tr><th>"Host"</th><th>"IPv4"</th><th>"IPv6"</th><th>"Last update"</th><th>"Status"</th><th>"Changes"</th><th></th></tr></thead>
+            <table class="hosts stack">
+                <thead><tr><th>"Host"</th><th>"IPv4"</th><th>"IPv6"</th><th>"Last update"</th><th>"Status"</th><th>"Changes"</th><th><span class="sr">"Actions"</span></th></tr></thead>
                 <tbody>
-                    <For each=move || hosts.get() key=|h| (h.id.clone(), h.last_update.clone(), h.ipv4.clone(), h.ipv6.clone()) let:host>
-                        <HostRow host=host on_deleted=move || load()/>
+                    <For each=move || hosts.get()
+                        key=|h| (h.id.clone(), h.last_update.clone(), h.ipv4.clone(), h.ipv6.clone(), h.failures_in_a_row, h.last_attempt.as_ref().map(|a| a.at.clone()))
+                        let:host>
+                        <HostRow host=host on_deleted=move || { created.set(None); load() }/>
                     </For>
                 </tbody>
             </table>
@@ -46,40 +88,43 @@ fn HostRow(host: Hostname, on_deleted: impl Fn() + Copy + Send + Sync + 'static)
     let id = host.id.clone();
     let fqdn = host.fqdn.clone();
     let last = shown(&host.last_update);
-    let (status, class) = status(&last);
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let open_id = id.clone();
     let delete_id = id.clone();
+    let question = format!("Delete {fqdn} with its records and tokens? Its router's updates stop working.");
     let delete = move |_| {
-        let confirmed = web_sys::window().and_then(|w| w.confirm_with_message("Delete this host, its records and its tokens?").ok()).unwrap_or(false);
-        if !confirmed {
+        if !confirmed(&question) {
             return;
         }
-        api::run("DELETE", format!("/api/hostnames/{delete_id}"), api::NO_BODY, error, move |()| on_deleted());
+        api::act(busy, "DELETE", format!("/api/hostnames/{delete_id}"), api::NO_BODY, error, move |()| on_deleted());
     };
+    let state_host = host.clone();
+    let state = Memo::new(move |_| {
+        let settings = session.alerting.get();
+        host_state(&state_host, settings.as_ref()).label()
+    });
+    let why = failure(&host);
     view! {
         <tr data-host=fqdn.clone()>
-            <td><button type="button" class="plain" on:click=move |_| session.page.set(Page::Host(open_id.clone()))>{fqdn.clone()}</button></td>
-            <td><code class="ipv4">{shown(&host.ipv4)}</code></td>
-            <td><code class="ipv6">{shown(&host.ipv6)}</code></td>
-            <td>{when(&last)} <br/><span class="muted source">{shown(&host.last_source)}</span></td>
-            <td class=class>{status}</td>
-            <td><Changes id=id.clone()/></td>
-            <td>
-                <button type="button" class="plain" aria-label=format!("Delete {fqdn}") on:click=delete>"Delete"</button>
+            <td data-label="Host"><a href=format!("/hosts/{open_id}") class="host-link" on:click=move |ev| {
+                ev.prevent_default();
+                session.go(Page::Host(open_id.clone()));
+            }>{fqdn.clone()}</a></td>
+            <td data-label="IPv4"><code class="ipv4">{shown(&host.ipv4)}</code></td>
+            <td data-label="IPv6"><code class="ipv6">{shown(&host.ipv6)}</code></td>
+            <td data-label="Last update">{when(&last)} <br/><span class="muted source">{shown(&host.last_source)}</span></td>
+            <td data-label="Status">
+                <span class=move || state.get().1>{move || state.get().0}</span>
+                {why.map(|why| view! { <br/><span class="failure">{why}</span> })}
+            </td>
+            <td data-label="Changes"><Changes id=id.clone()/></td>
+            <td data-label="">
+                <button type="button" class="plain" aria-label=format!("Delete {fqdn}") disabled=move || busy.get() on:click=delete>"Delete"</button>
                 <p class="error" role="alert">{move || error.get()}</p>
             </td>
         </tr>
     }
-}
-
-/// fresh / stale / never updated.
-fn status(last: &str) -> (&'static str, &'static str) {
-    if last.is_empty() {
-        return ("never updated", "status-never");
-    }
-    let age = (js_sys::Date::now() - js_sys::Date::parse(last)) / 1000.0;
-    if age > STALE_SECONDS { ("stale", "status-stale") } else { ("fresh", "status-fresh") }
 }
 
 /// A small chart of the host's address changes over the last 30 days: one mark per change.
@@ -107,39 +152,41 @@ fn Changes(id: String) -> impl IntoView {
     }
 }
 
-/// Creates a host in one of the served zones; shows its token once.
+/// Creates a host in one of the served zones; shows its token once (in `created`: id,
+/// name, token), until the next action.
 #[component]
-fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn NewHost(created: RwSignal<Option<(String, String, String)>>, on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let session = expect_context::<Session>();
     let domains = RwSignal::new(Vec::new());
     let domain = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let created = RwSignal::new(None::<(String, String, String)>);
+    let busy = RwSignal::new(false);
     super::load_zones(domains, domain, || {});
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        created.set(None);
         let body = NewHostname { domain_id: domain.get(), name: name.get(), ttl: None };
-        api::run("POST", "/api/hostnames".into(), Some(body), error, move |made: HostnameCreated| {
+        api::act(busy, "POST", "/api/hostnames".into(), Some(body), error, move |made: HostnameCreated| {
             let id = made.hostname.id;
             let token = made.token.token_value;
-            session.fresh_tokens.update(|t| t.push((id.clone(), token.clone())));
+            session.remember_token(id.clone(), token.clone());
             created.set(Some((id, made.hostname.fqdn, token)));
             name.set(String::new());
             on_created();
         });
     };
     view! {
-        <section class="card">
-            <h2>"New host"</h2>
+        <section class="card" aria-labelledby="new-host-heading">
+            <h2 id="new-host-heading">"New host"</h2>
             <form class="row" on:submit=submit>
-                <label>"Name" <input name="hostname" placeholder="home" required bind:value=name/></label>
+                <label>"Name" <input name="hostname" placeholder="home" autocomplete="off" required bind:value=name/></label>
                 <label>"Domain"
                     <select name="domain" on:change=move |ev| domain.set(event_target_value(&ev))>
                         {move || domains.get().into_iter().map(|d| view! { <option value=d.id>{d.name}</option> }).collect_view()}
                     </select>
                 </label>
-                <button type="submit">"Create"</button>
+                <Submit label="Create" busy=busy working="Creating…"/>
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
             {move || created.get().map(|(id, fqdn, token)| view! {
@@ -148,7 +195,7 @@ fn NewHost(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
                     <p class="secret" data-token=token.clone()>{token.clone()}</p>
                     <div class="row">
                         <CopyButton text=token label="Copy token"/>
-                        <button type="button" class="plain" on:click=move |_| session.page.set(Page::Host(id.clone()))>"Set up a client"</button>
+                        <button type="button" class="plain" on:click=move |_| session.go(Page::Host(id.clone()))>"Set up a client"</button>
                     </div>
                 </div>
             })}

@@ -1,8 +1,11 @@
-//! Custom domains: add one, see exactly which NS records to set at the registrar, verify.
+//! Zones: the built-in ones and custom domains (add one, verify it). Each shows its
+//! delegation guide: the records to enter at the registrar, whether the parent delegates
+//! to this appliance now, and what is wrong, checked again on demand.
 
 use leptos::prelude::*;
-use porchlight_api::{DelegationStatus, Domain, DomainEnvelope, DomainList, DomainType, NewDomain};
+use porchlight_api::{DelegationGuide, DelegationStatus, Domain, DomainEnvelope, DomainList, DomainType, NewDomain};
 
+use super::{Submit, confirmed};
 use crate::api;
 
 #[component]
@@ -10,54 +13,115 @@ pub fn Domains() -> impl IntoView {
     let domains = RwSignal::new(Vec::<Domain>::new());
     let error = RwSignal::new(None::<String>);
     let name = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
     let load = move || api::run("GET", "/api/domains".into(), api::NO_BODY, error, move |list: DomainList| domains.set(list.domains));
     load();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        api::run("POST", "/api/domains".into(), Some(NewDomain { name: name.get() }), error, move |_: DomainEnvelope| {
+        api::act(busy, "POST", "/api/domains".into(), Some(NewDomain { name: name.get() }), error, move |_: DomainEnvelope| {
             name.set(String::new());
             load();
         });
     };
     view! {
         <h1>"Domains"</h1>
-        <section class="card">
-            <h2>"Add your own domain"</h2>
+        <section class="card" aria-labelledby="add-domain-heading">
+            <h2 id="add-domain-heading">"Add your own domain"</h2>
             <form class="row" on:submit=add>
-                <label>"Domain" <input name="domain" placeholder="example.org" required bind:value=name/></label>
-                <button type="submit">"Add"</button>
+                <label>"Domain" <input name="domain" placeholder="example.org" autocomplete="off" required bind:value=name/></label>
+                <Submit label="Add" busy=busy working="Adding…"/>
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
         </section>
-        {move || domains.get().into_iter().map(|d| view! { <DomainCard domain=d/> }).collect_view()}
+        <For each=move || domains.get() key=|d| (d.id.clone(), d.verified) let:d>
+            <DomainCard domain=d on_deleted=load/>
+        </For>
     }
 }
 
 #[component]
-fn DomainCard(domain: Domain) -> impl IntoView {
-    let Domain { id, name, kind, verified, nameservers, .. } = domain;
+fn DomainCard(domain: Domain, on_deleted: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let Domain { id, name, kind, verified, .. } = domain;
     let custom = kind == DomainType::Custom;
     let verified = RwSignal::new(verified);
     let message = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let nameservers = nameservers.unwrap_or_default();
+    let busy = RwSignal::new(false);
+    let (verify_id, delete_id, guide_id) = (id.clone(), id.clone(), id);
     let verify = move |_| {
-        api::run("POST", format!("/api/domains/{id}/verify"), api::NO_BODY, error, move |status: DelegationStatus| {
+        api::act(busy, "POST", format!("/api/domains/{verify_id}/verify"), api::NO_BODY, error, move |status: DelegationStatus| {
             verified.set(status.delegation.verified);
             message.set(Some(status.delegation.message));
         });
     };
-    let records = nameservers.iter().map(|ns| format!("{name}. IN NS {ns}.")).collect::<Vec<_>>().join("\n");
+    let question = format!("Delete {name} with its hosts and records? Their updates stop working.");
+    let delete = move |_| {
+        if confirmed(&question) {
+            api::act(busy, "DELETE", format!("/api/domains/{delete_id}"), api::NO_BODY, error, move |()| on_deleted());
+        }
+    };
     view! {
         <section class="card" data-domain=name.clone()>
             <h2>{name.clone()} " " <small class="muted">{if custom { "custom" } else { "built-in" }}</small></h2>
             {custom.then(|| view! {
-                <p>{move || if verified.get() { "Delegated and served." } else { "Not served yet: set these NS records at your registrar, then verify." }}</p>
-                <pre>{records.clone()}</pre>
-                <button type="button" on:click=verify.clone()>"Verify delegation"</button>
+                <p>{move || if verified.get() { "Served: the delegation checked out." } else { "Not served yet: enter the records below at your registrar, then verify." }}</p>
+                <div class="row">
+                    <button type="button" disabled=move || busy.get() on:click=verify>"Verify and serve"</button>
+                    <button type="button" class="plain" disabled=move || busy.get() on:click=delete>"Delete domain"</button>
+                </div>
                 <p role="status">{move || message.get()}</p>
-                <p class="error" role="alert">{move || error.get()}</p>
             })}
+            <p class="error" role="alert">{move || error.get()}</p>
+            <Delegation id=guide_id/>
         </section>
+    }
+}
+
+/// The delegation guide of zone `id` (`GET /api/domains/{id}/delegation`), with "check again".
+#[component]
+pub fn Delegation(id: String) -> impl IntoView {
+    let guide = RwSignal::new(None::<DelegationGuide>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let check = move || api::act(busy, "GET", format!("/api/domains/{id}/delegation"), api::NO_BODY, error, move |g: DelegationGuide| guide.set(Some(g)));
+    check();
+    view! {
+        <div class="delegation">
+            <h3>"Delegation"</h3>
+            {move || guide.get().map(|g| {
+                let found = format!(
+                    "{}{}",
+                    if g.found.is_empty() { "The parent names no nameservers for it.".to_string() } else { format!("The parent names: {}.", g.found.join(", ")) },
+                    g.asked.as_deref().map(|a| format!(" (asked {a})")).unwrap_or_default()
+                );
+                let class = if g.delegated { "ok delegated" } else { "warning delegated" };
+                let text = g.records.iter().map(|r| format!("{}. IN {} {}", r.name.trim_end_matches('.'), r.kind, r.value)).collect::<Vec<_>>().join("\n");
+                view! {
+                    <p class=class data-delegated=g.delegated.to_string()>
+                        <strong>{if g.delegated { "Delegated now. " } else { "Not delegated yet. " }}</strong>
+                        {g.message.clone()}
+                    </p>
+                    <p>"Enter these at the registrar of the parent zone:"</p>
+                    <table class="stack records-to-enter">
+                        <thead><tr><th>"Name"</th><th>"Type"</th><th>"Value"</th></tr></thead>
+                        <tbody>
+                            {g.records.iter().map(|r| view! {
+                                <tr><td data-label="Name"><code>{r.name.clone()}</code></td><td data-label="Type">{r.kind.clone()}</td><td data-label="Value"><code>{r.value.clone()}</code></td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <details><summary>"As zone-file lines"</summary><pre>{text}</pre></details>
+                    {(!g.problems.is_empty()).then(|| view! {
+                        <p>"What is wrong:"</p>
+                        <ul class="problems">{g.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
+                    })}
+                    <p class="muted">{found}</p>
+                }
+            })}
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="button" class="plain" disabled=move || busy.get() on:click=move |_| check()>
+                {move || if busy.get() { "Checking…" } else { "Check again" }}
+            </button>
+        </div>
     }
 }
