@@ -64,6 +64,18 @@ pub struct Config {
     /// Nameservers a custom domain must be delegated to. Default: those of the first zone.
     #[serde(default)]
     pub delegation_nameservers: Vec<String>,
+    /// DNS response-rate limiting: most responses per second over UDP towards one client
+    /// prefix (/24, /56), so spoofed queries cannot make the appliance an amplifier; 0 turns
+    /// it off.
+    #[serde(default = "defaults::dns_rate_limit")]
+    pub dns_rate_limit: u32,
+    /// Every n-th response over the limit goes out truncated (the client retries over TCP)
+    /// instead of being dropped; 0 drops them all.
+    #[serde(default = "defaults::dns_rate_limit_slip")]
+    pub dns_rate_limit_slip: u32,
+    /// Networks never rate-limited (besides `lan_subnets`). Default: loopback.
+    #[serde(default = "defaults::dns_rate_limit_exempt")]
+    pub dns_rate_limit_exempt: Vec<IpNet>,
     /// Split horizon: clients in these subnets get a host's LAN address (when it has one)
     /// instead of its public one.
     #[serde(default)]
@@ -264,6 +276,15 @@ mod defaults {
             .filter_map(|n| n.parse().ok())
             .collect()
     }
+    pub fn dns_rate_limit() -> u32 {
+        20
+    }
+    pub fn dns_rate_limit_slip() -> u32 {
+        2
+    }
+    pub fn dns_rate_limit_exempt() -> Vec<ipnet::IpNet> {
+        ["127.0.0.0/8", "::1/128"].iter().filter_map(|n| n.parse().ok()).collect()
+    }
     pub fn alert_check_seconds() -> u32 {
         60
     }
@@ -306,8 +327,11 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 20] = [
+const ENV_KEYS: [&str; 23] = [
     "public_url",
+    "dns_rate_limit",
+    "dns_rate_limit_slip",
+    "dns_rate_limit_exempt",
     "acme_dns_register_from",
     "lan_subnets",
     "delegation_resolver",
@@ -328,7 +352,7 @@ const ENV_KEYS: [&str; 20] = [
     "log_retention_days",
     "partner_plan",
 ];
-const LIST_KEYS: [&str; 6] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from", "lan_subnets"];
+const LIST_KEYS: [&str; 7] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from", "lan_subnets", "dns_rate_limit_exempt"];
 /// Environment variables that name the config file rather than a key.
 const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
 

@@ -171,7 +171,12 @@ impl Appliance {
             .thread_name("dns")
             .enable_all()
             .build()?;
-        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets, ctx.clone()))?;
+        let limits = dns::rrl::Settings {
+            rate: ctx.config.dns_rate_limit,
+            slip: ctx.config.dns_rate_limit_slip,
+            exempt: ctx.config.dns_rate_limit_exempt.iter().chain(&ctx.config.lan_subnets).copied().collect(),
+        };
+        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets, limits, ctx.clone()))?;
         let dns_addrs = dns.addrs().to_vec();
         let (dns_stop, stopped) = tokio::sync::oneshot::channel::<()>();
         runtime.spawn(dns.run(async move {

@@ -21,6 +21,9 @@ pub struct Metrics {
     dns_full: AtomicU64,
     /// (dialect, result) → count. Updates are few; a mutex is fine here.
     updates: Mutex<std::collections::BTreeMap<(&'static str, &'static str), u64>>,
+    /// UDP responses over the rate limit: dropped, and sent truncated (slipped).
+    rate_dropped: AtomicU64,
+    rate_slipped: AtomicU64,
     /// Panics caught, by where: `http`, `dns`, `housekeeping`, `alerts`.
     panics: [AtomicU64; PANIC_PLACES.len()],
 }
@@ -37,11 +40,18 @@ impl Default for Metrics {
             dns_full: AtomicU64::new(0),
             updates: Mutex::default(),
             panics: Default::default(),
+            rate_dropped: AtomicU64::new(0),
+            rate_slipped: AtomicU64::new(0),
         }
     }
 }
 
 impl Metrics {
+    /// Counts a UDP response over the rate limit: sent truncated (`slipped`) or dropped.
+    pub fn rate_limited(&self, slipped: bool) {
+        if slipped { &self.rate_slipped } else { &self.rate_dropped }.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Counts a panic caught at `place` (one of [`PANIC_PLACES`]); the panic hook has logged it
     /// with its location.
     pub fn panicked(&self, place: &str) {
@@ -82,6 +92,10 @@ impl Metrics {
         let _ = writeln!(out, "# TYPE porchlight_dns_responses_by_path_total counter");
         let _ = writeln!(out, "porchlight_dns_responses_by_path_total{{path=\"fast\"}} {}", self.dns_fast.load(Ordering::Relaxed));
         let _ = writeln!(out, "porchlight_dns_responses_by_path_total{{path=\"full\"}} {}", self.dns_full.load(Ordering::Relaxed));
+        let _ = writeln!(out, "# HELP porchlight_dns_rate_limited_total UDP responses over dns_rate_limit: dropped, or sent truncated (slipped).");
+        let _ = writeln!(out, "# TYPE porchlight_dns_rate_limited_total counter");
+        let _ = writeln!(out, "porchlight_dns_rate_limited_total{{action=\"dropped\"}} {}", self.rate_dropped.load(Ordering::Relaxed));
+        let _ = writeln!(out, "porchlight_dns_rate_limited_total{{action=\"slipped\"}} {}", self.rate_slipped.load(Ordering::Relaxed));
         let _ = writeln!(out, "# HELP porchlight_panics_total Panics caught and survived (the request or message was refused or dropped), by where.");
         let _ = writeln!(out, "# TYPE porchlight_panics_total counter");
         for (place, count) in PANIC_PLACES.iter().zip(&self.panics) {

@@ -27,6 +27,8 @@ pub struct Engine {
     /// UDP requests on the full path at once; beyond this they are dropped, as a full
     /// socket buffer would (a flood of unusual queries must not pile up tasks).
     pub slow_slots: Arc<tokio::sync::Semaphore>,
+    /// Response-rate limiting over UDP.
+    pub rrl: super::rrl::Limiter,
 }
 
 /// How many UDP requests may be on the full path at once.
@@ -62,21 +64,39 @@ impl Engine {
         })
     }
 
+    /// Applies response-rate limiting to a UDP response of `len` bytes in `message` towards
+    /// `client`: the length to send (the whole, or a truncated stub), or None to drop it.
+    pub fn limit(&self, client: IpAddr, message: &mut [u8], len: usize) -> Option<usize> {
+        match self.rrl.check(client) {
+            super::rrl::Verdict::Send => Some(len),
+            super::rrl::Verdict::Slip => {
+                self.metrics.rate_limited(true);
+                super::rrl::truncate(message, len)
+            }
+            super::rrl::Verdict::Drop => {
+                self.metrics.rate_limited(false);
+                None
+            }
+        }
+    }
+
     /// Hands a UDP request to the full path; its answer is sent from `socket`.
-    pub fn slow(&self, packet: Vec<u8>, src: SocketAddr, protocol: Protocol, socket: Arc<UdpSocket>) {
+    pub fn slow(self: &Arc<Self>, packet: Vec<u8>, src: SocketAddr, protocol: Protocol, socket: Arc<UdpSocket>) {
         let Ok(slot) = self.slow_slots.clone().try_acquire_owned() else {
             tracing::debug!(%src, "DNS over UDP: full path busy, request dropped");
             return;
         };
         let handler = self.handler.clone();
+        let engine = Arc::clone(self);
         let task = self.runtime.spawn(async move {
             let _slot = slot;
             let (tx, mut rx) = mpsc::channel(1);
             let answering = super::slow::answer(&handler, packet, src, protocol, tx);
             let (_, response) = tokio::join!(answering, rx.recv());
-            if let Some(bytes) = response
-                && let Err(error) = socket.send_to(&bytes, src)
-            {
+            let Some(mut bytes) = response else { return };
+            let len = bytes.len();
+            let Some(len) = engine.limit(src.ip(), &mut bytes, len) else { return };
+            if let Err(error) = socket.send_to(&bytes[..len], src) {
                 tracing::debug!(%error, %src, "DNS over UDP: send failed");
             }
         });

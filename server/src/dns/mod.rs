@@ -16,6 +16,7 @@ mod query;
 mod records;
 mod reply;
 mod resolve;
+pub mod rrl;
 mod server;
 mod slow;
 mod tcp;

@@ -34,6 +34,7 @@ impl DnsServer {
         metrics: Arc<Metrics>,
         addrs: &[SocketAddr],
         lan: &[ipnet::IpNet],
+        limits: super::rrl::Settings,
         backend: Arc<dyn Backend>,
     ) -> Result<Self> {
         let handler = Arc::new(Handler { catalog: catalog.clone(), metrics: metrics.clone(), lan: lan.to_vec(), backend });
@@ -43,6 +44,7 @@ impl DnsServer {
             handler,
             runtime: tokio::runtime::Handle::current(),
             slow_slots: Arc::new(tokio::sync::Semaphore::new(super::engine::SLOW_SLOTS)),
+            rrl: super::rrl::Limiter::new(limits),
         });
         let per_address = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let stop = Arc::new(AtomicBool::new(false));

@@ -137,6 +137,7 @@ impl Worker {
             let Ok(answered) = self.engine.fast_answer(&view, packet, src.ip(), &mut self.responses[ready], true) else { continue };
             match answered {
                 Some(n) => {
+                    let Some(n) = self.engine.limit(src.ip(), &mut self.responses[ready], n) else { continue };
                     counts[super::engine::rcode_of(&self.responses[ready][..n])] += 1;
                     self.lengths[ready] = n;
                     self.receivers[ready] = Some(SockaddrStorage::from(src));

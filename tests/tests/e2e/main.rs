@@ -26,6 +26,7 @@ mod ownership;
 mod pocketdns;
 mod prefixes;
 mod recipes;
+mod rate_limit;
 mod records;
 mod rfc2136;
 mod routers;
