@@ -122,7 +122,7 @@ async function axe(page) {
   if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+    return { passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })) };
   });
 }
 
@@ -146,7 +146,8 @@ try {
   const audit = async (screen) => {
     const width = page.viewportSize().width;
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    const violations = await axe(page);
+    const { passes, violations } = await axe(page);
+    assert.ok(passes > 10, `axe-core checked ${screen} (${passes} rules passed)`);
     const count = (impact) => violations.filter((v) => v.impact === impact).length;
     report.push({ screen, width, scrollWidth, critical: count("critical"), serious: count("serious"), moderate: count("moderate"), minor: count("minor"), violations });
     await shot(`${screen}-${width}`);
