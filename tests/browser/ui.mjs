@@ -140,6 +140,9 @@ try {
   // Destructive actions ask first; the test says yes (and counts the questions).
   const asked = [];
   page.on("dialog", (dialog) => { asked.push(dialog.message()); dialog.accept(); });
+  // Nothing the UI asks for is missing (the favicon is named by index.html, so no /favicon.ico).
+  const missing = [];
+  page.on("response", (r) => { if (r.status() === 404) missing.push(new URL(r.url()).pathname); });
   const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
   // Every screen's axe results and widths, for the table printed at the end.
   const report = [];
@@ -296,6 +299,15 @@ try {
   assert.deepEqual(await update(appliance.base, fresh, "203.0.113.52"), { status: 200, body: "good 203.0.113.52" });
   assert.ok(asked.some((q) => q.includes("stops working")), "regenerating asks first");
   await shot("tokens");
+  // The appliance out of reach: a sentence to act on, never the browser's "Failed to fetch".
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Create key" }).click();
+  const unreachable = page.locator("section", { hasText: "New API key" }).getByRole("alert");
+  await unreachable.filter({ hasText: "cannot be reached" }).waitFor();
+  assert.ok(!(await unreachable.textContent()).includes("Failed to fetch"));
+  await context.setOffline(false);
+  // The secret shown before is gone with the next action.
+  assert.equal(await page.locator(".secret[data-token]").count(), 0);
 
   // Alerts: the failure streak set (a non-number refused where typed); a webhook that gets
   // its test message; e-mail refused without SMTP, in the API's words.
@@ -416,6 +428,17 @@ try {
     }
   }
 
+  // Dark mode (the system's choice) meets the same contrast.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  for (const [screen, to, heading] of screens) {
+    await open(to);
+    await page.getByRole("heading", { name: heading }).first().waitFor();
+    await page.waitForTimeout(300);
+    await audit(`${screen}-dark`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+
   // Phone width: the host list still reads.
   await page.setViewportSize({ width: 390, height: 800 });
   await nav("Hosts");
@@ -473,6 +496,7 @@ try {
   assert.deepEqual(bad, [], "axe-core: serious or critical violations");
   const wide = report.filter((r) => r.width === 390 && r.scrollWidth > 390).map((r) => `${r.screen}: ${r.scrollWidth}`);
   assert.deepEqual(wide, [], "no sideways scrolling at 390 px");
+  assert.deepEqual(missing.filter((p) => !p.startsWith("/api/")), [], "nothing the UI loads is missing");
 
   const bundle = fs.readdirSync(path.join(root, "web-ui/dist/assets"))
     .filter((f) => /^porchlight-.*\.(wasm|js)\.gz$/.test(f))

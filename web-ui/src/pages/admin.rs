@@ -234,7 +234,8 @@ fn Invite() -> impl IntoView {
         let body = NewInvite { email: Some(email.get()).filter(|e| !e.trim().is_empty()) };
         api::run("POST", "/api/admin/invites".into(), Some(body), error, move |answer: InviteEnvelope| made.set(Some(answer.invite)));
     };
-    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    // The link names the public address, so it works from wherever the invitee is.
+    let origin = address::base(&expect_context::<Session>()).0;
     view! {
         <section class="card">
             <h2>"Invite someone"</h2>
