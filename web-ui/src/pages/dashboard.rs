@@ -21,7 +21,14 @@ pub fn Dashboard() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     // The token panel of a new host stays until the next thing done on this screen.
     let created = RwSignal::new(None::<(String, String, String)>);
-    let load = move || api::run("GET", "/api/hostnames".into(), api::NO_BODY, error, move |list: HostnameList| hosts.set(list.hostnames));
+    // None until the first answer, so an empty list is not claimed before it is known.
+    let loaded = RwSignal::new(false);
+    let load = move || {
+        api::run("GET", "/api/hostnames".into(), api::NO_BODY, error, move |list: HostnameList| {
+            hosts.set(list.hostnames);
+            loaded.set(true);
+        })
+    };
     load();
     if let Ok(handle) = set_interval_with_handle(load, std::time::Duration::from_millis(REFRESH_MS)) {
         on_cleanup(move || handle.clear());
@@ -67,7 +74,7 @@ pub fn Dashboard() -> impl IntoView {
         </Show>
         <NewHost created=created on_created=move || load()/>
         <p class="error" role="alert">{move || error.get()}</p>
-        <Show when=move || !hosts.with(Vec::is_empty) fallback=|| view! { <p class="muted">"No hosts yet: create one above."</p> }>
+        <Show when=move || !hosts.with(Vec::is_empty) fallback=move || view! { <p class="muted">{move || if loaded.get() { "No hosts yet: create one above." } else { "Loading hosts…" }}</p> }>
             <table class="hosts stack">
                 <thead><tr><th>"Host"</th><th>"IPv4"</th><th>"IPv6"</th><th>"Last update"</th><th>"Status"</th><th>"Changes"</th><th><span class="sr">"Actions"</span></th></tr></thead>
                 <tbody>
