@@ -111,6 +111,14 @@ impl Session {
             window.scroll_to_with_x_and_y(0.0, 0.0);
         }
         self.page.set(page);
+        // The new screen's heading takes the focus, so a screen reader says where it is now.
+        request_animation_frame(|| {
+            let heading = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("main h1").ok().flatten());
+            if let Some(heading) = heading.and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok()) {
+                let _ = heading.set_attribute("tabindex", "-1");
+                let _ = heading.focus();
+            }
+        });
     }
 
     /// The token last shown for hostname `id`, if this page still knows it.
