@@ -29,7 +29,8 @@ pub fn refusal_code(error: &Error) -> &'static str {
         Error::RateLimited { .. } => "ratelimited",
         Error::BadAddress(_) => "badip",
         Error::TooManyHosts { .. } => "numhost",
-        Error::NotFound(_) | Error::Invalid(_) | Error::Validation(_) => "notfqdn",
+        Error::NotFound(_) | Error::Invalid(_) => "notfqdn",
+        Error::Validation(_) | Error::BadRequest(_) | Error::TooLarge { .. } | Error::LengthRequired => "badrequest",
         _ => "error",
     }
 }
@@ -57,12 +58,22 @@ struct Batch {
     /// Failures since the batch began, or since its last success.
     failures: u64,
     failing_since: Option<i64>,
-    /// The last attempt of each failing code, for the event log.
-    last_failure: BTreeMap<&'static str, Attempt>,
+    /// The last attempt of each failing code, and how many distinct addresses sent it (up
+    /// to a few), for the event log.
+    last_failure: BTreeMap<&'static str, (Attempt, Vec<String>)>,
+    /// When the batch's first attempt came: a hostname made after it (deleted and made again,
+    /// perhaps by another account) does not inherit the batch.
+    first_at: i64,
 }
+
+/// Distinct sources remembered per failing code in one batch.
+const MAX_SOURCES: usize = 4;
 
 impl Batch {
     fn add(&mut self, result: &'static str, attempt: Attempt) {
+        if self.last.is_none() {
+            self.first_at = attempt.at;
+        }
         *self.counts.entry(result).or_default() += 1;
         if attempt.succeeded() {
             self.succeeded = true;
@@ -72,7 +83,11 @@ impl Batch {
         } else {
             self.failures += 1;
             self.failing_since.get_or_insert(attempt.at);
-            self.last_failure.insert(result, attempt.clone());
+            let entry = self.last_failure.entry(result).or_insert_with(|| (attempt.clone(), Vec::new()));
+            entry.0 = attempt.clone();
+            if entry.1.len() <= MAX_SOURCES && !entry.1.contains(&attempt.source) {
+                entry.1.push(attempt.source.clone());
+            }
         }
         self.last = Some(attempt);
     }
@@ -133,6 +148,11 @@ pub fn record(ctx: &Context, name: &DomainName, result: &'static str, client: Cl
 pub fn refused(ctx: &Context, names: &[String], error: &Error, client: Client<'_>) {
     let result = refusal_code(error);
     ctx.metrics.update(client.dialect, result);
+    // A request without credentials is how wget and others begin (they send them after the
+    // challenge): not a failure of the host, and no way for strangers to make one look failing.
+    if result == "nocredentials" {
+        return;
+    }
     for name in names.iter().filter_map(|n| DomainName::parse(n).ok()) {
         ctx.attempts.note(&name, result, client);
     }
@@ -148,13 +168,19 @@ pub fn flush(ctx: &Context) -> Result<usize> {
     ctx.store.write(|tx| {
         let mut written = 0;
         for (name, batch) in &pending {
-            let Some(host) = store::hostnames::find_by_name(tx, name)? else { continue };
+            let Some(host) = store::hostnames::find_by_name(tx, name)?.filter(|h| h.created_at <= batch.first_at) else { continue };
             let merged = batch.over(store::attempts::get(tx, &host.id)?);
             store::attempts::put(tx, &host.id, &merged)?;
-            for (result, last) in &batch.last_failure {
+            for (result, (last, sources)) in &batch.last_failure {
                 let times = batch.counts.get(result).copied().unwrap_or_default();
                 let client = last.user_agent.as_deref().map_or_else(|| last.dialect.clone(), |ua| format!("{ua}, {}", last.dialect));
-                let detail = format!("{result} ×{times} from {} ({client})", last.source);
+                let others = match sources.len().saturating_sub(1) {
+                    0 => String::new(),
+                    n if sources.len() > MAX_SOURCES => format!(" and {n} or more other addresses"),
+                    1 => " and 1 other address".to_string(),
+                    n => format!(" and {n} other addresses"),
+                };
+                let detail = format!("{result} ×{times} from {}{others} ({client})", last.source);
                 store::history::event(tx, Some(&host.user_id), "update failed", host.name.as_str(), &detail, &last.source)?;
             }
             written += 1;
@@ -166,7 +192,7 @@ pub fn flush(ctx: &Context) -> Result<usize> {
 /// Hostname `host`'s attempts: what is stored with what is pending on top.
 pub fn of(ctx: &Context, conn: &Conn, host: &Host) -> Result<Attempts> {
     let stored = store::attempts::get(conn, &host.id)?;
-    Ok(match ctx.attempts.lock().get(&host.name) {
+    Ok(match ctx.attempts.lock().get(&host.name).filter(|b| host.created_at <= b.first_at) {
         Some(batch) => batch.over(stored),
         None => stored,
     })
@@ -221,6 +247,35 @@ mod tests {
             refused(&t.ctx, &[format!("h{i}.dyn.example.test")], &Error::BadAuth, ROUTER);
         }
         assert_eq!(t.ctx.attempts.lock().len(), MAX_PENDING);
+        Ok(())
+    }
+
+    #[test]
+    fn a_line_says_how_many_addresses_sent_the_code_and_a_new_host_starts_clean() -> Result<()> {
+        let t = TestContext::new()?;
+        let (alice, _) = t.host("alice@example.com", "home.dyn.example.test")?;
+        let other = Client { source: IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 9)), ..ROUTER };
+        for client in [ROUTER, other, ROUTER] {
+            refused(&t.ctx, &["home.dyn.example.test".into()], &Error::BadAuth, client);
+        }
+        refused(&t.ctx, &["home.dyn.example.test".into()], &Error::NoCredentials, ROUTER);
+        let name = DomainName::parse("home.dyn.example.test")?;
+        let host = t.ctx.store.read(|c| store::hostnames::find_by_name(c, &name))?.ok_or(Error::NotFound("Hostname"))?;
+        assert_eq!(t.ctx.store.read(|c| of(&t.ctx, c, &host))?.failures_in_a_row, 3, "no credentials is no failure");
+        flush(&t.ctx)?;
+        let detail: String = t.ctx.store.read(|c| Ok(c.query_row("SELECT detail FROM events WHERE kind = 'update failed'", [], |r| r.get(0))?))?;
+        assert_eq!(detail, "badauth ×3 from 198.51.100.7 and 1 other address (ddclient/3.10, dyndns2)");
+
+        // Attempts waiting for a hostname that is then deleted do not reach the next one made
+        // under that name.
+        refused(&t.ctx, &["home.dyn.example.test".into()], &Error::BadAuth, ROUTER);
+        crate::hostnames::delete(&t.ctx, &alice, &host.id)?;
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let (_, _) = t.host("bob@example.com", "home.dyn.example.test")?;
+        let again = t.ctx.store.read(|c| store::hostnames::find_by_name(c, &name))?.ok_or(Error::NotFound("Hostname"))?;
+        assert_eq!(t.ctx.store.read(|c| of(&t.ctx, c, &again))?, Attempts::default());
+        flush(&t.ctx)?;
+        assert_eq!(t.ctx.store.read(|c| of(&t.ctx, c, &again))?, Attempts::default());
         Ok(())
     }
 }

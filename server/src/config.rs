@@ -354,7 +354,8 @@ const ENV_KEYS: [&str; 23] = [
 ];
 const LIST_KEYS: [&str; 7] = ["dns", "trusted_proxies", "zone", "delegation_nameservers", "acme_dns_register_from", "lan_subnets", "dns_rate_limit_exempt"];
 /// Environment variables that name the config file rather than a key.
-const ENV_NOT_KEYS: [&str; 1] = ["PORCHLIGHT_CONFIG"];
+/// Variables of the project's own tooling (build, tests, benchmarks), not settings.
+const ENV_NOT_KEYS: [&str; 4] = ["PORCHLIGHT_CONFIG", "PORCHLIGHT_BIN", "PORCHLIGHT_RUNNER", "PORCHLIGHT_UI_ROUTE"];
 
 /// What command-line flags override.
 #[derive(Debug, Default, Clone)]
@@ -394,10 +395,15 @@ impl Config {
             }
             None => (toml::Table::new(), "defaults".to_string()),
         };
-        apply_env(&mut table, env)?;
+        let from_env = apply_env(&mut table, env)?;
+        // Errors name where the value came from: the file, and the variables that override it.
+        let source = if from_env.is_empty() { source } else { format!("{source} with {} from the environment", from_env.join(", ")) };
         let mut config = Self::from_table(table, &source)?;
         config.apply(overrides);
-        config.validate()?;
+        config.validate().map_err(|e| match e {
+            Error::Config(message) => Error::Config(format!("{source}: {message}")),
+            other => other,
+        })?;
         Ok(config)
     }
 
@@ -560,23 +566,66 @@ impl ZoneSettings {
     }
 }
 
-/// Why `url` cannot be the appliance's public base URL, if it cannot.
+/// Why `url` cannot be the appliance's public base URL, if it cannot: `http(s)://`, a host
+/// name or IP address, an optional port, an optional path; no query, fragment or user.
 pub fn check_public_url(url: &str) -> std::result::Result<(), &'static str> {
+    check_url(url, false)
+}
+
+/// As [`check_public_url`], allowing a query string when `query` (webhooks often take a
+/// `?token=`).
+pub fn check_url(url: &str, query: bool) -> std::result::Result<(), &'static str> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or("must start with http:// or https://")?;
-    let authority = rest.split('/').next().unwrap_or_default();
-    if authority.is_empty() {
-        return Err("has no host");
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')) || url.contains('#') {
+        return Err("must be a plain URL: no spaces, quotes, angle brackets or fragment");
     }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) || url.contains(['?', '#']) || authority.contains('@') {
-        return Err("must be a plain base URL: no spaces, query, fragment or user");
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    if tail.contains('?') && !query {
+        return Err("must be a plain base URL: no query");
+    }
+    if authority.contains('@') {
+        return Err("must not carry a user name or password");
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (inner, after) = v6.split_once(']').ok_or("has an unclosed [")?;
+            inner.parse::<std::net::Ipv6Addr>().map_err(|_| "has a bad IPv6 address")?;
+            (None, after.strip_prefix(':'))
+        }
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(authority), None),
+        },
+    };
+    if let Some(port) = port
+        && port.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err("has a port that is not 1 to 65535");
+    }
+    if let Some(host) = host {
+        if host.is_empty() {
+            return Err("has no host");
+        }
+        if host.parse::<std::net::Ipv4Addr>().is_err() {
+            // A name: letters, digits and hyphens in dot-separated labels, and not a number
+            // in disguise (127.1, 2130706433, 0x7f.1 are addresses to some resolvers).
+            let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+            let valid = labels.iter().all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            let numeric = labels.last().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()) || l.starts_with("0x"));
+            if !valid || numeric {
+                return Err("has a host that is neither a name nor an IP address");
+            }
+        }
     }
     Ok(())
 }
 
-fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<()> {
+/// Puts the `PORCHLIGHT_*` settings of `env` into `table`; returns the variables used.
+fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<Vec<String>> {
+    let mut used = Vec::new();
     for (var, value) in env {
         let Some(key) = var.strip_prefix("PORCHLIGHT_") else { continue };
-        if ENV_NOT_KEYS.contains(&var.as_str()) {
+        if ENV_NOT_KEYS.contains(&var.as_str()) || var.starts_with("PORCHLIGHT_BENCH_") {
             continue;
         }
         let key = key.to_ascii_lowercase();
@@ -603,8 +652,10 @@ fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, Str
             toml::Value::String(value)
         };
         table.insert(key, parsed);
+        used.push(var);
     }
-    Ok(())
+    used.sort();
+    Ok(used)
 }
 
 fn split_list(value: &str) -> impl Iterator<Item = String> + '_ {
@@ -678,10 +729,14 @@ mod tests {
         let half = Config::from_toml("tls_cert = \"/c.pem\"\n", "t").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(half.contains("go together"), "{half}");
         assert!(Config::from_toml("[[zone]]\nname = \"bad zone\"\n", "t").is_err());
-        for bad in ["ddns.example.com", "ftp://x", "http://", "http://a b", "https://x/?q=1", "http://u@x"] {
+        for bad in ["ddns.example.com", "ftp://x", "http://", "http://a b", "https://x/?q=1", "http://u@x", "http://<script>/", "http://x\"y", "http://x:99999", "http://127.1/", "http://2130706433/", "http://0x7f.1/", "http://[::1/"] {
             let error = Config::from_toml(&format!("public_url = {bad:?}\n"), "t").err().map(|e| e.to_string()).unwrap_or_default();
             assert!(error.contains("public_url"), "{bad}: {error}");
         }
+        for good in ["http://192.168.1.2:8080", "https://[2001:db8::1]:8443/ddns", "http://nas.lan/"] {
+            assert!(check_public_url(good).is_ok(), "{good}");
+        }
+        assert!(check_url("https://hooks.example.com/x?token=1", true).is_ok());
         let good = Config::from_toml("public_url = \"https://ddns.example.com/\"\n", "t").map(|c| c.public_base().map(str::to_string));
         assert_eq!(good.ok().flatten().as_deref(), Some("https://ddns.example.com"));
     }

@@ -152,5 +152,10 @@ pub(crate) fn check(ctx: &Context, zone: &DomainName, nameservers: &[DomainName]
             problems.push(format!("The parent zone's glue for {ns} is {}, but this appliance's address is {}", list(&theirs), list(&ours)));
         }
     }
+    // Right nameservers but wrong glue is not "delegated to this appliance" yet.
+    let message = match problems.iter().find(|p| p.starts_with("The parent zone")) {
+        Some(glue) if !delegated && missing.is_empty() && !found.is_empty() => format!("{zone} names this appliance's nameservers, but: {glue}."),
+        _ => message,
+    };
     Check { delegated, asked: Some(resolver), found, glue, problems, message }
 }

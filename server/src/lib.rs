@@ -162,6 +162,9 @@ pub struct Appliance {
 
 impl Appliance {
     pub fn start(config: Config) -> Result<Self> {
+        if config.data_dir.exists() && !config.data_dir.is_dir() {
+            return Err(Error::Config(format!("the data directory {} is not a directory", config.data_dir.display())));
+        }
         std::fs::create_dir_all(&config.data_dir).map_err(|e| Error::Config(format!("cannot create data directory {}: {e}", config.data_dir.display())))?;
         let lock = store::backup::lock_data_dir(&config.data_dir)?;
         let ctx = Arc::new(Context::open(config)?);

@@ -214,13 +214,29 @@ impl Common {
         Ok(Context::open_for_console(self.load()?)?)
     }
 
+    /// As [`Common::open`] for a command that only reads or removes: a data directory without
+    /// a database is a mistake (a typo in --data-dir), not a new appliance.
+    fn open_existing(&self) -> anyhow::Result<Context> {
+        let config = self.load()?;
+        let db = config.data_dir.join(store::DB_FILE);
+        if !db.is_file() {
+            bail!(
+                "there is no porchlight database in {} (is --data-dir right? `porchlight serve` makes one)",
+                std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone()).display()
+            );
+        }
+        Ok(Context::open_for_console(config)?)
+    }
+
     /// The flags another command needs to reach the same configuration and data.
     fn same_place(&self, data_dir: &std::path::Path) -> String {
         let mut flags = String::new();
         if let Some(config) = &self.config {
             flags.push_str(&format!(" --config {}", shell_word(&std::path::absolute(config).unwrap_or_else(|_| config.clone()))));
         }
-        if self.data_dir.is_some() || std::env::var_os("PORCHLIGHT_DATA_DIR").is_some() || self.config.is_none() && data_dir != std::path::Path::new("data") {
+        // Always the data directory itself: a relative one in a configuration file means the
+        // directory the appliance was started in, which another terminal need not share.
+        if self.data_dir.is_some() || std::env::var_os("PORCHLIGHT_DATA_DIR").is_some() || self.config.is_some() || data_dir != std::path::Path::new("data") {
             flags.push_str(&format!(" --data-dir {}", shell_word(&std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf()))));
         }
         flags
@@ -277,12 +293,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CheckConfig(common) => {
             let config = common.load()?;
             println!("configuration is valid");
-            println!("data_dir = {}", config.data_dir.display());
+            println!("data_dir = {}", std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone()).display());
             println!("http = {}", config.http);
-            println!("public_url = {}", config.public_base().unwrap_or("(not set: the UI asks for it)"));
+            println!("https = {}", config.https.map_or_else(|| "off".to_string(), |a| a.to_string()));
+            println!(
+                "public_url = {}",
+                config.public_base().unwrap_or("(not set here: an administrator may have set one in the UI; else the UI asks)")
+            );
             for dns in &config.dns {
                 println!("dns = {dns}");
             }
+            println!("dns_rate_limit = {} per second per client prefix (slip {})", config.dns_rate_limit, config.dns_rate_limit_slip);
+            let nets = |n: &[ipnet::IpNet]| if n.is_empty() { "none".to_string() } else { n.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") };
+            println!("lan_subnets = {}", nets(&config.lan_subnets));
+            println!("trusted_proxies = {}", nets(&config.trusted_proxies));
+            println!("registration_open = {}", config.registration_open);
+            println!("log = {}", config.log);
+            println!("alerts: checked every {} s; e-mail {}", config.alerts.check_seconds, config.alerts.smtp.as_ref().map_or_else(|| "off (no [alerts.smtp])".to_string(), |m| format!("through {} ({})", m.host, m.security)));
             for zone in config.zones()? {
                 let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
                 println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
@@ -290,7 +317,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Zone(ZoneCommand::Check { name, common }) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let guide = porchlight::delegation::guide_for(&ctx, &porchlight::names::DomainName::parse(&name)?)?;
             println!("At your registrar (the zone above {}), enter:", guide.zone);
             for r in &guide.records {
@@ -315,7 +342,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Zone(ZoneCommand::Export { name, common }) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let zone = porchlight::names::DomainName::parse(&name)?;
             let text = ctx.catalog.export(&zone).with_context(|| format!("{zone} is not a zone this appliance serves"))?;
             print!("{text}");
@@ -342,7 +369,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::List(common)) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let users = console::users(&ctx)?;
             if users.is_empty() {
                 println!("no accounts yet (the setup link or `porchlight user add --admin` makes the first administrator)");
@@ -356,7 +383,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Passwd { email, password_stdin: _, clear_totp, common }) => {
             let password = password_from_stdin("porchlight user passwd EMAIL --password-stdin")?;
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let user = console::set_password(&ctx, &email, &password, clear_totp)?;
             println!("password of {} changed; its sessions have ended", user.email);
             if user.totp_enabled {
@@ -365,7 +392,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::Delete { email, common }) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let user = console::delete_user(&ctx, &email)?;
             println!("deleted {} with its hostnames, records and keys", user.email);
             Ok(())
@@ -387,7 +414,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tsig(TsigCommand::List(common)) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let keys = porchlight::tsig_keys::list_all(&ctx)?;
             if keys.is_empty() {
                 println!("no TSIG keys yet (make one with: porchlight tsig add NAME --user EMAIL)");
@@ -399,19 +426,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tsig(TsigCommand::Delete { name, common }) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let owner = console::delete_tsig_key(&ctx, &name)?;
             println!("deleted TSIG key {} of {owner}", name.trim_end_matches('.').to_ascii_lowercase());
             Ok(())
         }
         Command::Hostname(HostnameCommand::Delete { fqdn, common }) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let owner = console::delete_hostname(&ctx, &fqdn)?;
             println!("deleted {} of {owner} with its records and tokens", fqdn.trim_end_matches('.').to_ascii_lowercase());
             Ok(())
         }
         Command::Hostname(HostnameCommand::List(common)) => {
-            let ctx = common.open()?;
+            let ctx = common.open_existing()?;
             let hosts = console::hostnames(&ctx)?;
             if hosts.is_empty() {
                 println!("no hostnames yet (add one with: porchlight hostname add NAME --user EMAIL)");
@@ -459,7 +486,7 @@ fn serve(common: &Common) -> anyhow::Result<()> {
         let thread = std::thread::current().name().unwrap_or("unnamed").to_string();
         tracing::error!(%location, %thread, "panic: {message}");
     }));
-    let data_dir = config.data_dir.clone();
+    let data_dir = std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
     let here = common.same_place(&data_dir);
     let appliance = Appliance::start(config)?;
     let ctx = appliance.context();

@@ -70,7 +70,10 @@ fn http(channel: &Channel, may_reach_lan: bool, message: &Message) -> Result<(),
         }
         ChannelKind::Email => return Err("not an HTTP channel".into()),
     };
-    let response = sent.map_err(|e| format!("{url}: {e}"))?;
+    let response = sent.map_err(|e| {
+        let e = e.to_string();
+        if e.contains(&url) { e } else { format!("{url}: {e}") }
+    })?;
     let status = response.status();
     if status.is_success() { Ok(()) } else { Err(format!("{url} answered {status}")) }
 }
@@ -82,6 +85,7 @@ fn email(ctx: &Context, channel: &Channel, message: &Message) -> Result<(), Stri
         .from(smtp.from.parse().map_err(|e| format!("alerts.smtp.from: {e}"))?)
         .to(channel.target.parse().map_err(|e| format!("{}: {e}", channel.target))?)
         .subject(message.title.as_str())
+        .message_id(Some(format!("<{}@porchlight>", uuid::Uuid::new_v4())))
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(message.body.clone())
         .map_err(|e| e.to_string())?;
@@ -102,7 +106,12 @@ fn email(ctx: &Context, channel: &Channel, message: &Message) -> Result<(), Stri
         (Some(user), Some(password)) => builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user.clone(), password.clone())),
         _ => builder,
     };
-    builder.timeout(Some(TIMEOUT)).build().send(&mail).map(drop).map_err(|e| format!("SMTP {}: {e}", smtp.host))
+    let port = smtp.port.unwrap_or(match smtp.security.as_str() {
+        "tls" => 465,
+        "none" => 25,
+        _ => 587,
+    });
+    builder.timeout(Some(TIMEOUT)).build().send(&mail).map(drop).map_err(|e| format!("SMTP {}:{port}: {e}", smtp.host))
 }
 
 /// Puts a delivery's outcome in the owner's event log and on the channel.

@@ -66,6 +66,12 @@ pub fn add_channel(ctx: &Context, caller: &Caller, new: &NewChannel<'_>) -> Resu
             {
                 return Err(Error::invalid_field("/secretHeader", "A header name holds letters, digits and '-'"));
             }
+            const RESERVED: [&str; 6] = ["host", "content-length", "content-type", "transfer-encoding", "connection", "user-agent"];
+            if let Some(h) = header
+                && RESERVED.contains(&h.to_ascii_lowercase().as_str())
+            {
+                return Err(Error::invalid_field("/secretHeader", format!("{h} is set by the appliance itself; pick another header for the secret")));
+            }
             if secret.is_some_and(|s| s.chars().any(char::is_control)) {
                 return Err(Error::invalid_field("/secret", "The secret cannot hold control characters"));
             }
@@ -223,7 +229,7 @@ pub(crate) fn address_changed(ctx: &Context, tx: &Tx<'_>, host: &Host, kind: &st
 /// for anyone but an administrator, not on this machine or the local network (the
 /// appliance must not be a way into the LAN).
 pub fn check_url(url: &str, may_reach_lan: bool) -> std::result::Result<(), String> {
-    crate::config::check_public_url(url).map_err(|why| format!("The URL {why}"))?;
+    crate::config::check_url(url, true).map_err(|why| format!("The URL {why}"))?;
     if may_reach_lan {
         return Ok(());
     }

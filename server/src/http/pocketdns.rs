@@ -84,9 +84,14 @@ pub fn create_user(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: NewUser = call.json()?;
     let identifier = input.user_identifier.unwrap_or_default();
     let (_, code) = crate::partners::session_link(ctx, call.caller()?, &identifier, input.email.as_deref())?;
-    let scheme = if call.request.is_secure() { "https" } else { "http" };
-    let host = call.request.header("Host").unwrap_or("localhost");
-    Ok(reply(201, &UserSession { user_identifier: identifier.trim().to_string(), login_url: format!("{scheme}://{host}/login?code={code}") }))
+    // The appliance's public address; without one, the address the partner called (when it
+    // is a plain host and port).
+    let base = crate::admin::public_url(ctx).unwrap_or_else(|| {
+        let scheme = if call.request.is_secure() { "https" } else { "http" };
+        let asked = format!("{scheme}://{}", call.request.header("Host").unwrap_or_default());
+        if crate::config::check_public_url(&asked).is_ok() && !asked[scheme.len() + 3..].contains('/') { asked } else { format!("{scheme}://localhost") }
+    });
+    Ok(reply(201, &UserSession { user_identifier: identifier.trim().to_string(), login_url: format!("{base}/login?code={code}") }))
 }
 
 pub fn user_domains(ctx: &Context, call: &Call<'_>) -> Result<Response> {

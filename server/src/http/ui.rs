@@ -19,6 +19,12 @@ pub fn index(_: &Context, call: &Call<'_>) -> Result<Response> {
     serve(call.request, "/index.html", "no-cache").ok_or(Error::NotFound("Page"))
 }
 
+/// `/favicon.ico`, which browsers and bookmark tools ask for by name: the UI's icon.
+pub fn favicon(_: &Context, call: &Call<'_>) -> Result<Response> {
+    let icon = ASSETS.iter().find(|(p, _, _)| p.starts_with("/assets/favicon-") && p.ends_with(".svg")).map(|(p, _, _)| *p);
+    icon.and_then(|path| serve(call.request, path, "public, max-age=86400")).ok_or(Error::NotFound("File"))
+}
+
 /// A file under `/assets/`.
 pub fn asset(_: &Context, call: &Call<'_>) -> Result<Response> {
     serve(call.request, &format!("/assets/{}", call.path("name")), "public, max-age=31536000, immutable").ok_or(Error::NotFound("File"))

@@ -65,6 +65,9 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Self> {
+        if data_dir.exists() && !data_dir.is_dir() {
+            return Err(Error::Config(format!("the data directory {} is not a directory", data_dir.display())));
+        }
         std::fs::create_dir_all(data_dir).map_err(|e| {
             Error::Config(format!("cannot create data directory {}: {e}", data_dir.display()))
         })?;

@@ -77,6 +77,13 @@ fn accounts_hostnames_and_keys_are_listed_changed_and_deleted() {
     let here = ["--data-dir", data.to_str().unwrap(), "--zone", "lab.example.test"];
     let run = |args: &[&str], stdin: &str| porchlight(home.path(), &[args, &here[..]].concat(), stdin);
 
+    // Commands that only read or remove refuse a data directory without a database (a typo)
+    // and make nothing there.
+    let out = run(&["user", "list"], "");
+    assert!(!out.status.success() && text(&out).contains("there is no porchlight database in"), "{}", text(&out));
+    assert!(!data.exists(), "nothing was made for a read");
+    assert!(run(&["user", "add", "--email", "gone@example.com", "--password-stdin"], "a long password\n").status.success());
+    assert!(run(&["user", "delete", "gone@example.com"], "").status.success());
     let out = run(&["user", "list"], "");
     assert!(out.status.success() && text(&out).contains("no accounts yet"), "{}", text(&out));
     let out = run(&["tsig", "list"], "");
@@ -127,9 +134,13 @@ fn an_unusable_data_directory_is_named_once() {
     let file = home.path().join("a-file");
     std::fs::write(&file, "not a directory").unwrap();
     let data = file.join("data");
-    let out = porchlight(home.path(), &["user", "list", "--data-dir", data.to_str().unwrap()], "");
+    let out = porchlight(home.path(), &["user", "add", "--email", "x@example.com", "--password-stdin", "--data-dir", data.to_str().unwrap()], "a long password\n");
     let said = text(&out);
     assert!(!out.status.success());
     assert_eq!(said.matches(data.to_str().unwrap()).count(), 1, "the path, once: {said}");
     assert_eq!(said.matches("Not a directory").count(), 1, "the reason, once: {said}");
+
+    // A data directory that is a file says so.
+    let out = porchlight(home.path(), &["user", "add", "--email", "x@example.com", "--password-stdin", "--data-dir", file.to_str().unwrap()], "a long password\n");
+    assert!(text(&out).contains("is not a directory"), "{}", text(&out));
 }

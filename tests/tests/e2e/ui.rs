@@ -38,6 +38,14 @@ fn the_ui_is_served_with_the_right_types_caching_and_compression() {
     assert_eq!(lab.get("/setup?code=x", &[]).status, 200);
     assert_eq!(lab.get("/register?invite=x", &[]).status, 200, "an invitation's link");
     assert_eq!(lab.get("/assets/nope.js", &[]).status, 404);
+    // Every screen has its own path, which a reload (or a bookmark) opens.
+    for screen in ["/welcome", "/hosts", "/hosts/some-id", "/tokens", "/domains", "/records", "/log", "/alerts", "/account", "/admin"] {
+        let r = lab.get(screen, &[]);
+        assert_eq!((r.status, r.header("cache-control")), (200, Some("no-cache")), "{screen}");
+        assert_eq!(r.body, page.body, "{screen} is the UI's page");
+    }
+    let icon = lab.get("/favicon.ico", &[]);
+    assert_eq!((icon.status, icon.header("content-type")), (200, Some("image/svg+xml")), "bookmark tools ask for /favicon.ico by name");
 }
 
 #[test]
