@@ -567,57 +567,76 @@ impl ZoneSettings {
 }
 
 /// Why `url` cannot be the appliance's public base URL, if it cannot: `http(s)://`, a host
-/// name or IP address, an optional port, an optional path; no query, fragment or user.
+/// name or IPv4 address, an optional port, an optional path; no query, fragment or user.
+/// [`url_pattern`] is the same rule as a regular expression, for the API document.
 pub fn check_public_url(url: &str) -> std::result::Result<(), &'static str> {
     check_url(url, false)
 }
+
+/// Characters a URL's path may hold (RFC 3986's unreserved and sub-delims, `:@%/`).
+const PATH_CHARS: &str = "A-Za-z0-9._~!$&'()*+,;=:@%/-";
 
 /// As [`check_public_url`], allowing a query string when `query` (webhooks often take a
 /// `?token=`).
 pub fn check_url(url: &str, query: bool) -> std::result::Result<(), &'static str> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or("must start with http:// or https://")?;
-    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')) || url.contains('#') {
-        return Err("must be a plain URL: no spaces, quotes, angle brackets or fragment");
-    }
     let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-    if tail.contains('?') && !query {
+    let (path, query_text) = match tail.split_once('?') {
+        Some((path, q)) => (path, Some(q)),
+        None => (tail, None),
+    };
+    if query_text.is_some() && !query {
         return Err("must be a plain base URL: no query");
     }
-    if authority.contains('@') {
-        return Err("must not carry a user name or password");
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "._~!$&'()*+,;=:@%/-".contains(c);
+    if !path.chars().all(path_char) || !query_text.unwrap_or_default().chars().all(|c| path_char(c) || c == '?') {
+        return Err("may hold only letters, digits and ._~!$&'()*+,;=:@%/- in its path and query (no spaces, quotes or #)");
     }
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(v6) => {
-            let (inner, after) = v6.split_once(']').ok_or("has an unclosed [")?;
-            inner.parse::<std::net::Ipv6Addr>().map_err(|_| "has a bad IPv6 address")?;
-            (None, after.strip_prefix(':'))
-        }
-        None => match authority.rsplit_once(':') {
-            Some((h, p)) => (Some(h), Some(p)),
-            None => (Some(authority), None),
-        },
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
     };
-    if let Some(port) = port
-        && port.parse::<u16>().map_or(true, |p| p == 0)
-    {
-        return Err("has a port that is not 1 to 65535");
-    }
-    if let Some(host) = host {
-        if host.is_empty() {
-            return Err("has no host");
+    if let Some(port) = port {
+        let number = port.parse::<u16>().ok().filter(|_| port.bytes().all(|b| b.is_ascii_digit()) && !port.starts_with('0'));
+        if number.is_none_or(|p| p == 0) {
+            return Err("has a port that is not 1 to 65535");
         }
-        if host.parse::<std::net::Ipv4Addr>().is_err() {
-            // A name: letters, digits and hyphens in dot-separated labels, and not a number
-            // in disguise (127.1, 2130706433, 0x7f.1 are addresses to some resolvers).
-            let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
-            let valid = labels.iter().all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-            let numeric = labels.last().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()) || l.starts_with("0x"));
-            if !valid || numeric {
-                return Err("has a host that is neither a name nor an IP address");
-            }
+    }
+    if host.is_empty() {
+        return Err("has no host");
+    }
+    if host.parse::<std::net::Ipv4Addr>().is_err() {
+        // A name: letters, digits and hyphens in dot-separated labels (up to 63 each but the
+        // last), the last not all digits (127.1 and 2130706433 are addresses to some resolvers).
+        let name = host.strip_suffix('.').unwrap_or(host);
+        let labels: Vec<&str> = name.split('.').collect();
+        let (last, first) = labels.split_last().unwrap_or((&"", &[]));
+        let label = |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let valid = first.iter().all(|l| label(l) && l.len() <= 63) && label(last);
+        if !valid || last.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("has a host that is neither a name nor an IPv4 address");
         }
     }
     Ok(())
+}
+
+/// [`check_url`] as a regular expression; with `topic`, the path must name something (an
+/// ntfy topic).
+pub fn url_pattern(query: bool, topic: bool) -> String {
+    const OCTET: &str = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    const PORT: &str = "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
+    let ipv4 = format!("{OCTET}(?:\\.{OCTET}){{3}}");
+    let label = "[A-Za-z0-9-]{1,63}";
+    let last = "[A-Za-z0-9-]*[A-Za-z-][A-Za-z0-9-]*";
+    let name = format!("(?:{label}\\.)*{last}\\.?");
+    let path = if topic {
+        let segment = PATH_CHARS.replace('/', "");
+        format!("/+[{segment}][{PATH_CHARS}]*")
+    } else {
+        format!("(?:/[{PATH_CHARS}]*)?")
+    };
+    let query = if query { format!("(?:\\?[?{PATH_CHARS}]*)?") } else { String::new() };
+    format!("^https?://(?:{ipv4}|{name})(?::{PORT})?{path}{query}$")
 }
 
 /// Puts the `PORCHLIGHT_*` settings of `env` into `table`; returns the variables used.
@@ -729,11 +748,11 @@ mod tests {
         let half = Config::from_toml("tls_cert = \"/c.pem\"\n", "t").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(half.contains("go together"), "{half}");
         assert!(Config::from_toml("[[zone]]\nname = \"bad zone\"\n", "t").is_err());
-        for bad in ["ddns.example.com", "ftp://x", "http://", "http://a b", "https://x/?q=1", "http://u@x", "http://<script>/", "http://x\"y", "http://x:99999", "http://127.1/", "http://2130706433/", "http://0x7f.1/", "http://[::1/"] {
+        for bad in ["ddns.example.com", "ftp://x", "http://", "http://a b", "https://x/?q=1", "http://u@x", "http://<script>/", "http://x\"y", "http://x:99999", "http://127.1/", "http://2130706433/", "http://0x7f.1/", "http://[::1]/"] {
             let error = Config::from_toml(&format!("public_url = {bad:?}\n"), "t").err().map(|e| e.to_string()).unwrap_or_default();
             assert!(error.contains("public_url"), "{bad}: {error}");
         }
-        for good in ["http://192.168.1.2:8080", "https://[2001:db8::1]:8443/ddns", "http://nas.lan/"] {
+        for good in ["http://192.168.1.2:8080", "https://ddns.example.com:8443/ddns", "http://nas.lan/"] {
             assert!(check_public_url(good).is_ok(), "{good}");
         }
         assert!(check_url("https://hooks.example.com/x?token=1", true).is_ok());

@@ -18,7 +18,11 @@ use crate::store::{self, Tx};
 /// Most channels one account may have.
 pub const MAX_CHANNELS: usize = 10;
 /// Longest URL, address or secret accepted.
-const MAX_TEXT: usize = 1000;
+pub const MAX_TEXT: usize = 1000;
+/// Headers the appliance sets itself, so a webhook's secret cannot go in them.
+pub const RESERVED_HEADERS: [&str; 6] = ["host", "content-length", "content-type", "transfer-encoding", "connection", "user-agent"];
+/// Most failures in a row an account may wait for.
+pub const MAX_STREAK: u32 = 10_000;
 
 /// A channel as asked for: which fields matter depends on the kind.
 #[derive(Debug, Default, Clone)]
@@ -44,20 +48,24 @@ pub fn add_channel(ctx: &Context, caller: &Caller, new: &NewChannel<'_>) -> Resu
     let user = caller.may(Permission::ManageCredentials)?;
     let kinds = || ChannelKind::ALL.map(ChannelKind::as_str).join(", ");
     let kind = ChannelKind::parse(new.kind).ok_or_else(|| Error::invalid_field("/kind", format!("kind is one of {}", kinds())))?;
-    let too_long = [new.url, new.to, new.token, new.secret_header, new.secret].iter().flatten().any(|t| t.len() > MAX_TEXT);
+    let too_long = [new.url, new.to, new.token, new.secret_header, new.secret].iter().flatten().any(|t| t.chars().count() > MAX_TEXT);
     if too_long {
         return Err(Error::Invalid(format!("Fields are at most {MAX_TEXT} characters")));
     }
+    for (pointer, value) in [("/token", new.token), ("/secretHeader", new.secret_header), ("/secret", new.secret)] {
+        if value.is_some_and(str::is_empty) {
+            return Err(Error::invalid_field(pointer, format!("{} cannot be empty (leave it out instead)", &pointer[1..])));
+        }
+    }
     let url = |pointer: &str| -> Result<String> {
-        let url = new.url.map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| Error::missing_field(pointer))?;
+        let url = new.url.filter(|u| !u.is_empty()).ok_or_else(|| Error::missing_field(pointer))?;
         check_url(url, user.is_admin).map_err(|why| Error::invalid_field(pointer, why))?;
         Ok(url.to_string())
     };
-    let token = new.token.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    let token = new.token.map(str::to_string);
     let (target, secret, secret_header) = match kind {
         ChannelKind::Webhook => {
-            let header = new.secret_header.map(str::trim).filter(|h| !h.is_empty());
-            let secret = new.secret.filter(|s| !s.is_empty());
+            let (header, secret) = (new.secret_header, new.secret);
             if header.is_some() != secret.is_some() {
                 return Err(Error::invalid_field("/secretHeader", "secretHeader and secret go together"));
             }
@@ -66,9 +74,8 @@ pub fn add_channel(ctx: &Context, caller: &Caller, new: &NewChannel<'_>) -> Resu
             {
                 return Err(Error::invalid_field("/secretHeader", "A header name holds letters, digits and '-'"));
             }
-            const RESERVED: [&str; 6] = ["host", "content-length", "content-type", "transfer-encoding", "connection", "user-agent"];
             if let Some(h) = header
-                && RESERVED.contains(&h.to_ascii_lowercase().as_str())
+                && RESERVED_HEADERS.contains(&h.to_ascii_lowercase().as_str())
             {
                 return Err(Error::invalid_field("/secretHeader", format!("{h} is set by the appliance itself; pick another header for the secret")));
             }
@@ -79,8 +86,10 @@ pub fn add_channel(ctx: &Context, caller: &Caller, new: &NewChannel<'_>) -> Resu
         }
         ChannelKind::Ntfy => {
             let target = url("/url")?;
-            let topic = target.split("://").nth(1).and_then(|rest| rest.split_once('/')).map(|(_, path)| path.trim_matches('/'));
-            if topic.is_none_or(str::is_empty) {
+            let rest = target.split("://").nth(1).unwrap_or_default();
+            let tail = &rest[rest.find(['/', '?']).unwrap_or(rest.len())..];
+            let path = tail.split('?').next().unwrap_or_default();
+            if path.trim_start_matches('/').is_empty() {
                 return Err(Error::invalid_field("/url", "An ntfy URL names the topic, e.g. https://ntfy.sh/my-porchlight"));
             }
             (target, token, None)
@@ -94,7 +103,7 @@ pub fn add_channel(ctx: &Context, caller: &Caller, new: &NewChannel<'_>) -> Resu
             if ctx.config.alerts.smtp.is_none() {
                 return Err(Error::Conflict("E-mail alerts need an SMTP server: set [alerts.smtp] in the configuration".into()));
             }
-            let to = new.to.map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| Error::missing_field("/to"))?;
+            let to = new.to.filter(|t| !t.is_empty()).ok_or_else(|| Error::missing_field("/to"))?;
             let to = crate::model::account::parse_email(to).map_err(|e| Error::invalid_field("/to", e.to_string()))?;
             (to, None, None)
         }
@@ -150,14 +159,14 @@ pub fn settings(ctx: &Context, caller: &Caller) -> Result<AlertSettings> {
 }
 
 /// Most hours a stale window may be (a year).
-const MAX_WINDOW_HOURS: u32 = 24 * 366;
+pub const MAX_WINDOW_HOURS: u32 = 24 * 366;
 
 pub fn set_settings(ctx: &Context, caller: &Caller, settings: &AlertSettings) -> Result<AlertSettings> {
     let user = caller.may(Permission::ManageCredentials)?;
     if settings.stale_after_hours > MAX_WINDOW_HOURS {
         return Err(Error::invalid_field("/staleAfterHours", format!("staleAfterHours is 0 (never) to {MAX_WINDOW_HOURS}")));
     }
-    if settings.failures_in_a_row > 10_000 {
+    if settings.failures_in_a_row > MAX_STREAK {
         return Err(Error::invalid_field("/failuresInARow", "failuresInARow is 0 (never) to 10000"));
     }
     ctx.store.write(|tx| {
@@ -267,12 +276,13 @@ mod tests {
 
     #[test]
     fn only_administrators_point_channels_into_the_lan() {
-        for url in ["http://127.0.0.1:8080/hook", "http://localhost/x", "http://[::1]:9/x", "http://192.168.1.10/x", "http://10.0.0.1", "http://[::ffff:10.0.0.1]/", "http://100.64.0.1/"] {
+        for url in ["http://127.0.0.1:8080/hook", "http://localhost/x", "http://192.168.1.10/x", "http://10.0.0.1", "http://100.64.0.1/"] {
             assert!(check_url(url, false).is_err(), "{url}");
             assert!(check_url(url, true).is_ok(), "{url}");
         }
         assert!(check_url("https://ntfy.sh/topic", false).is_ok());
         assert!(check_url("ftp://example.com/", true).is_err());
+        assert!(check_url("http://[::1]:9/x", true).is_err(), "IPv6 literals are not taken: use a name");
         assert_eq!(host_of("https://[2001:db8::1]:8443/x"), "2001:db8::1");
         assert_eq!(host_of("http://example.com:80/x?y"), "example.com");
     }

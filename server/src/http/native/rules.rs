@@ -72,6 +72,19 @@ pub fn apply(ctx: &Context, doc: &mut Value) {
     let kinds = KINDS.map(RecordKind::as_str).join("|");
     set("NewTsigKey", "allow", json!({"items": {"type": "string", "pattern": format!("^[A-Za-z0-9_.*-]+(?::(?:\\*|{kinds}))?$")}}));
     set("UserPatch", "plan", nullable(plans.iter().map(|p| json!(p)).collect()));
+    set("NewUser", "email", email.clone());
+    set("NewUser", "password", new_password.clone());
+    set("NewUser", "plan", nullable(plans.iter().map(|p| json!(p)).collect()));
+    // An empty public URL unsets it.
+    set("SettingsPatch", "publicUrl", json!({"pattern": format!("^$|{}", crate::config::url_pattern(false, false))}));
+    let window = json!({"minimum": 0, "maximum": crate::alerts::MAX_WINDOW_HOURS});
+    let streak = json!({"minimum": 0, "maximum": crate::alerts::MAX_STREAK});
+    set("HostnamePatch", "staleAfterHours", window.clone());
+    set("AlertSettingsPatch", "staleAfterHours", window.clone());
+    set("AlertSettingsPatch", "failuresInARow", streak.clone());
+    set("AlertSettings", "staleAfterHours", window);
+    set("AlertSettings", "failuresInARow", streak);
+
     // An address, or the caller's own when empty or `auto`.
     let address = json!({"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}, {"enum": ["", "auto"]}]});
     set("UpdateBody", "ip", address.clone());
@@ -81,6 +94,7 @@ pub fn apply(ctx: &Context, doc: &mut Value) {
         {"required": ["scopes"], "properties": {"scopes": {"minItems": 1}}},
     ]}));
     schemas["NewRecord"] = new_record(relative, &ipv4);
+    schemas["NewChannel"] = new_channel();
 
     // Query parameters. An empty hostname means the token's own.
     let host = json!({"anyOf": [{"pattern": fqdn_pattern()}, {"enum": [""]}], "maxLength": MAX_NAME});
@@ -98,6 +112,54 @@ pub fn apply(ctx: &Context, doc: &mut Value) {
             merge(&mut parameter["schema"], rule);
         }
     }
+}
+
+/// `POST /api/alerts/channels`: one shape per kind, each with the fields that kind needs.
+fn new_channel() -> Value {
+    let max = crate::alerts::MAX_TEXT;
+    let text = json!({"type": ["string", "null"], "maxLength": max});
+    let filled = json!({"type": ["string", "null"], "minLength": 1, "maxLength": max});
+    // Optional texts may be null (absent) but not empty; control characters never.
+    let secret = |nullable: bool| {
+        let kind = if nullable { json!(["string", "null"]) } else { json!("string") };
+        json!({"type": kind, "minLength": 1, "maxLength": max, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"})
+    };
+    let url = |topic: bool| json!({"type": "string", "maxLength": max, "pattern": crate::config::url_pattern(true, topic)});
+    // The reserved names in any case, as character classes ([Hh][Oo][Ss][Tt]).
+    let any_case = |name: &str| name.chars().map(|c| if c.is_ascii_alphabetic() { format!("[{}{}]", c.to_ascii_uppercase(), c) } else { c.to_string() }).collect::<String>();
+    let reserved = crate::alerts::RESERVED_HEADERS.map(any_case).join("|");
+    let header = json!({"type": ["string", "null"], "maxLength": max, "pattern": format!("^(?!(?:{reserved})$)[A-Za-z0-9-]+$")});
+    let variant = |kind: &str, required: &[&str], extra: Value| {
+        let mut properties = json!({
+            "kind": {"type": "string", "enum": [kind]},
+            "url": text.clone(),
+            "to": text.clone(),
+            "token": filled.clone(),
+            "secretHeader": filled.clone(),
+            "secret": filled.clone(),
+        });
+        if let (Some(all), Value::Object(more)) = (properties.as_object_mut(), extra) {
+            all.extend(more);
+        }
+        let mut required: Vec<&str> = required.to_vec();
+        required.insert(0, "kind");
+        json!({"type": "object", "title": kind, "required": required, "properties": properties, "additionalProperties": false})
+    };
+    let mut webhook = variant("webhook", &["url"], json!({"url": url(false), "secretHeader": header, "secret": secret(true)}));
+    // The secret and its header come together, or neither does.
+    webhook["anyOf"] = json!([
+        {"properties": {"secret": {"type": "null"}, "secretHeader": {"type": "null"}}},
+        {"required": ["secret", "secretHeader"], "properties": {"secret": {"type": "string"}, "secretHeader": {"type": "string"}}},
+    ]);
+    json!({
+        "description": "A webhook (url, with secretHeader and secret together), an ntfy topic (url naming the topic, optional token), a Gotify server (url and token) or an e-mail address (to).",
+        "oneOf": [
+            webhook,
+            variant("ntfy", &["url"], json!({"url": url(true), "token": secret(true)})),
+            variant("gotify", &["url", "token"], json!({"url": url(false), "token": secret(false)})),
+            variant("email", &["to"], json!({"to": {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": MAX_EMAIL}})),
+        ],
+    })
 }
 
 /// `POST …/records`: one shape per record type, each with the content that type takes.
@@ -192,6 +254,48 @@ mod tests {
         }
         assert!(matches(&owner_pattern(), "*.home") && matches(&owner_pattern(), "@") && matches(&owner_pattern(), ""));
         assert!(!matches(&owner_pattern(), "home.*") && !matches(&owner_pattern(), "@.home"));
+    }
+
+    #[test]
+    fn the_url_pattern_says_what_the_url_check_takes() {
+        for sample in [
+            "http://192.168.1.2:8080",
+            "https://ddns.example.com/",
+            "http://nas.lan.:8080/a/b",
+            "http://nas",
+            "https://x/?q=1",
+            "https://ntfy.sh/topic?x=1",
+            "https://ntfy.sh/",
+            "https://ntfy.sh//t",
+            "ftp://x",
+            "http://",
+            "http://a b",
+            "http://u@x",
+            "http://<script>/",
+            "http://x\"y",
+            "http://x:99999",
+            "http://x:0",
+            "http://x:080",
+            "http://127.1/",
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://01.2.3.4/",
+            "http://1.2.3.4/",
+            "http://a..b/",
+            "http://-a.b/",
+            "http://x/#f",
+            "http://x/é",
+            "http://x/a?b<c",
+            "http://x/a?b=c?d",
+        ] {
+            for query in [false, true] {
+                let checked = crate::config::check_url(sample, query).is_ok();
+                assert_eq!(matches(&crate::config::url_pattern(query, false), sample), checked, "{sample:?} (query {query})");
+            }
+        }
+        assert!(matches(&crate::config::url_pattern(true, true), "https://ntfy.sh/topic"));
+        assert!(!matches(&crate::config::url_pattern(true, true), "https://ntfy.sh/"));
+        assert!(!matches(&crate::config::url_pattern(true, true), "https://ntfy.sh/?x"));
     }
 
     #[test]
