@@ -103,10 +103,16 @@ impl Targets {
 
 /// Writes the response to `query` into `out` (at most `max` bytes) and returns its length,
 /// or `None` when the full resolver must answer. `lan`: the client gets LAN addresses.
-pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8], max: usize) -> Option<usize> {
+/// `server_cookie`: when the query carried a client cookie, the server cookie to answer with.
+pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8], max: usize, server_cookie: Option<&[u8; 16]>) -> Option<usize> {
     let max = max.min(out.len());
     let question = query.packet.get(..query.question_end)?;
-    let opt_len = if query.edns.is_some() { 11 } else { 0 };
+    let cookie = query.edns.and_then(|e| e.cookie).zip(server_cookie);
+    let opt_len = match (query.edns, cookie) {
+        (None, _) => 0,
+        (Some(_), None) => 11,
+        (Some(_), Some(_)) => 11 + 4 + 24,
+    };
     if question.len() + opt_len > max {
         return None;
     }
@@ -125,11 +131,20 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
     }
     let mut len = w.len;
     let mut counts = w.counts;
-    if let Some(edns) = query.edns {
-        let _ = edns;
-        let opt = [0, 0, 41, (EDNS_PAYLOAD >> 8) as u8, EDNS_PAYLOAD as u8, 0, 0, 0, 0, 0, 0];
+    if query.edns.is_some() {
+        let rdlen: u16 = if cookie.is_some() { 28 } else { 0 };
+        let [hi, lo] = rdlen.to_be_bytes();
+        let opt = [0, 0, 41, (EDNS_PAYLOAD >> 8) as u8, EDNS_PAYLOAD as u8, 0, 0, 0, 0, hi, lo];
         out.get_mut(len..len + 11)?.copy_from_slice(&opt);
         len += 11;
+        if let Some((client, server)) = cookie {
+            // COOKIE (RFC 7873): the client's cookie and this server's for that client.
+            let option = out.get_mut(len..len + 28)?;
+            option[..4].copy_from_slice(&[0, super::query::COOKIE as u8, 0, 24]);
+            option[4..12].copy_from_slice(&client);
+            option[12..28].copy_from_slice(server);
+            len += 28;
+        }
         counts[2] += 1;
     }
     let header = out.get_mut(..12)?;

@@ -128,9 +128,9 @@ fn check(snapshot: &Snapshot, request: &Message, lan: bool, case: &str, seen: &m
     let asked = request.queries[0].name().clone();
     let expected: Resolution = resolve(snapshot, &LowerName::from(&asked), &asked, request.queries[0].query_type(), lan);
     let mut out = vec![0u8; 65_535];
-    let Some(len) = answer(snapshot, &query, lan, &mut out, max) else {
+    let Some(len) = answer(snapshot, &query, lan, &mut out, max, None) else {
         // Declined: a chain too long to follow, or one that does not fit the client's size.
-        let fits = answer(snapshot, &query, lan, &mut out, 65_535).is_some();
+        let fits = answer(snapshot, &query, lan, &mut out, 65_535, None).is_some();
         assert!(expected.rcode == ResponseCode::ServFail || fits, "{case}: the fast path declined a question the resolver answered");
         seen.declined += 1;
         return;
@@ -151,7 +151,7 @@ fn check(snapshot: &Snapshot, request: &Message, lan: bool, case: &str, seen: &m
     seen.additional += usize::from(!expected.additional.is_empty());
     let full = if got.metadata.truncation {
         assert!(got.answers.is_empty() && got.authorities.is_empty(), "{case}");
-        let len = answer(snapshot, &query, lan, &mut out, 65_535).unwrap_or(0);
+        let len = answer(snapshot, &query, lan, &mut out, 65_535, None).unwrap_or(0);
         assert!(len > max, "{case}: truncated although {len} bytes fit in {max}");
         Message::from_vec(&out[..len]).unwrap_or_else(|e| unreachable!("{case}: {e}"))
     } else {
@@ -162,7 +162,7 @@ fn check(snapshot: &Snapshot, request: &Message, lan: bool, case: &str, seen: &m
     let (additional, wanted) = (texts(&full.additionals, false), texts(&expected.additional, false));
     if additional != wanted {
         // Addresses that did not fit are left out; in full they are all there.
-        let len = answer(snapshot, &query, lan, &mut out, 65_535).unwrap_or(0);
+        let len = answer(snapshot, &query, lan, &mut out, 65_535, None).unwrap_or(0);
         let whole = Message::from_vec(&out[..len]).unwrap_or_else(|e| unreachable!("{case}: {e}"));
         assert!(len > max && texts(&whole.additionals, false) == wanted, "{case}: additional {additional:?} != {wanted:?}");
     }

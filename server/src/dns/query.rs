@@ -31,7 +31,13 @@ pub struct Edns {
     /// The largest response the client takes over UDP.
     pub payload: u16,
     pub dnssec_ok: bool,
+    /// The client cookie of a DNS COOKIE option (RFC 7873), the only option taken here;
+    /// whatever server cookie came with it is replaced by a fresh one in the answer.
+    pub cookie: Option<[u8; 8]>,
 }
+
+/// The COOKIE option's code.
+pub const COOKIE: u16 = 10;
 
 /// Query types that are not a question about one record set here.
 fn is_plain_type(qtype: u16) -> bool {
@@ -83,26 +89,43 @@ impl<'p> Query<'p> {
             return None;
         }
         let question_end = at + 4;
-        let edns = match u16_at(10) {
-            0 => None,
-            _ => Some(Self::opt(packet.get(question_end..)?)?),
+        let (edns, opt_len) = match u16_at(10) {
+            0 => (None, 0),
+            _ => {
+                let (edns, len) = Self::opt(packet.get(question_end..)?)?;
+                (Some(edns), len)
+            }
         };
-        let end = question_end + if edns.is_some() { 11 } else { 0 };
+        let end = question_end + opt_len;
         if end != packet.len() {
             return None;
         }
         Some(Self { packet, flags: flags & 0x0110, lower, name_len, label_starts, labels, qtype, question_end, edns })
     }
 
-    /// An OPT record with no options, EDNS version 0 (else: not plain).
-    fn opt(rr: &[u8]) -> Option<Edns> {
-        let rr = rr.get(..11)?;
+    /// An OPT record of EDNS version 0 with no option or one well-formed COOKIE (else: not
+    /// plain), and its length.
+    fn opt(record: &[u8]) -> Option<(Edns, usize)> {
+        let rr = record.get(..11)?;
         let (root, rtype, payload, ext_rcode, version, flags, rdlen) =
             (rr[0], u16::from_be_bytes([rr[1], rr[2]]), u16::from_be_bytes([rr[3], rr[4]]), rr[5], rr[6], u16::from_be_bytes([rr[7], rr[8]]), u16::from_be_bytes([rr[9], rr[10]]));
-        if root != 0 || rtype != types::OPT || ext_rcode != 0 || version != 0 || rdlen != 0 {
+        if root != 0 || rtype != types::OPT || ext_rcode != 0 || version != 0 {
             return None;
         }
-        Some(Edns { payload, dnssec_ok: flags & 0x8000 != 0 })
+        let cookie = match rdlen {
+            0 => None,
+            _ => {
+                let option = record.get(11..11 + usize::from(rdlen))?;
+                let (code, len) = (u16::from_be_bytes([option[0], *option.get(1)?]), u16::from_be_bytes([*option.get(2)?, *option.get(3)?]));
+                // A client cookie alone (8), or with a server cookie of 8 to 32 bytes.
+                let well_formed = len == 8 || (16..=40).contains(&len);
+                if code != COOKIE || !well_formed || usize::from(len) + 4 != option.len() {
+                    return None;
+                }
+                Some(option.get(4..12)?.try_into().ok()?)
+            }
+        };
+        Some((Edns { payload, dnssec_ok: flags & 0x8000 != 0, cookie }, 11 + usize::from(rdlen)))
     }
 
     /// The question's name in lower case, wire form.
@@ -153,13 +176,33 @@ mod tests {
         let q = Query::parse(&packet).unwrap_or_else(|| unreachable!("a plain query"));
         assert_eq!((&q.packet[..2], q.qtype, q.flags), (&[0u8, 7][..], 28, 0x0100));
         assert_eq!(q.name(), b"\x03www\x07example\x03com\x00");
-        assert_eq!(q.edns, Some(Edns { payload: 1232, dnssec_ok: true }));
+        assert_eq!(q.edns, Some(Edns { payload: 1232, dnssec_ok: true, cookie: None }));
         assert_eq!(q.label_count(), 3);
         assert_eq!(q.suffix_offset(2), Some(16), "example.com starts after \\x03www");
         assert_eq!(q.suffix_offset(3), Some(12));
         assert_eq!(q.suffix_offset(0), None);
         let packet = bytes(&message("example.com.", RecordType::A, None));
         assert!(Query::parse(&packet).is_some_and(|q| q.edns.is_none() && q.question_end == packet.len()));
+    }
+
+    #[test]
+    fn a_cookie_is_the_one_option_read_here() {
+        let with = |option: &[u8]| {
+            let mut packet = bytes(&message("example.com.", RecordType::A, Some(1232)));
+            let at = packet.len() - 2;
+            packet[at..].copy_from_slice(&(option.len() as u16).to_be_bytes());
+            packet.extend_from_slice(option);
+            packet
+        };
+        let client = with(b"\x00\x0a\x00\x08abcdefgh");
+        assert_eq!(Query::parse(&client).and_then(|q| q.edns).and_then(|e| e.cookie), Some(*b"abcdefgh"));
+        let mut both = b"\x00\x0a\x00\x18abcdefgh".to_vec();
+        both.extend_from_slice(&[1; 16]);
+        assert_eq!(Query::parse(&with(&both)).and_then(|q| q.edns).and_then(|e| e.cookie), Some(*b"abcdefgh"));
+        // Malformed lengths (RFC 7873 section 5.2.2) and other options go to the full decoder.
+        for option in [&b"\x00\x0a\x00\x09abcdefghi"[..], b"\x00\x0a\x00\x07abcdefg", b"\x00\x08\x00\x04\x00\x01\x18\x00", b"\x00\x0a\x00\x08abcd"] {
+            assert!(Query::parse(&with(option)).is_none(), "{option:?}");
+        }
     }
 
     #[test]

@@ -45,6 +45,7 @@ impl DnsServer {
             runtime: tokio::runtime::Handle::current(),
             slow_slots: Arc::new(tokio::sync::Semaphore::new(super::engine::SLOW_SLOTS)),
             rrl: super::rrl::Limiter::new(limits),
+            cookie_secret: [rand::random(), rand::random()],
         });
         let per_address = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let stop = Arc::new(AtomicBool::new(false));

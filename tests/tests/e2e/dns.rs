@@ -109,3 +109,56 @@ fn in_zone_nameservers_have_addresses_and_cannot_be_taken_as_hostnames() {
     );
     assert_eq!(r.status, 409, "{}", r.body);
 }
+
+/// The query `query_message` makes, with a DNS COOKIE option (RFC 7873) holding `client`.
+fn with_cookie(name: &str, client: [u8; 8]) -> Vec<u8> {
+    let mut query = porchlight_tests::query_message(name, RecordType::A, true);
+    let rdlen = query.len() - 2;
+    query[rdlen..].copy_from_slice(&12u16.to_be_bytes());
+    query.extend_from_slice(&[0, 10, 0, 8]);
+    query.extend_from_slice(&client);
+    query
+}
+
+#[test]
+fn a_cookie_is_answered_with_a_server_cookie_on_the_fast_path() {
+    let lab = Lab::start();
+    let token = lab.host("a@example.com", "c.dyn.example.test");
+    lab.get("/nic/update?hostname=c.dyn.example.test&myip=192.0.2.44", &[("Authorization", &porchlight_tests::basic("c.dyn.example.test", &token))]);
+    let fast_before = fast_answers(&lab);
+    let ask = |client: [u8; 8], source: &str| {
+        let socket = std::net::UdpSocket::bind((source, 0)).unwrap();
+        socket.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        socket.send_to(&with_cookie("c.dyn.example.test", client), lab.dns()).unwrap();
+        let mut buf = [0u8; 4096];
+        let n = socket.recv(&mut buf).unwrap();
+        buf[..n].to_vec()
+    };
+    let client = *b"8bytes!!";
+    let answer = ask(client, "127.0.0.1");
+    let message = porchlight_tests::hickory_proto::op::Message::from_vec(&answer).unwrap();
+    assert_eq!(porchlight_tests::answers(&message, RecordType::A), vec!["192.0.2.44"]);
+    // The OPT record ends the answer; its one option is COOKIE: the client's 8 bytes and a
+    // 16-byte server cookie of version 1.
+    let option = &answer[answer.len() - 28..];
+    assert_eq!(&option[..4], &[0, 10, 0, 24]);
+    assert_eq!(&option[4..12], &client);
+    assert_eq!(option[12], 1, "RFC 9018 version");
+    let hash = option[20..28].to_vec();
+    // The same client from the same address gets the same hash; another address another.
+    assert_eq!(ask(client, "127.0.0.1")[answer.len() - 8..], hash[..]);
+    assert_ne!(ask(client, "127.0.0.9")[answer.len() - 8..], hash[..]);
+    assert_eq!(fast_answers(&lab), fast_before + 3, "cookies stay on the fast path");
+
+    // dig sends a cookie by default and says the answer's is good.
+    if porchlight_tests::have_program("dig") {
+        let out = std::process::Command::new("dig").args(["+cookie", "-p", &lab.dns().port().to_string(), "@127.0.0.1", "c.dyn.example.test"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("COOKIE:") && text.contains("(good)") && text.contains("192.0.2.44"), "{text}");
+    }
+}
+
+fn fast_answers(lab: &Lab) -> u64 {
+    let metrics = lab.get("/metrics", &[]).body;
+    metrics.lines().find_map(|l| l.strip_prefix("porchlight_dns_responses_by_path_total{path=\"fast\"} ")).unwrap().trim().parse().unwrap()
+}
