@@ -60,6 +60,7 @@ enum UserCommand {
     Add {
         #[command(flatten)]
         common: Common,
+        /// The account's e-mail address (its login name).
         #[arg(long)]
         email: String,
         /// Make the account an administrator.
