@@ -84,6 +84,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Checkpoints run from `checkpoint`, off the request path (and on close).
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // A small page cache (512 KiB, not SQLite's 2 MiB): DNS answers from memory, and what
+        // the API reads is in the kernel's file cache anyway; on a router every MiB counts.
+        conn.pragma_update(None, "cache_size", -512)?;
         Self::prepare(conn, Some(path))
     }
 
