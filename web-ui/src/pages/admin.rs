@@ -7,7 +7,7 @@ use porchlight_api::{
 };
 
 use super::dashboard::CopyButton;
-use super::{Submit, confirmed, shown, when};
+use super::{Checkbox, Submit, confirmed, shown, when};
 use crate::address::{self, PublicAddressForm};
 use crate::api;
 use crate::app::Session;
@@ -155,10 +155,7 @@ fn NewAccount(plans: Signal<Vec<PlanInfo>>, on_created: impl Fn() + Copy + Send 
                         {move || plans.get().into_iter().map(|p| view! { <option value=p.name>{p.title}</option> }).collect_view()}
                     </select>
                 </label>
-                <label class="check">
-                    <input type="checkbox" name="admin" prop:checked=move || admin.get() on:change=move |ev| admin.set(event_target_checked(&ev))/>
-                    <span>"Administrator"</span>
-                </label>
+                <Checkbox name="admin" label="Administrator" checked=admin/>
                 <Submit label="Add account" busy=busy working="Adding…"/>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <p class="ok" role="status">{move || made.get().map(|e| format!("Added {e}."))}</p>
@@ -210,10 +207,7 @@ fn ResetPassword(users: RwSignal<Vec<ManagedUser>>) -> impl IntoView {
                     </select>
                 </label>
                 <label>"New password (at least 8 characters)" <input name="resetPassword" type="password" autocomplete="new-password" minlength="8" required bind:value=password/></label>
-                <label class="check">
-                    <input type="checkbox" name="clearTotp" prop:checked=move || clear_totp.get() on:change=move |ev| clear_totp.set(event_target_checked(&ev))/>
-                    <span>"Also turn off two-factor sign-in (lost authenticator and recovery codes)"</span>
-                </label>
+                <Checkbox name="clearTotp" label="Also turn off two-factor sign-in (lost authenticator and recovery codes)" checked=clear_totp/>
                 <button type="submit">"Set password"</button>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <p class="ok" role="status">{move || done.get()}</p>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use porchlight_api::{AlertSettings, AlertSettingsPatch, Channel, ChannelEnvelope, ChannelList, ChannelTest, NewChannel};
 
-use super::{Submit, confirmed, when, whole_field};
+use super::{Checkbox, Submit, confirmed, when, whole_field};
 use crate::api;
 use crate::app::Session;
 
@@ -189,10 +189,7 @@ fn Rules() -> impl IntoView {
                 <label>"A host is failing after this many failed updates in a row (0: never)"
                     <input name="failuresInARow" inputmode="numeric" required bind:value=failures/>
                 </label>
-                <label class="check">
-                    <input type="checkbox" name="addressChanges" prop:checked=move || changes.get() on:change=move |ev| changes.set(event_target_checked(&ev))/>
-                    <span>"Also tell me of every address change"</span>
-                </label>
+                <Checkbox name="addressChanges" label="Also tell me of every address change" checked=changes/>
                 <Submit label="Save" busy=busy working="Saving…"/>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <p class="ok" role="status">{move || saved.get().then_some("Saved")}</p>

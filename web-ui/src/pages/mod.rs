@@ -73,6 +73,17 @@ pub fn Submit(label: &'static str, busy: RwSignal<bool>, #[prop(optional)] worki
     }
 }
 
+/// A checkbox with its label beside it, bound to `checked`.
+#[component]
+pub fn Checkbox(name: &'static str, label: &'static str, checked: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" name=name prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev))/>
+            <span>{label}</span>
+        </label>
+    }
+}
+
 /// How a host stands: fresh, stale, failing or never updated.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum HostState {
