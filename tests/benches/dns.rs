@@ -10,7 +10,9 @@
 //! Installs nothing: without `knotd` and `dnsperf` (Debian packages `knot`, `dnsperf`) it
 //! says so and stops. PORCHLIGHT_BIN picks the binary; PORCHLIGHT_BENCH_NAMES the sizes
 //! (default `10000,100000`); PORCHLIGHT_BENCH_SECONDS one run's length (default 15);
-//! PORCHLIGHT_BENCH_ROUNDS the rounds (default 2).
+//! PORCHLIGHT_BENCH_ROUNDS the rounds (default 2); PORCHLIGHT_BENCH_PIN=1 puts dnsperf on the
+//! first CPU and both servers on the others (with `taskset`), so that the client does not
+//! compete with the server it measures (latency is then the servers' own).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
@@ -99,6 +101,12 @@ fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64) {
     let probe = shape.host(names - 1);
     let mut ours = Server::spawn(bin, None, &data, &probe);
     let knot = Knot::start(dir.path(), &zone_file, &probe);
+    if pinned() {
+        for pid in [ours.pid(), knot.child.id()] {
+            let moved = Command::new("taskset").args(["-a", "-p", "-c", &server_cpus(), &pid.to_string()]).output().is_ok_and(|o| o.status.success());
+            assert!(moved, "taskset could not pin process {pid}");
+        }
+    }
     let sets = query_sets(dir.path(), shape);
     println!("\n{names} names, {records} records");
     let mut table = String::new();
@@ -203,7 +211,14 @@ fn query_sets(dir: &Path, shape: ZoneShape) -> Vec<(&'static str, PathBuf)> {
 fn dnsperf(server: SocketAddr, file: &Path, seconds: u64, pid: u32) -> Load {
     let cpu_before = cpu_seconds(pid);
     let started = Instant::now();
-    let out = Command::new("dnsperf")
+    let mut dnsperf = if pinned() {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "0", "dnsperf"]);
+        c
+    } else {
+        Command::new("dnsperf")
+    };
+    let out = dnsperf
         .args(["-s", &server.ip().to_string(), "-p", &server.port().to_string(), "-d", file.to_str().unwrap(), "-l", &seconds.to_string()])
         .args(DNSPERF_ARGS)
         .output()
@@ -220,6 +235,17 @@ fn dnsperf(server: SocketAddr, file: &Path, seconds: u64, pid: u32) -> Load {
     let average = first_number(latency).unwrap_or(0.0);
     let max = latency.split("max ").nth(1).and_then(|m| m.trim_end_matches(')').parse::<f64>().ok()).unwrap_or(0.0);
     Load { queries: completed, lost, cpu, wall: run_time, latency_sum: average * completed as f64, latency_max: max }
+}
+
+/// Whether the client and the servers run on CPUs of their own (PORCHLIGHT_BENCH_PIN=1).
+fn pinned() -> bool {
+    std::env::var("PORCHLIGHT_BENCH_PIN").is_ok_and(|v| v == "1")
+}
+
+/// The CPUs the servers get when pinned: all but the first.
+fn server_cpus() -> String {
+    let cpus = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get).max(2);
+    format!("1-{}", cpus - 1)
 }
 
 /// knotd serving the exported zone file.
