@@ -17,6 +17,11 @@ pub struct Config {
     /// Directory holding the SQLite database (created if missing).
     #[serde(default = "defaults::data_dir")]
     pub data_dir: PathBuf,
+    /// `full`: a change is acknowledged only once it is on the disk (changes arriving together
+    /// share one sync). `normal`: acknowledged once written; a power cut may lose the last
+    /// second of changes, and the flash is written less often. Both survive a crash.
+    #[serde(default)]
+    pub durability: crate::store::Durability,
     /// HTTP listener for every API and the UI.
     #[serde(default = "defaults::http")]
     pub http: SocketAddr,
@@ -327,8 +332,9 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 23] = [
+const ENV_KEYS: [&str; 24] = [
     "public_url",
+    "durability",
     "dns_rate_limit",
     "dns_rate_limit_slip",
     "dns_rate_limit_exempt",

@@ -89,14 +89,14 @@ impl Context {
     /// Opens the database in the configured data directory, registers the configured zones
     /// and builds the DNS view.
     pub fn open(config: Config) -> Result<Self> {
-        let store = store::Store::open(&config.data_dir)?;
+        let store = store::Store::open(&config.data_dir, config.durability)?;
         Self::with_store(config, store)
     }
 
     /// As [`Context::open`] for a command run beside the appliance: when the configuration
     /// names no zones, those the appliance last served from this database are used.
     pub fn open_for_console(mut config: Config) -> Result<Self> {
-        let store = store::Store::open(&config.data_dir)?;
+        let store = store::Store::open(&config.data_dir, config.durability)?;
         if config.zone.is_empty() {
             config.zone = zones::remembered(&store)?;
         }

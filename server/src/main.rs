@@ -295,6 +295,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = common.load()?;
             println!("configuration is valid");
             println!("data_dir = {}", std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone()).display());
+            println!("durability = {}", config.durability.as_str());
             println!("http = {}", config.http);
             println!("https = {}", config.https.map_or_else(|| "off".to_string(), |a| a.to_string()));
             println!(

@@ -107,6 +107,14 @@ impl Metrics {
         for ((dialect, result), count) in updates {
             let _ = writeln!(out, "porchlight_updates_total{{dialect=\"{dialect}\",result=\"{result}\"}} {count}");
         }
+        if let Some((commits, syncs)) = ctx.store.group_commit_counts() {
+            let _ = writeln!(out, "# HELP porchlight_store_commits_total Commits that changed the database (durability = full).");
+            let _ = writeln!(out, "# TYPE porchlight_store_commits_total counter");
+            let _ = writeln!(out, "porchlight_store_commits_total {commits}");
+            let _ = writeln!(out, "# HELP porchlight_store_syncs_total Syncs of the write-ahead log; commits arriving together share one.");
+            let _ = writeln!(out, "# TYPE porchlight_store_syncs_total counter");
+            let _ = writeln!(out, "porchlight_store_syncs_total {syncs}");
+        }
         let (hosts, users, zones) =
             ctx.store.read(|c| Ok((store::hostnames::count(c)?, store::users::count(c)?, store::zones::list(c)?)))?;
         let _ = writeln!(out, "# HELP porchlight_hostnames Hostnames on the appliance.");

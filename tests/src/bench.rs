@@ -104,9 +104,14 @@ impl Server {
     /// Starts `bin` (through `runner`, e.g. an emulator, when given) on `data`, with the rate
     /// limits lifted, and waits until it answers `probe` over DNS.
     pub fn spawn(bin: &Path, runner: Option<&str>, data: &Path, probe: &str) -> Self {
+        Self::spawn_with(bin, runner, data, probe, "")
+    }
+
+    /// As [`Server::spawn`], with `settings` (top-level TOML lines) added to its configuration.
+    pub fn spawn_with(bin: &Path, runner: Option<&str>, data: &Path, probe: &str, settings: &str) -> Self {
         // One client on loopback sends far more than a real router: lift the limits.
         let config = data.with_file_name("bench.toml");
-        std::fs::write(&config, "[rate_limit]\nupdates_per_minute = 1000000\nrequests_per_address_per_minute = 1000000\n").unwrap();
+        std::fs::write(&config, format!("{settings}\n[rate_limit]\nupdates_per_minute = 1000000\nrequests_per_address_per_minute = 1000000\n")).unwrap();
         let mut command = command(bin, runner);
         let started = Instant::now();
         let mut child = command

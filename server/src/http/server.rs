@@ -141,7 +141,7 @@ fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &dyn Handler, tls:
 
 fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handler: &dyn Handler, https: bool) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(2048);
-    for _ in 0..MAX_REQUESTS_PER_CONNECTION {
+    for served in 1..=MAX_REQUESTS_PER_CONNECTION {
         let (head, head_len) = match read_head(&mut stream, &mut buf)? {
             Parsed::Head(head, len) => (head, len),
             Parsed::Closed => return Ok(()),
@@ -184,7 +184,8 @@ fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handle
             buf.extend_from_slice(&chunk[..n]);
         }
         let body: Vec<u8> = buf.drain(..length).collect();
-        let close = head.wants_close();
+        // The last request a connection may carry is told so, and the client reconnects.
+        let close = head.wants_close() || served == MAX_REQUESTS_PER_CONNECTION;
         let request = request(body);
         // A panic answers this request 500 and ends its connection; nothing else notices.
         let Ok(response) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.handle(&request))) else {

@@ -63,7 +63,7 @@ pub fn restore(data_dir: &Path, from: &Path) -> Result<()> {
     copy(&source, &mut dest)?;
     drop(dest);
     // Bring an older backup's schema up to date.
-    Store::open(data_dir).map(drop)
+    Store::open(data_dir, super::Durability::Normal).map(drop)
 }
 
 fn check_backup(path: &Path) -> Result<()> {

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod attempts;
 pub mod backup;
 mod columns;
+mod durable;
 pub mod history;
 pub mod hostnames;
 pub mod invites;
@@ -32,6 +33,8 @@ pub type Conn = Connection;
 pub type Tx<'a> = Transaction<'a>;
 
 use crate::error::{Error, Result};
+pub use durable::Durability;
+use durable::GroupCommit;
 
 /// The migrations, in order. The schema version is the number applied.
 const MIGRATIONS: &[&str] = &[
@@ -60,11 +63,13 @@ pub struct Store {
     /// A second connection that copies the WAL back into the database file, so that no
     /// update pays for a checkpoint inside its commit.
     checkpointer: Mutex<Option<Connection>>,
+    /// Under `durability = "full"`: makes each acknowledgement wait for the disk.
+    group: Option<GroupCommit>,
 }
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
-    pub fn open(data_dir: &Path) -> Result<Self> {
+    pub fn open(data_dir: &Path, durability: Durability) -> Result<Self> {
         if data_dir.exists() && !data_dir.is_dir() {
             return Err(Error::Config(format!("the data directory {} is not a directory", data_dir.display())));
         }
@@ -80,14 +85,20 @@ impl Store {
         };
         let conn = Connection::open(&path).map_err(unusable)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(unusable)?;
-        // NORMAL in WAL mode is durable against process crashes; flash wears less.
+        // NORMAL in WAL mode: a commit does not wait for the disk, and the database stays
+        // consistent through crashes and power cuts. Under `durability = "full"` the group
+        // commit (`durable.rs`) syncs the log before anything is acknowledged.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Checkpoints run from `checkpoint`, off the request path (and on close).
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // A small page cache (512 KiB, not SQLite's 2 MiB): DNS answers from memory, and what
         // the API reads is in the kernel's file cache anyway; on a router every MiB counts.
         conn.pragma_update(None, "cache_size", -512)?;
-        Self::prepare(conn, Some(path))
+        let mut store = Self::prepare(conn, Some(path.clone()))?;
+        if durability == Durability::Full {
+            store.group = Some(GroupCommit::new(&path));
+        }
+        Ok(store)
     }
 
     /// A private in-memory database (unit tests).
@@ -99,7 +110,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), path, checkpointer: Mutex::new(None) })
+        Ok(Self { conn: Mutex::new(conn), path, checkpointer: Mutex::new(None), group: None })
     }
 
     /// Where the database lives, if on disk.
@@ -112,29 +123,44 @@ impl Store {
         f(&self.lock())
     }
 
-    /// Runs `f` in a transaction, committed when `f` succeeds.
+    /// Runs `f` in a transaction, committed when `f` succeeds. Under `durability = "full"`
+    /// it returns only once the commit is on the disk.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.write_then(f, |_| {})
     }
 
     /// Like `write`, and then runs `after` with the result once the commit is done but before
     /// any other writer can start, so that effects of commits (publishing to DNS) happen in
-    /// commit order.
+    /// commit order. Under `durability = "full"` DNS may answer with the change a moment
+    /// before the disk has it; the caller hears of it only after.
     pub fn write_then<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
         after: impl FnOnce(&T),
     ) -> Result<T> {
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        after(&value);
+        let ticket = {
+            let mut conn = self.lock();
+            let before = conn.total_changes();
+            let tx = conn.transaction()?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            after(&value);
+            let ticket = self.group.as_ref().map(|group| {
+                if conn.total_changes() == before { group.newest() } else { group.committed() }
+            });
+            drop(conn);
+            (value, ticket)
+        };
+        let (value, ticket) = ticket;
+        if let (Some(group), Some(ticket)) = (&self.group, ticket) {
+            group.wait(ticket)?;
+        }
         Ok(value)
+    }
+
+    /// (commits that changed rows, syncs of the log) since start, under `durability = "full"`.
+    pub fn group_commit_counts(&self) -> Option<(u64, u64)> {
+        self.group.as_ref().map(GroupCommit::counts)
     }
 
     /// Copies what the WAL holds back into the database file without waiting for (or
@@ -199,11 +225,11 @@ mod tests {
     fn migrations_reach_the_current_version_and_are_idempotent() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("porchlight-store-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let store = Store::open(&dir)?;
+        let store = Store::open(&dir, Durability::Full)?;
         let version: i64 = store.read(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))?;
         assert_eq!(version, MIGRATIONS.len() as i64);
         drop(store);
-        Store::open(&dir)?;
+        Store::open(&dir, Durability::Full)?;
         Ok(())
     }
 
@@ -222,7 +248,7 @@ mod tests {
     fn checkpoint_moves_the_wal_into_the_database_file() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("porchlight-ckpt-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let store = Store::open(&dir)?;
+        let store = Store::open(&dir, Durability::Full)?;
         store.write(|tx| {
             for i in 0..200 {
                 users::insert(tx, &format!("u{i}@example.com"), "x", false)?;
@@ -267,8 +293,42 @@ mod tests {
         let conn = Connection::open(dir.join(DB_FILE))?;
         conn.pragma_update(None, "user_version", 999)?;
         drop(conn);
-        let err = Store::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Store::open(&dir, Durability::Full).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("schema version 999") && err.contains("newer porchlight"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn concurrent_changes_share_syncs_and_reads_add_none() -> Result<()> {
+        let dir = std::env::temp_dir().join(format!("porchlight-group-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = std::sync::Arc::new(Store::open(&dir, Durability::Full)?);
+        let (threads, each) = (16, 25);
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let store = store.clone();
+                std::thread::spawn(move || -> Result<()> {
+                    for i in 0..each {
+                        store.write(|tx| users::insert(tx, &format!("u{t}-{i}@example.com"), "x", false).map(drop))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().map_err(|_| Error::Invalid("a writer panicked".into()))??;
+        }
+        let (commits, syncs) = store.group_commit_counts().ok_or_else(|| Error::Invalid("no group commit".into()))?;
+        assert_eq!(commits, threads * each);
+        assert!((1..=commits).contains(&syncs), "{syncs} syncs for {commits} commits");
+        // A transaction that changes nothing (a `nochg`) is not a commit and syncs nothing new.
+        store.write(|tx| users::count(tx))?;
+        assert_eq!(store.group_commit_counts(), Some((commits, syncs)));
+        // Every acknowledged change is in the file another connection opens.
+        let probe = Connection::open(dir.join(DB_FILE))?;
+        let rows: i64 = probe.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+        assert_eq!(rows as u64, threads * each);
+        assert!(Store::open(&dir, Durability::Normal)?.group_commit_counts().is_none());
         Ok(())
     }
 }

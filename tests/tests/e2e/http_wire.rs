@@ -28,6 +28,17 @@ fn keep_alive_serves_several_requests_on_one_connection() {
 }
 
 #[test]
+fn the_last_request_a_connection_may_carry_is_answered_with_connection_close() {
+    let lab = Lab::start();
+    // 100 requests a connection; the 100th answer says so, and nothing is answered after it.
+    let raw = lab.raw("GET /ip HTTP/1.1\r\nHost: x\r\n\r\n".repeat(101).as_bytes());
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 100, "{text}");
+    assert_eq!(text.matches("Connection: close").count(), 1, "{text}");
+    assert!(text.trim_end().ends_with("127.0.0.1"), "the last answer carries the close: {text}");
+}
+
+#[test]
 fn head_has_length_but_no_body_and_update_paths_never_redirect() {
     let lab = Lab::start();
     let raw = lab.raw(b"HEAD /ip HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

@@ -16,6 +16,7 @@ mod delegation;
 mod dialects;
 mod dns;
 mod domains;
+mod durability;
 mod hostup;
 mod isolation;
 mod http_wire;
