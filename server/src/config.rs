@@ -55,6 +55,11 @@ pub struct Config {
     /// Most simultaneous HTTP connections; more are answered 503 at once.
     #[serde(default = "defaults::max_connections")]
     pub max_connections: usize,
+    /// Most simultaneous HTTP connections, and DNS-over-TCP connections, from one client
+    /// address (`trusted_proxies` excepted); more are refused at once (HTTP 429). A router
+    /// holds one for milliseconds; a browser a handful.
+    #[serde(default = "defaults::max_connections_per_address")]
+    pub max_connections_per_address: usize,
     /// Whether anyone may create an account through `POST /api/auth/register`.
     #[serde(default)]
     pub registration_open: bool,
@@ -259,6 +264,9 @@ mod defaults {
     pub fn max_connections() -> usize {
         256
     }
+    pub fn max_connections_per_address() -> usize {
+        16
+    }
     pub fn plans() -> std::collections::BTreeMap<String, super::Plan> {
         let plan = |title: &str, hostnames, custom_domains, types: &[&str]| super::Plan {
             title: title.into(),
@@ -332,7 +340,7 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 25] = [
     "public_url",
     "durability",
     "dns_rate_limit",
@@ -352,6 +360,7 @@ const ENV_KEYS: [&str; 24] = [
     "default_ttl",
     "trusted_proxies",
     "max_connections",
+    "max_connections_per_address",
     "zone",
     "registration_open",
     "session_hours",
@@ -477,6 +486,9 @@ impl Config {
         }
         if self.max_connections == 0 {
             return Err(Error::Config("max_connections must be at least 1".into()));
+        }
+        if self.max_connections_per_address == 0 {
+            return Err(Error::Config("max_connections_per_address must be at least 1".into()));
         }
         if !(1..=86_400).contains(&self.alerts.check_seconds) {
             return Err(Error::Config("alerts.check_seconds must be between 1 and 86400".into()));

@@ -65,6 +65,10 @@ pub enum Error {
     /// The appliance cannot do this right now (e.g. the zone is not being served).
     #[error("{0}")]
     Unavailable(String),
+    /// The database cannot be written (the disk is full, read-only or failing): nothing was
+    /// changed. Logged once by the store when it starts, not per request.
+    #[error("the appliance cannot save changes right now ({0}); nothing was changed")]
+    Unwritable(String),
     /// Too many requests; the caller may retry after the given time.
     #[error("too many requests, retry in {} s", retry_after.as_secs().max(1))]
     RateLimited { retry_after: Duration },
@@ -103,5 +107,28 @@ impl Error {
     pub fn missing_field(pointer: &str) -> Self {
         let name = pointer.trim_start_matches('/');
         Self::Validation(vec![FieldError { pointer: pointer.into(), message: format!("{name} is required"), code: "missing_required" }])
+    }
+}
+
+impl Error {
+    /// Why the disk refused a write, when this is such a failure: full, read-only, or an I/O
+    /// error (not a constraint, a busy database or a bug).
+    pub fn disk_trouble(&self) -> Option<&'static str> {
+        use rusqlite::ErrorCode;
+        match self {
+            Self::Storage(rusqlite::Error::SqliteFailure(e, _)) => match e.code {
+                ErrorCode::DiskFull => Some("the disk is full"),
+                ErrorCode::ReadOnly => Some("the data directory is read-only"),
+                ErrorCode::SystemIoFailure | ErrorCode::CannotOpen => Some("the disk reports I/O errors"),
+                _ => None,
+            },
+            Self::Io(e) => match e.kind() {
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => Some("the disk is full"),
+                std::io::ErrorKind::ReadOnlyFilesystem => Some("the data directory is read-only"),
+                _ if e.raw_os_error() == Some(5) => Some("the disk reports I/O errors"),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! [`Appliance::start`] runs everything; [`Context`] is what the parts share.
 
 pub mod accounts;
+pub mod admission;
 pub mod alerts;
 pub mod acme;
 pub mod address;
@@ -179,7 +180,7 @@ impl Appliance {
             slip: ctx.config.dns_rate_limit_slip,
             exempt: ctx.config.dns_rate_limit_exempt.iter().chain(&ctx.config.lan_subnets).copied().collect(),
         };
-        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets, limits, ctx.clone()))?;
+        let dns = runtime.block_on(dns::DnsServer::start(ctx.catalog.clone(), ctx.metrics.clone(), &ctx.config.dns, &ctx.config.lan_subnets, limits, ctx.config.max_connections_per_address, ctx.clone()))?;
         let dns_addrs = dns.addrs().to_vec();
         let (dns_stop, stopped) = tokio::sync::oneshot::channel::<()>();
         runtime.spawn(dns.run(async move {
@@ -272,6 +273,7 @@ impl Drop for Appliance {
 fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<JoinHandle<()>> {
     Ok(std::thread::Builder::new().name("housekeeping".into()).spawn(move || {
         let mut seen = ctx.loaded_version;
+        let mut rollbacks_seen = 0;
         let mut last_forget = Instant::now();
         let mut last_retention: Option<Instant> = None;
         while !stopping.load(Ordering::Acquire) {
@@ -289,6 +291,16 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                     }
                     Ok(_) => {}
                     Err(error) => tracing::warn!(%error, "cannot check the database for outside changes"),
+                }
+                ctx.store.probe();
+                // A commit that failed (a full disk) took back changes DNS already serves.
+                let rollbacks = ctx.store.rolled_back();
+                if rollbacks != rollbacks_seen {
+                    rollbacks_seen = rollbacks;
+                    match zones::load_catalog(&ctx) {
+                        Ok(()) => tracing::info!("rebuilt DNS from the database after a failed commit"),
+                        Err(error) => tracing::error!(%error, "rebuilding DNS after a failed commit failed"),
+                    }
                 }
                 if let Err(error) = ctx.store.checkpoint() {
                     tracing::warn!(%error, "WAL checkpoint failed");

@@ -107,6 +107,12 @@ impl Metrics {
         for ((dialect, result), count) in updates {
             let _ = writeln!(out, "porchlight_updates_total{{dialect=\"{dialect}\",result=\"{result}\"}} {count}");
         }
+        let _ = writeln!(out, "# HELP porchlight_storage_writable 1 while the database can be written; 0 while the disk is full, read-only or failing.");
+        let _ = writeln!(out, "# TYPE porchlight_storage_writable gauge");
+        let _ = writeln!(out, "porchlight_storage_writable {}", u8::from(ctx.store.trouble().is_none()));
+        let _ = writeln!(out, "# HELP porchlight_storage_write_failures_total Writes refused because of the disk (full, read-only, I/O errors).");
+        let _ = writeln!(out, "# TYPE porchlight_storage_write_failures_total counter");
+        let _ = writeln!(out, "porchlight_storage_write_failures_total {}", ctx.store.write_failures());
         if let Some((commits, syncs)) = ctx.store.group_commit_counts() {
             let _ = writeln!(out, "# HELP porchlight_store_commits_total Commits that changed the database (durability = full).");
             let _ = writeln!(out, "# TYPE porchlight_store_commits_total counter");

@@ -27,7 +27,7 @@ fn main() {
     let seconds: u64 = std::env::var("PORCHLIGHT_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let clients: usize = std::env::var("PORCHLIGHT_BENCH_CLIENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
     println!("binary: {}; {clients} clients, {seconds} s per run, {TOKENS} hosts each with its own token", bin.display());
-    println!("{:>11} | {:>10} | {:>9} | {:>9} | {:>9} | {:>9} | {:>8} | {:>7} | {:>13}", "durability", "updates/s", "p50", "p90", "p99", "max", "commits", "syncs", "commits/sync");
+    println!("{:>11} | {:>10} | {:>9} | {:>9} | {:>9} | {:>9} | {:>8} | {:>7} | {:>13} | {:>12}", "durability", "updates/s", "p50", "p90", "p99", "max", "commits", "syncs", "commits/sync", "server CPU/update");
     for durability in ["full", "normal"] {
         run(&bin, durability, clients, Duration::from_secs(seconds));
     }
@@ -37,8 +37,9 @@ fn run(bin: &Path, durability: &str, clients: usize, length: Duration) {
     let dir = tempfile::tempdir().unwrap();
     let shape = ZoneShape::addresses(TOKENS);
     let tokens = fill(dir.path(), shape);
-    let server = Server::spawn_with(bin, None, &dir.path().join("data"), &shape.host(0), &format!("durability = \"{durability}\""));
+    let server = Server::spawn_with(bin, None, &dir.path().join("data"), &shape.host(0), &format!("durability = \"{durability}\"\nmax_connections_per_address = 1000"));
     let before = store_counts(server.http);
+    let cpu_before = server.cpu_seconds();
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|c| {
@@ -50,6 +51,7 @@ fn run(bin: &Path, durability: &str, clients: usize, length: Duration) {
         .collect();
     let mut latencies: Vec<Duration> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = server.cpu_seconds() - cpu_before;
     let after = store_counts(server.http);
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1e3;
@@ -58,13 +60,14 @@ fn run(bin: &Path, durability: &str, clients: usize, length: Duration) {
         _ => (0, 0),
     };
     println!(
-        "{durability:>11} | {:>10.0} | {:>6.2} ms | {:>6.2} ms | {:>6.2} ms | {:>6.2} ms | {commits:>8} | {syncs:>7} | {:>13}",
+        "{durability:>11} | {:>10.0} | {:>6.2} ms | {:>6.2} ms | {:>6.2} ms | {:>6.2} ms | {commits:>8} | {syncs:>7} | {:>13} | {:>9.0} µs",
         latencies.len() as f64 / elapsed,
         pct(0.50),
         pct(0.90),
         pct(0.99),
         latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
         if syncs > 0 { format!("{:.1}", commits as f64 / syncs as f64) } else { "-".into() },
+        cpu * 1e6 / latencies.len() as f64,
     );
 }
 

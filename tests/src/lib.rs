@@ -327,7 +327,7 @@ pub fn query_tcp_from(source: &str, server: SocketAddr, name: &str, rtype: Recor
 }
 
 /// A TCP connection to `server` from the local address `source`.
-fn connect_from(source: &str, server: SocketAddr) -> TcpStream {
+pub fn connect_from(source: &str, server: SocketAddr) -> TcpStream {
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     let local: SocketAddr = format!("{source}:0").parse().unwrap();
     socket.bind(&local.into()).unwrap();

@@ -153,4 +153,8 @@ pub struct Appliance {
     /// The base URL routers reach the appliance at (null: not set yet; snippets then use
     /// the address the page was opened at, with a warning).
     pub public_url: Option<String>,
+    /// Why the appliance cannot save changes now (the disk is full, read-only or failing);
+    /// null while all is well. Updates are refused meanwhile; DNS keeps answering.
+    #[serde(default)]
+    pub storage_problem: Option<String>,
 }

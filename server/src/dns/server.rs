@@ -35,6 +35,7 @@ impl DnsServer {
         addrs: &[SocketAddr],
         lan: &[ipnet::IpNet],
         limits: super::rrl::Settings,
+        tcp_per_address: usize,
         backend: Arc<dyn Backend>,
     ) -> Result<Self> {
         let handler = Arc::new(Handler { catalog: catalog.clone(), metrics: metrics.clone(), lan: lan.to_vec(), backend });
@@ -56,7 +57,7 @@ impl DnsServer {
             let sockets: Vec<Arc<std::net::UdpSocket>> = sockets.into_iter().map(Arc::new).collect();
             workers.extend(super::udp::start(&sockets, &engine, &stop)?);
             all_sockets.extend(sockets);
-            tcp.push(tokio::spawn(super::tcp::serve(listener, engine.clone())));
+            tcp.push(tokio::spawn(super::tcp::serve(listener, engine.clone(), tcp_per_address)));
         }
         Ok(Self { addrs: bound, catalog, stop, sockets: all_sockets, workers, tcp })
     }

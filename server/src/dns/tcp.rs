@@ -12,25 +12,31 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc};
 
 use super::engine::{Engine, rcode_of};
+use crate::admission::Admission;
 
-/// Idle connections are closed after this.
+/// Idle connections are closed after this (and a message must arrive whole within it).
 const IDLE: Duration = Duration::from_secs(10);
+/// The same while more than three quarters of the connections are taken.
+const CROWDED_IDLE: Duration = Duration::from_secs(1);
 /// Connections served at once; more wait in the kernel's backlog.
 const CONNECTIONS: usize = 256;
 
-/// Accepts connections until the task is dropped.
-pub async fn serve(listener: TcpListener, engine: Arc<Engine>) {
+/// Accepts connections until the task is dropped; one address holds at most `per_address`
+/// of them (more are closed at once).
+pub async fn serve(listener: TcpListener, engine: Arc<Engine>, per_address: usize) {
     let permits = Arc::new(Semaphore::new(CONNECTIONS));
+    let admission = Admission::new(CONNECTIONS, per_address, Vec::new());
     loop {
         let Ok(permit) = permits.clone().acquire_owned().await else { return };
         match listener.accept().await {
             Ok((stream, peer)) => {
-                let engine = engine.clone();
+                let Ok(slot) = admission.admit(peer.ip()) else { continue };
+                let (engine, admission) = (engine.clone(), admission.clone());
                 tokio::spawn(async move {
-                    if let Err(error) = connection(stream, peer, &engine).await {
+                    if let Err(error) = connection(stream, peer, &engine, &admission).await {
                         tracing::debug!(%peer, %error, "DNS over TCP: connection ended");
                     }
-                    drop(permit);
+                    drop((slot, permit));
                 });
             }
             Err(error) => {
@@ -41,20 +47,23 @@ pub async fn serve(listener: TcpListener, engine: Arc<Engine>) {
     }
 }
 
-async fn connection(stream: TcpStream, peer: SocketAddr, engine: &Engine) -> std::io::Result<()> {
+async fn connection(stream: TcpStream, peer: SocketAddr, engine: &Engine, admission: &Admission) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let (mut reader, writer) = stream.into_split();
     let mut writer = BufWriter::new(writer);
     let mut out = vec![0u8; 65_535];
     loop {
         let mut len = [0u8; 2];
-        match tokio::time::timeout(IDLE, reader.read_exact(&mut len)).await {
+        // The whole message, length and all, within one idle period: trickling bytes buys
+        // no time.
+        let deadline = tokio::time::Instant::now() + if admission.crowded() { CROWDED_IDLE } else { IDLE };
+        match tokio::time::timeout_at(deadline, reader.read_exact(&mut len)).await {
             Ok(Ok(_)) => {}
             // Idle, or closed between messages: a normal end.
             Ok(Err(_)) | Err(_) => return Ok(()),
         }
         let mut request = vec![0u8; u16::from_be_bytes(len) as usize];
-        tokio::time::timeout(IDLE, reader.read_exact(&mut request)).await.map_err(|_| std::io::ErrorKind::TimedOut)??;
+        tokio::time::timeout_at(deadline, reader.read_exact(&mut request)).await.map_err(|_| std::io::ErrorKind::TimedOut)??;
         // A message whose answer panicked ends its connection (the panic is counted).
         let Ok(fast) = engine.fast_answer(&engine.catalog.view(), &request, peer.ip(), &mut out, false) else { return Ok(()) };
         match fast {

@@ -95,6 +95,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::TooLarge { .. } => (413, "payload_too_large".to_string()),
         Error::LengthRequired => (411, "length_required".to_string()),
         Error::NotFound(_) | Error::Conflict(_) | Error::BadAddress(_) | Error::TooManyHosts { .. } => (400, "bad_request".to_string()),
+        Error::Unwritable(_) => (500, "internal_error".to_string()),
         Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "acme-dns request failed");
             (500, "internal_error".to_string())

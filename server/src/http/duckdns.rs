@@ -92,6 +92,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::MethodNotAllowed { .. } => text(405, "KO"),
         Error::TooLarge { .. } => text(413, "KO"),
         Error::LengthRequired => text(411, "KO"),
+        Error::Unwritable(_) => text(500, "KO"),
         Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "update failed");
             text(500, "KO")

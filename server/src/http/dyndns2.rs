@@ -66,6 +66,8 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::MethodNotAllowed { .. } => text(405, "badagent"),
         Error::TooLarge { .. } => text(413, "badagent"),
         Error::LengthRequired => text(411, "badagent"),
+        // The store logged it once when it began.
+        Error::Unwritable(_) => text(500, "911"),
         other => {
             tracing::error!(error = %other, "update failed");
             text(500, "911")

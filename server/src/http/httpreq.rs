@@ -62,6 +62,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::Validation(_) => text(400, &e.to_string()),
         Error::BadAddress(a) => text(400, &format!("invalid address {a}")),
         Error::TooManyHosts { max } => text(400, &format!("at most {max} names")),
+        Error::Unwritable(_) => text(500, "internal error"),
         Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "httpreq request failed");
             text(500, "internal error")

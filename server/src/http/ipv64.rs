@@ -239,6 +239,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::Validation(_) => (400, e.to_string()),
         Error::BadAddress(a) => (400, format!("Invalid IP address: {a}")),
         Error::TooManyHosts { max } => (400, format!("At most {max} hostnames per request")),
+        Error::Unwritable(_) => (500, "Internal Server Error".to_string()),
         Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "IPv64 API request failed");
             (500, "Internal Server Error".to_string())

@@ -33,14 +33,17 @@ pub use server::{HttpServer, MAX_BODY, MAX_HEAD, MAX_HEADERS};
 
 /// Starts the HTTP listener configured in `ctx`, and the HTTPS one when configured.
 pub fn start(ctx: Arc<Context>) -> Result<(HttpServer, Option<HttpServer>)> {
-    let max = ctx.config.max_connections;
+    // HTTP and HTTPS each have their own slots.
+    let slots = || {
+        crate::admission::Admission::new(ctx.config.max_connections, ctx.config.max_connections_per_address, ctx.config.trusted_proxies.clone())
+    };
     let https = match ctx.config.https {
         Some(addr) => Some((addr, crate::tls::server_config(&ctx.config, &ctx.zones)?)),
         None => None,
     };
     let handler: Arc<dyn server::Handler> = Arc::new(Appliance(ctx.clone()));
-    let http = HttpServer::start(ctx.config.http, max, handler.clone(), None)?;
-    let https = https.map(|(addr, tls)| HttpServer::start(addr, max, handler, Some(tls))).transpose()?;
+    let http = HttpServer::start(ctx.config.http, slots(), handler.clone(), None)?;
+    let https = https.map(|(addr, tls)| HttpServer::start(addr, slots(), handler, Some(tls))).transpose()?;
     Ok((http, https))
 }
 
@@ -141,7 +144,7 @@ fn status_of(error: &Error) -> u16 {
         Error::BadRequest(_) => 400,
         Error::Invalid(_) | Error::Validation(_) | Error::BadAddress(_) | Error::TooManyHosts { .. } => 422,
         Error::RateLimited { .. } => 429,
-        Error::Unavailable(_) => 503,
+        Error::Unavailable(_) | Error::Unwritable(_) => 503,
         Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(%error, "request failed");
             500

@@ -218,6 +218,7 @@ pub fn error(e: &Error, _path: &str) -> Response {
         Error::BadAddress(a) => (422, vec![format!("Invalid IP address: {a}")]),
         Error::TooManyHosts { max } => (422, vec![format!("At most {max} hostnames")]),
         Error::RateLimited { .. } => (429, vec!["Rate limit exceeded".to_string()]),
+        Error::Unwritable(m) => (500, vec![format!("The appliance cannot save changes right now ({m})")]),
         Error::Unavailable(_) | Error::Storage(_) | Error::Io(_) | Error::Config(_) => {
             tracing::error!(error = %e, "partner API request failed");
             (500, vec!["Internal server error".to_string()])

@@ -7,12 +7,13 @@
 use std::io::{self, Read as _, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rouille::{Request, Response};
 
+use crate::admission::{Admission, Refusal};
 use crate::error::{Error, Result};
 
 /// Largest request head (request line and headers).
@@ -21,8 +22,13 @@ pub const MAX_HEAD: usize = 8 * 1024;
 pub const MAX_HEADERS: usize = 64;
 /// Largest request body.
 pub const MAX_BODY: usize = 64 * 1024;
-/// A client that sends nothing for this long is disconnected (slow-loris bound).
+/// A client that sends nothing for this long is disconnected.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request's head and body must have arrived this long after its first byte was awaited,
+/// however slowly they trickle in (slow-loris bound).
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+/// Between requests on a kept-alive connection while most slots are taken.
+const CROWDED_IDLE: Duration = Duration::from_secs(1);
 /// Requests served on one kept-alive connection before it is closed.
 const MAX_REQUESTS_PER_CONNECTION: usize = 100;
 
@@ -45,14 +51,13 @@ pub struct HttpServer {
 
 impl HttpServer {
     /// Listens on `addr`; with `tls`, every connection speaks HTTPS.
-    pub fn start(addr: SocketAddr, max_connections: usize, handler: Arc<dyn Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Result<Self> {
+    pub fn start(addr: SocketAddr, admission: Arc<Admission>, handler: Arc<dyn Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Result<Self> {
         let listener = TcpListener::bind(addr).map_err(|e| {
             let hint = if e.kind() == io::ErrorKind::PermissionDenied { " (use a port above 1024, e.g. --http 127.0.0.1:8080)" } else { "" };
             Error::Config(format!("cannot listen for HTTP on {addr}: {e}{hint}"))
         })?;
         let addr = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
-        let open = Arc::new(AtomicUsize::new(0));
         let stop = stopping.clone();
         let acceptor = std::thread::Builder::new().name("http-accept".into()).spawn(move || {
             for stream in listener.incoming() {
@@ -61,21 +66,21 @@ impl HttpServer {
                 }
                 let Ok(stream) = stream else { continue };
                 let Ok(peer) = stream.peer_addr() else { continue };
-                if open.fetch_add(1, Ordering::AcqRel) >= max_connections {
-                    open.fetch_sub(1, Ordering::AcqRel);
-                    let _ = reject_busy(stream);
-                    continue;
-                }
-                let (handler, counter, tls) = (handler.clone(), open.clone(), tls.clone());
-                let spawned = std::thread::Builder::new().name("http-conn".into()).stack_size(512 * 1024).spawn(move || {
-                    if let Err(error) = serve_socket(stream, peer, handler.as_ref(), tls) {
+                let slot = match admission.admit(peer.ip()) {
+                    Ok(slot) => slot,
+                    Err(refusal) => {
+                        let _ = reject_busy(stream, refusal);
+                        continue;
+                    }
+                };
+                let (handler, tls, admission) = (handler.clone(), tls.clone(), admission.clone());
+                // A thread that cannot be made drops the slot and the connection with it.
+                let _ = std::thread::Builder::new().name("http-conn".into()).stack_size(512 * 1024).spawn(move || {
+                    if let Err(error) = serve_socket(stream, peer, handler.as_ref(), tls, admission) {
                         tracing::trace!(%peer, %error, "connection ended");
                     }
-                    counter.fetch_sub(1, Ordering::AcqRel);
+                    drop(slot);
                 });
-                if spawned.is_err() {
-                    open.fetch_sub(1, Ordering::AcqRel);
-                }
             }
         })?;
         Ok(Self { addr, stopping, acceptor: Some(acceptor) })
@@ -101,9 +106,45 @@ impl Drop for HttpServer {
     }
 }
 
-fn reject_busy(mut stream: TcpStream) -> io::Result<()> {
-    stream.set_write_timeout(Some(Duration::from_secs(1)))?;
-    stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n")
+/// Answers a connection that got no slot, from the acceptor, without waiting on the client.
+fn reject_busy(stream: TcpStream, refusal: Refusal) -> io::Result<()> {
+    stream.set_nonblocking(true)?;
+    let answer: &[u8] = match refusal {
+        Refusal::Full => b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+        Refusal::TooManyFromAddress => b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+    };
+    (&stream).write(answer).map(drop)
+}
+
+/// The socket with a deadline for the request being read: its head and body must arrive
+/// within `REQUEST_DEADLINE` of when it was awaited (`CROWDED_IDLE` while most slots are
+/// taken), so a client trickling a byte at a time cannot hold its connection for long.
+struct Timed {
+    stream: TcpStream,
+    awaited_since: std::rc::Rc<std::cell::Cell<Instant>>,
+    admission: Arc<Admission>,
+}
+
+impl io::Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let allowed = if self.admission.crowded() { CROWDED_IDLE } else { REQUEST_DEADLINE };
+        let left = (self.awaited_since.get() + allowed).saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left.min(IDLE_TIMEOUT)))?;
+        self.stream.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush()
+    }
 }
 
 /// One request head, owned.
@@ -126,22 +167,35 @@ impl Head {
 }
 
 /// Serves one accepted socket, in TLS when configured.
-fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &dyn Handler, tls: Option<Arc<rustls::ServerConfig>>) -> io::Result<()> {
+fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &dyn Handler, tls: Option<Arc<rustls::ServerConfig>>, admission: Arc<Admission>) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_nodelay(true)?;
-    let Some(tls) = tls else { return serve_connection(stream, peer, handler, false) };
+    let awaited_since = std::rc::Rc::new(std::cell::Cell::new(Instant::now()));
+    let stream = Timed { stream, awaited_since: awaited_since.clone(), admission };
+    let Some(tls) = tls else { return serve_connection(stream, peer, handler, false, &awaited_since) };
     let connection = rustls::ServerConnection::new(tls).map_err(io::Error::other)?;
     let mut stream = rustls::StreamOwned::new(connection, stream);
-    let result = serve_connection(&mut stream, peer, handler, true);
+    let result = serve_connection(&mut stream, peer, handler, true, &awaited_since);
     stream.conn.send_close_notify();
     let _ = stream.flush();
     result
 }
 
-fn serve_connection<S: io::Read + Write>(mut stream: S, peer: SocketAddr, handler: &dyn Handler, https: bool) -> io::Result<()> {
+fn serve_connection<S: io::Read + Write>(
+    mut stream: S,
+    peer: SocketAddr,
+    handler: &dyn Handler,
+    https: bool,
+    awaited_since: &std::cell::Cell<Instant>,
+) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(2048);
     for served in 1..=MAX_REQUESTS_PER_CONNECTION {
+        // The TLS handshake and the first request share the first deadline; each later
+        // request gets its own.
+        if served > 1 {
+            awaited_since.set(Instant::now());
+        }
         let (head, head_len) = match read_head(&mut stream, &mut buf)? {
             Parsed::Head(head, len) => (head, len),
             Parsed::Closed => return Ok(()),

@@ -76,17 +76,16 @@ impl GroupCommit {
         }
     }
 
-    /// Called while the connection is still held, right after a commit that changed rows:
-    /// the commit's ticket.
-    pub fn committed(&self) -> u64 {
+    /// Called while the connection is still held, right after commit `ticket` (numbers
+    /// only grow) changed rows.
+    pub fn committed(&self, ticket: u64) {
         self.commits.fetch_add(1, Ordering::Relaxed);
         let mut state = self.lock();
-        state.written += 1;
-        state.written
+        state.written = state.written.max(ticket);
     }
 
-    /// The ticket of the newest commit: an answer built on what it read (a `nochg`) waits for
-    /// that one, so that it never reports a state the disk does not have yet.
+    /// The ticket of the newest commit that changed rows: an answer waits for that one (a
+    /// `nochg` too), so that it never reports a state the disk does not have yet.
     pub fn newest(&self) -> u64 {
         self.lock().written
     }

@@ -6,6 +6,7 @@ pub mod acme;
 pub mod alerts;
 pub mod attempts;
 pub mod backup;
+mod batch;
 mod columns;
 mod durable;
 pub mod history;
@@ -25,12 +26,13 @@ pub mod zones;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Savepoint};
 
 /// A connection for reading, as domain functions receive it.
 pub type Conn = Connection;
-/// A write transaction, as domain functions receive it.
-pub type Tx<'a> = Transaction<'a>;
+/// A write transaction, as domain functions receive it: one writer's part of a shared
+/// transaction (`batch.rs`), taken back whole if the writer fails.
+pub type Tx<'a> = Savepoint<'a>;
 
 use crate::error::{Error, Result};
 pub use durable::Durability;
@@ -65,7 +67,18 @@ pub struct Store {
     checkpointer: Mutex<Option<Connection>>,
     /// Under `durability = "full"`: makes each acknowledgement wait for the disk.
     group: Option<GroupCommit>,
+    /// Writers arriving together share one transaction.
+    batches: batch::Batches,
+    /// Connections for reading (a file database only), so that reads (every request's
+    /// authentication) run beside the writer instead of queueing behind it.
+    readers: Mutex<Vec<Connection>>,
+    /// Why writes fail now (the disk is full, read-only, failing), if they do.
+    trouble: Mutex<Option<String>>,
+    write_failures: std::sync::atomic::AtomicU64,
 }
+
+/// Idle read connections kept open; more are opened when needed and closed after.
+const IDLE_READERS: usize = 4;
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
@@ -110,7 +123,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), path, checkpointer: Mutex::new(None), group: None })
+        Ok(Self { conn: Mutex::new(conn), path, checkpointer: Mutex::new(None), group: None, batches: batch::Batches::default(), readers: Mutex::default(), trouble: Mutex::default(), write_failures: Default::default() })
     }
 
     /// Where the database lives, if on disk.
@@ -119,43 +132,127 @@ impl Store {
     }
 
     /// Runs `f` with the connection.
+    /// Reads see what is committed; on a file database they take a reading connection of
+    /// their own (WAL lets them run while the writer writes).
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        f(&self.lock())
+        let Some(path) = &self.path else { return f(&self.lock()) };
+        let idle = self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => {
+                let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                conn.pragma_update(None, "cache_size", -256)?;
+                conn
+            }
+        };
+        let value = f(&conn);
+        let mut readers = self.readers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if readers.len() < IDLE_READERS {
+            readers.push(conn);
+        }
+        value
     }
 
     /// Runs `f` in a transaction, committed when `f` succeeds. Under `durability = "full"`
     /// it returns only once the commit is on the disk.
-    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         self.write_then(f, |_| {})
     }
 
-    /// Like `write`, and then runs `after` with the result once the commit is done but before
-    /// any other writer can start, so that effects of commits (publishing to DNS) happen in
-    /// commit order. Under `durability = "full"` DNS may answer with the change a moment
-    /// before the disk has it; the caller hears of it only after.
-    pub fn write_then<T>(
-        &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
-        after: impl FnOnce(&T),
-    ) -> Result<T> {
-        let ticket = {
-            let mut conn = self.lock();
-            let before = conn.total_changes();
-            let tx = conn.transaction()?;
-            let value = f(&tx)?;
-            tx.commit()?;
+    /// Like `write`, and then runs `after` with the result once the changes are made but
+    /// before any other writer can start, so that effects of changes (publishing to DNS)
+    /// happen in the order of the changes. Writers arriving together share one commit
+    /// (`batch.rs`); DNS may answer with a change a moment before it is committed and on the
+    /// disk, but the caller hears of it only after. Should the commit fail, the housekeeping
+    /// rebuilds DNS from the database (see `rolled_back`).
+    pub fn write_then<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>, after: impl FnOnce(&T)) -> Result<T> {
+        let outcome = self.write_shared(f, after);
+        if let Err(error) = &outcome
+            && let Some(why) = error.disk_trouble().map(str::to_string).or_else(|| match error {
+                Error::Unwritable(why) => Some(why.clone()),
+                _ => None,
+            })
+        {
+            self.in_trouble(&why);
+            return Err(Error::Unwritable(why));
+        }
+        outcome
+    }
+
+    fn write_shared<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>, after: impl FnOnce(&T)) -> Result<T> {
+        self.batches.arriving();
+        let mut seat = Seat { batches: &self.batches, conn: self.lock(), left: false };
+        let number = self.batches.join(&seat.conn)?;
+        let mine = (|| -> Result<T> {
+            let savepoint = seat.conn.savepoint()?;
+            let value = f(&savepoint)?;
+            savepoint.commit()?;
             after(&value);
-            let ticket = self.group.as_ref().map(|group| {
-                if conn.total_changes() == before { group.newest() } else { group.committed() }
-            });
-            drop(conn);
-            (value, ticket)
-        };
-        let (value, ticket) = ticket;
-        if let (Some(group), Some(ticket)) = (&self.group, ticket) {
-            group.wait(ticket)?;
+            Ok(value)
+        })();
+        seat.left = true;
+        let committed = self.batches.leave(&seat.conn);
+        if let Some(Ok(batch::Committed { changed: true })) = &committed {
+            if let Some(group) = &self.group {
+                group.committed(number);
+            }
+            self.writable_again();
+        }
+        drop(seat);
+        let value = mine?;
+        match committed {
+            Some(outcome) => outcome.map(drop)?,
+            None => self.batches.wait(number)?,
+        }
+        if let Some(group) = &self.group {
+            group.wait(group.newest())?;
         }
         Ok(value)
+    }
+
+    /// Why the database cannot be written now, if it cannot (shown in the UI and /metrics).
+    pub fn trouble(&self) -> Option<String> {
+        self.trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Writes that failed because of the disk, since start.
+    pub fn write_failures(&self) -> u64 {
+        self.write_failures.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// While writes fail, tries one small write (called every second by the housekeeping),
+    /// so that the trouble is known to be over as soon as it is, even without updates.
+    pub fn probe(&self) {
+        if self.trouble().is_some() {
+            let _ = self.write(|tx| settings::set(tx, "disk_probe_at", &now().to_string()));
+        }
+    }
+
+    fn in_trouble(&self, why: &str) {
+        self.write_failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut trouble = self.trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if trouble.as_deref() != Some(why) {
+            // Once, not per request: a router retrying every minute would fill the log.
+            tracing::error!(
+                problem = why,
+                "the database cannot be written: updates and changes are refused (911, 503) until this is fixed; DNS keeps answering what it has"
+            );
+            *trouble = Some(why.to_string());
+        }
+    }
+
+    fn writable_again(&self) {
+        let mut trouble = self.trouble.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(why) = trouble.take() {
+            tracing::warn!(was = why, "the database can be written again");
+        }
+    }
+
+    /// How many commits failed (and were rolled back) since start: when this changes, what
+    /// DNS published from them must be rebuilt from the database.
+    pub fn rolled_back(&self) -> u64 {
+        self.batches.rolled_back()
     }
 
     /// (commits that changed rows, syncs of the log) since start, under `durability = "full"`.
@@ -188,6 +285,23 @@ impl Store {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
         self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A writer's hold on the connection. Should the writer panic, its savepoint has been taken
+/// back by then, and leaving here still commits (or leaves open) the shared transaction for
+/// the others in it.
+struct Seat<'a> {
+    batches: &'a batch::Batches,
+    conn: MutexGuard<'a, Connection>,
+    left: bool,
+}
+
+impl Drop for Seat<'_> {
+    fn drop(&mut self) {
+        if !self.left {
+            let _ = self.batches.leave(&self.conn);
+        }
     }
 }
 
@@ -319,7 +433,7 @@ mod tests {
             worker.join().map_err(|_| Error::Invalid("a writer panicked".into()))??;
         }
         let (commits, syncs) = store.group_commit_counts().ok_or_else(|| Error::Invalid("no group commit".into()))?;
-        assert_eq!(commits, threads * each);
+        assert!((1..=threads * each).contains(&commits), "{commits} commits for {} writes", threads * each);
         assert!((1..=commits).contains(&syncs), "{syncs} syncs for {commits} commits");
         // A transaction that changes nothing (a `nochg`) is not a commit and syncs nothing new.
         store.write(|tx| users::count(tx))?;
@@ -329,6 +443,36 @@ mod tests {
         let rows: i64 = probe.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
         assert_eq!(rows as u64, threads * each);
         assert!(Store::open(&dir, Durability::Normal)?.group_commit_counts().is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_failing_or_panicking_writer_takes_back_only_its_own_changes() -> Result<()> {
+        let store = std::sync::Arc::new(Store::open_in_memory()?);
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for i in 0..50 {
+                        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            store.write(|tx| {
+                                users::insert(tx, &format!("u{t}-{i}@example.com"), "x", false)?;
+                                match i % 5 {
+                                    1 => Err(Error::Invalid("refused".into())),
+                                    2 => panic!("a writer panicked on purpose"),
+                                    _ => Ok(()),
+                                }
+                            })
+                        }));
+                        assert_eq!(outcome.is_ok_and(|r| r.is_ok()), !matches!(i % 5, 1 | 2));
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().map_err(|_| Error::Invalid("a test thread failed".into()))?;
+        }
+        assert_eq!(store.read(users::count)?, 8 * 30);
         Ok(())
     }
 }

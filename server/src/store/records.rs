@@ -33,26 +33,39 @@ pub fn for_zone(conn: &Connection, zone_id: &ZoneId) -> Result<Vec<Record>> {
 
 /// The records of one set, as served.
 pub fn rrset(conn: &Connection, zone_id: &ZoneId, name: &DomainName, kind: RecordKind) -> Result<Vec<Record>> {
+    // Sorted here: SQLite compiles a statement with ORDER BY anew for every binding, and this
+    // runs for every set an update touches.
     let mut stmt = conn.prepare_cached(
-        "SELECT content, ttl, priority, weight, port FROM records WHERE zone_id = ?1 AND name = ?2 AND type = ?3 ORDER BY created_at, id",
+        "SELECT content, ttl, priority, weight, port, created_at, id FROM records WHERE zone_id = ?1 AND name = ?2 AND type = ?3",
     )?;
     let mut rows = stmt.query(params![zone_id, name.as_str(), kind.as_str()])?;
     let mut records = Vec::new();
     while let Some(r) = rows.next()? {
         let content: String = r.get(0)?;
         let data = RecordData::from_columns(kind, &content, r.get(2)?, r.get(3)?, r.get(4)?)?;
-        records.push(Record { name: name.clone(), ttl: r.get(1)?, data });
+        let order: (i64, String) = (r.get(5)?, r.get(6)?);
+        records.push((order, Record { name: name.clone(), ttl: r.get(1)?, data }));
     }
-    Ok(records)
+    records.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(records.into_iter().map(|(_, record)| record).collect())
 }
 
 /// The content of the update-managed record of `kind` a hostname has at `name` (the host
 /// itself, or a name below it), if any.
 pub fn managed_value(conn: &Connection, hostname_id: &HostId, name: &DomainName, kind: RecordKind) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT content FROM records WHERE hostname_id = ?1 AND type = ?2 AND name = ?3 AND managed ORDER BY created_at DESC, id LIMIT 1")?
-        .query_row(params![hostname_id, kind, name], |r| r.get(0))
-        .optional()?)
+    // The newest (sorted here; see `rrset`).
+    let mut stmt =
+        conn.prepare_cached("SELECT content, created_at, id FROM records WHERE hostname_id = ?1 AND type = ?2 AND name = ?3 AND managed")?;
+    let rows = stmt.query_map(params![hostname_id, kind, name], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(0)?)))?;
+    let mut newest: Option<(i64, String, String)> = None;
+    for row in rows {
+        let row = row?;
+        // Newest first; among equals, the smallest id.
+        if newest.as_ref().is_none_or(|n| row.0 > n.0 || (row.0 == n.0 && row.1 < n.1)) {
+            newest = Some(row);
+        }
+    }
+    Ok(newest.map(|(_, _, content)| content))
 }
 
 /// The update-managed values of `kind` a hostname has at `name`, newest first.

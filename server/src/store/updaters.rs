@@ -37,6 +37,12 @@ pub fn insert(conn: &Connection, id: &UpdaterId, token_id: &TokenId, hostname_id
 }
 
 pub fn find_by_token(conn: &Connection, token_id: &TokenId) -> Result<Option<Updater>> {
+    // Asked on every update, and most tokens are not an updater's: a one-table probe first
+    // (the join is compiled anew for each binding, which costs more than the probe).
+    let exists: bool = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM updaters WHERE token_id = ?1)")?.query_row([token_id], |r| r.get(0))?;
+    if !exists {
+        return Ok(None);
+    }
     Ok(conn.prepare_cached(&format!("{SELECT} WHERE u.token_id = ?1"))?.query_row([token_id], from_row).optional()?)
 }
 

@@ -44,7 +44,7 @@ fn every_acknowledged_update_survives_sigkill() {
     let tokens = fill(home.path(), ZoneShape::addresses(TOKENS));
     let config = home.path().join("porchlight.toml");
     // 2,000 updates in seconds from one address: lift the limits meant for routers.
-    std::fs::write(&config, "durability = \"full\"\n[rate_limit]\nupdates_per_minute = 1000000\nrequests_per_address_per_minute = 1000000\n").unwrap();
+    std::fs::write(&config, "durability = \"full\"\nmax_connections_per_address = 1000\n[rate_limit]\nupdates_per_minute = 1000000\nrequests_per_address_per_minute = 1000000\n").unwrap();
     let mut serving = serve(home.path(), &config);
     let http = serving.addr("HTTP:");
 

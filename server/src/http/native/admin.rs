@@ -52,7 +52,8 @@ pub fn change_settings(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 /// What every signed-in account may know of the appliance.
 pub fn appliance(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let public_url = admin::public_url_for(ctx, call.caller()?)?;
-    Ok(reply(200, &api::Appliance { version: env!("CARGO_PKG_VERSION").to_string(), public_url }))
+    let storage_problem = ctx.store.trouble();
+    Ok(reply(200, &api::Appliance { version: env!("CARGO_PKG_VERSION").to_string(), public_url, storage_problem }))
 }
 
 /// The database as a download.
