@@ -183,8 +183,14 @@ pub fn App() -> impl IntoView {
     // Once signed in: the public address and the account's thresholds, which several
     // screens need.
     Effect::new(move |_| {
+        // Read again on every screen, so trouble with the disk shows as soon as it starts.
+        session.page.track();
         if session.user.with(Option::is_some) {
             session.reload_appliance();
+        }
+    });
+    Effect::new(move |_| {
+        if session.user.with(Option::is_some) {
             let alerting = session.alerting;
             leptos::task::spawn_local(async move {
                 if let Ok(s) = api::call::<AlertSettings>("GET", "/api/alerts/settings", None::<&()>).await {
@@ -238,6 +244,11 @@ pub fn App() -> impl IntoView {
             </Show>
         </header>
         <main class="page" id="main">
+            {move || session.appliance.with(|a| a.as_ref().and_then(|a| a.storage_problem.clone())).map(|problem| view! {
+                <p class="error" role="alert" id="storage-problem">
+                    {format!("This appliance cannot save changes: {problem}. Updates are refused (routers get 911) until it is fixed; DNS keeps answering the last addresses.")}
+                </p>
+            })}
             {move || {
                 if session.user.with(Option::is_some) {
                     match session.page.get() {
