@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 
 /// A transaction is committed once it holds this many writers' changes, however many
 /// writers still wait, so the first of them does not wait long.
-const MOST_WRITERS: usize = 64;
+const MOST_WRITERS: usize = 32;
 
 #[derive(Default)]
 pub struct Batches {

@@ -24,7 +24,7 @@ pub mod users;
 pub mod zones;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use rusqlite::{Connection, Savepoint};
 
@@ -60,7 +60,9 @@ pub const DB_FILE: &str = "porchlight.db";
 
 /// The database.
 pub struct Store {
-    conn: Mutex<Connection>,
+    /// The writing connection, handed to waiting writers in the order they came (so that no
+    /// update waits behind a stream of later ones).
+    conn: parking_lot::FairMutex<Connection>,
     path: Option<PathBuf>,
     /// A second connection that copies the WAL back into the database file, so that no
     /// update pays for a checkpoint inside its commit.
@@ -123,7 +125,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), path, checkpointer: Mutex::new(None), group: None, batches: batch::Batches::default(), readers: Mutex::default(), trouble: Mutex::default(), write_failures: Default::default() })
+        Ok(Self { conn: parking_lot::FairMutex::new(conn), path, checkpointer: Mutex::new(None), group: None, batches: batch::Batches::default(), readers: Mutex::default(), trouble: Mutex::default(), write_failures: Default::default() })
     }
 
     /// Where the database lives, if on disk.
@@ -282,9 +284,9 @@ impl Store {
         Ok(self.lock().pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
-        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn lock(&self) -> parking_lot::FairMutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (savepoints roll back).
+        self.conn.lock()
     }
 }
 
@@ -293,7 +295,7 @@ impl Store {
 /// the others in it.
 struct Seat<'a> {
     batches: &'a batch::Batches,
-    conn: MutexGuard<'a, Connection>,
+    conn: parking_lot::FairMutexGuard<'a, Connection>,
     left: bool,
 }
 
