@@ -103,6 +103,10 @@ pub struct Config {
     /// Alerts: how often hosts and delegations are checked, and the SMTP server for e-mail.
     #[serde(default)]
     pub alerts: AlertsConfig,
+    /// Automatic backups of the database: how often, how many are kept, where, and a hook
+    /// that copies each one off the box.
+    #[serde(default)]
+    pub backup: BackupConfig,
     /// The built-in zones this appliance is authoritative for.
     #[serde(default)]
     pub zone: Vec<ZoneConfig>,
@@ -151,6 +155,39 @@ pub struct ZoneConfig {
     /// Secondaries told of each change by NOTIFY, as `ADDRESS:PORT`.
     #[serde(default)]
     pub notify: Vec<String>,
+}
+
+/// Automatic backups.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Seconds between backups; 0 turns them off. Default: a day. A backup is also made at
+    /// start when the newest one is older than this.
+    #[serde(default = "defaults::backup_every_seconds")]
+    pub every_seconds: u64,
+    /// Backups kept; older ones are deleted.
+    #[serde(default = "defaults::backup_keep")]
+    pub keep: usize,
+    /// Where backups go. Default: `<data_dir>/backups`.
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+    /// A program run after each backup with the backup's path as its one argument (e.g. a
+    /// script that copies it off the box with scp or rclone); its failure is logged.
+    #[serde(default)]
+    pub hook: Option<PathBuf>,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { every_seconds: defaults::backup_every_seconds(), keep: defaults::backup_keep(), dir: None, hook: None }
+    }
+}
+
+impl BackupConfig {
+    /// The directory backups go to.
+    pub fn dir(&self, data_dir: &Path) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| data_dir.join("backups"))
+    }
 }
 
 /// When hosts and delegations are checked for alerts, and how e-mail alerts are sent.
@@ -263,6 +300,12 @@ mod defaults {
     }
     pub fn max_connections() -> usize {
         256
+    }
+    pub fn backup_every_seconds() -> u64 {
+        86_400
+    }
+    pub fn backup_keep() -> usize {
+        7
     }
     pub fn max_connections_per_address() -> usize {
         16
@@ -486,6 +529,9 @@ impl Config {
         }
         if self.max_connections == 0 {
             return Err(Error::Config("max_connections must be at least 1".into()));
+        }
+        if self.backup.keep == 0 {
+            return Err(Error::Config("backup.keep must be at least 1 (turn backups off with backup.every_seconds = 0)".into()));
         }
         if self.max_connections_per_address == 0 {
             return Err(Error::Config("max_connections_per_address must be at least 1".into()));

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admission;
 pub mod alerts;
+pub mod backups;
 pub mod acme;
 pub mod address;
 pub mod attempts;
@@ -274,6 +275,7 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
     Ok(std::thread::Builder::new().name("housekeeping".into()).spawn(move || {
         let mut seen = ctx.loaded_version;
         let mut rollbacks_seen = 0;
+        let mut last_backup = None;
         let mut last_forget = Instant::now();
         let mut last_retention: Option<Instant> = None;
         while !stopping.load(Ordering::Acquire) {
@@ -304,6 +306,11 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                 }
                 if let Err(error) = ctx.store.checkpoint() {
                     tracing::warn!(%error, "WAL checkpoint failed");
+                }
+                match backups::run_due(&ctx, &mut last_backup) {
+                    Ok(Some(path)) => tracing::info!(backup = %path.display(), "backup written"),
+                    Ok(None) => {}
+                    Err(error) => tracing::error!(%error, "automatic backup failed"),
                 }
                 if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_INTERVAL) {
                     last_retention = Some(Instant::now());

@@ -7,6 +7,7 @@ mod admin;
 mod alerts;
 mod attempts;
 mod authorization;
+mod backups;
 mod bad_input;
 mod cli;
 mod clients;
