@@ -4,7 +4,7 @@
 # BIND's zone checker and nsupdate, Knot (a secondary, knsupdate, kdig), certbot's RFC 2136
 # plugin, Chromium and Node for the browser test, and clippy; web-ui/build.sh
 # installs the UI's toolchain. Then: the UI bundle, lints, unit tests, the end-to-end suite,
-# the browser test, schemathesis against /api/openapi.json; then the release artifacts: static binaries for x86_64, aarch64, armv7 and
+# 30 seconds of each fuzz target, the browser test, schemathesis against /api/openapi.json; then the release artifacts: static binaries for x86_64, aarch64, armv7 and
 # mipsel, the OpenWrt packages, the .debs and the OCI image (firmware-image/build.sh), each
 # checked and started by tests/firmware/ (the foreign ones under qemu-user). The Raspberry Pi
 # image and its boot test run on their own (firmware-image/README.md).
@@ -49,6 +49,9 @@ python3 tests/tools/module_cycles.py
 # The end-to-end suite runs the porchlight binary as a process, so build it first.
 cargo build --workspace --locked
 cargo test --workspace --locked
+# Each fuzz target for 30 seconds from its committed seeds, so that a regression on input
+# the tests never send shows up here (the long run: sh server/fuzz/run.sh).
+FUZZ_SECONDS=30 sh server/fuzz/run.sh
 # The native API against its own OpenAPI document: schemathesis, every check, stateful links.
 PORCHLIGHT_BIN="$(pwd)/target/debug/porchlight" sh tests/schemathesis/run.sh
 # The admin UI in headless Chromium against the real binary (screenshots: target/ui-screenshots/).
