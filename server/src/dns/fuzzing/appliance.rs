@@ -128,11 +128,13 @@ impl Appliance {
     pub fn sign(message: &[u8], key: &Key) -> Option<Vec<u8>> {
         let (header, _) = message.split_at_checked(12)?;
         let additionals = u16::from_be_bytes([header[10], header[11]]).checked_add(1)?;
-        let name = Name::from_ascii(&key.name).ok()?;
+        let name = Name::from_ascii(format!("{}.", key.name)).ok()?;
         let now = super::super::reply::now();
         let stub = TSIG::new(key.algorithm.wire(), now, FUDGE, Vec::new(), u16::from_be_bytes([header[0], header[1]]), None, Vec::new());
-        let mut covered = message.to_vec();
-        stub.emit_tsig_for_mac(&mut BinEncoder::new(&mut covered), &name).ok()?;
+        let mut covered = Vec::with_capacity(message.len() + 128);
+        let mut encoder = BinEncoder::new(&mut covered);
+        encoder.emit_vec(message).ok()?;
+        stub.emit_tsig_for_mac(&mut encoder, &name).ok()?;
         let mac = key.algorithm.mac(&key.secret, &covered);
         let record = make_tsig_record(name, stub.set_mac(mac)).into_record_of_rdata().to_bytes().ok()?;
         let mut signed = message.to_vec();

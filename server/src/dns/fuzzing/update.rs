@@ -46,3 +46,39 @@ impl Updates {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An UPDATE of the zone adding `new.dyn.example.test A 192.0.2.7`.
+    fn add_a() -> Vec<u8> {
+        let name = |n: &str| n.split('.').flat_map(|l| std::iter::once(l.len() as u8).chain(l.bytes())).chain([0]).collect::<Vec<u8>>();
+        let mut m = vec![0x20, 0x01, 0x28, 0x00, 0, 1, 0, 0, 0, 1, 0, 0];
+        m.extend(name(super::super::appliance::ZONE));
+        m.extend([0, 6, 0, 1]);
+        m.extend(name(&format!("new.{}", super::super::appliance::ZONE)));
+        m.extend([0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 192, 0, 2, 7]);
+        m
+    }
+
+    #[test]
+    fn only_the_right_signature_changes_the_zone() -> crate::error::Result<()> {
+        let appliance = Appliance::new()?;
+        let client = SocketAddr::from(([192, 0, 2, 9], 5353));
+        let rcode = |answers: &[Vec<u8>]| answers.first().map(|a| a[3] & 0x0f);
+        let before = appliance.serial();
+        let wrong = Key { secret: b"not the secret".to_vec(), ..appliance.key.clone() };
+        let refused = appliance.answers(&Appliance::sign(&add_a(), &wrong).unwrap_or_default(), client, Protocol::Udp);
+        assert_eq!(rcode(&refused), Some(9), "NOTAUTH");
+        assert_eq!(appliance.serial(), before);
+        assert_eq!(rcode(&appliance.answers(&add_a(), client, Protocol::Udp)), Some(5), "REFUSED unsigned");
+        assert_eq!(appliance.serial(), before);
+        let signed = Appliance::sign(&add_a(), &appliance.key).unwrap_or_default();
+        let accepted = appliance.answers(&signed, client, Protocol::Tcp);
+        check_answers(&signed, &accepted);
+        assert_eq!(rcode(&accepted), Some(0), "NOERROR");
+        assert_ne!(appliance.serial(), before);
+        Ok(())
+    }
+}
