@@ -4,7 +4,7 @@
 # BIND's zone checker and nsupdate, Knot (a secondary, knsupdate, kdig), certbot's RFC 2136
 # plugin, Chromium and Node for the browser test, and clippy; web-ui/build.sh
 # installs the UI's toolchain. Then: the UI bundle, lints, unit tests, the end-to-end suite,
-# the browser test, schemathesis against /api/openapi.json; then the release artifacts: static binaries for x86_64, aarch64, armv7 and
+# 20 seconds of each fuzz target, the browser test, schemathesis against /api/openapi.json; then the release artifacts: static binaries for x86_64, aarch64, armv7 and
 # mipsel, the OpenWrt packages, the .debs and the OCI image (firmware-image/build.sh), each
 # checked and started by tests/firmware/ (the foreign ones under qemu-user). The Raspberry Pi
 # image and its boot test run on their own (firmware-image/README.md).
@@ -19,7 +19,7 @@ missing=""
 for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate:bind9-dnsutils dig:bind9-dnsutils \
     knotd:knot kdig:knot-dnsutils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm \
     qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support umoci:umoci skopeo:skopeo ip:iproute2 \
-    unshare:util-linux readelf:binutils dpkg-deb:dpkg xz:xz-utils; do
+    unshare:util-linux readelf:binutils c++:g++ dpkg-deb:dpkg xz:xz-utils; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
 done
 [ -d /usr/lib/python3/dist-packages/certbot_dns_rfc2136 ] || missing="$missing python3-certbot-dns-rfc2136"
@@ -49,6 +49,9 @@ python3 tests/tools/module_cycles.py
 # The end-to-end suite runs the porchlight binary as a process, so build it first.
 cargo build --workspace --locked
 cargo test --workspace --locked
+# Each fuzz target for 20 seconds from its committed seeds, so that a regression on input
+# the tests never send shows up here (the long run: sh server/fuzz/run.sh).
+FUZZ_SECONDS=20 sh server/fuzz/run.sh
 # The native API against its own OpenAPI document: schemathesis, every check, stateful links.
 PORCHLIGHT_BIN="$(pwd)/target/debug/porchlight" sh tests/schemathesis/run.sh
 # The admin UI in headless Chromium against the real binary (screenshots: target/ui-screenshots/).

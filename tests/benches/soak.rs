@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use porchlight_tests::bench::{Server, TOKENS, ZoneShape, fill};
+use porchlight_tests::bench::{Server, ZoneShape, fill};
 use porchlight_tests::hickory_proto::rr::RecordType;
 use porchlight_tests::{ZONE, basic, query_message};
 

@@ -1,7 +1,14 @@
-//! The fast path as the fuzzer drives it (`tests/fuzz`): any bytes are read as a request;
-//! a plain query is answered from a zone with every feature the fast path knows, in every
-//! size a client may ask for, and each answer must be a well-formed message that echoes the
-//! question. A violation panics.
+//! DNS as the fuzzer drives it (`server/fuzz`). Here, the fast path on its own: any bytes
+//! are read as a request; a plain query is answered from a zone with every feature the fast
+//! path knows, in every size a client may ask for, and each answer must be a well-formed
+//! message that echoes the question. The other targets put messages to an appliance in
+//! memory through both paths, as the listeners do: any message (`message`), RFC 2136 updates
+//! signed or not (`update`), zone transfer requests (`transfer`). A violation panics.
+
+mod appliance;
+mod message;
+mod transfer;
+mod update;
 
 use hickory_proto::op::Message;
 
@@ -11,6 +18,10 @@ use super::query::Query;
 use crate::names::DomainName;
 use crate::records::{Record, RecordData};
 use crate::transfers::Policy;
+
+pub use message::Messages;
+pub use transfer::Transfers;
+pub use update::Updates;
 
 /// A zone to answer from.
 pub struct Target {

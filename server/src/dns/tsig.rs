@@ -72,7 +72,7 @@ impl Algorithm {
         }
     }
 
-    fn wire(self) -> TsigAlgorithm {
+    pub(super) fn wire(self) -> TsigAlgorithm {
         match self {
             Self::HmacMd5 => TsigAlgorithm::HmacMd5,
             Self::HmacSha1 => TsigAlgorithm::HmacSha1,

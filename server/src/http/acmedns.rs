@@ -50,13 +50,7 @@ pub fn credentials(call: &Call<'_>) -> Credentials {
 }
 
 pub fn register(ctx: &Context, call: &Call<'_>) -> Result<Response> {
-    let text = call.text().map_err(|_| Error::BadRequest("malformed_json_payload".into()))?;
-    let input: RegisterBody = if text.trim().is_empty() { RegisterBody::default() } else { parse(&text)? };
-    let allow_from = input
-        .allowfrom
-        .iter()
-        .map(|n| n.trim().parse::<IpNet>().map_err(|_| Error::BadRequest("invalid_allowfrom_cidr".into())))
-        .collect::<Result<Vec<_>>>()?;
+    let allow_from = allow_from(call)?;
     let account = crate::acme::register(ctx, call.caller_if_any(), call.source, allow_from)?;
     Ok(reply(201, &Registered {
         username: account.username.to_string(),
@@ -67,14 +61,36 @@ pub fn register(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     }))
 }
 
+/// The networks a registration may later update from (none: anywhere).
+pub(super) fn allow_from(call: &Call<'_>) -> Result<Vec<IpNet>> {
+    let text = call.text().map_err(|_| Error::BadRequest("malformed_json_payload".into()))?;
+    let input: RegisterBody = if text.trim().is_empty() { RegisterBody::default() } else { parse(&text)? };
+    input
+        .allowfrom
+        .iter()
+        .map(|n| n.trim().parse::<IpNet>().map_err(|_| Error::BadRequest("invalid_allowfrom_cidr".into())))
+        .collect()
+}
+
 pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let input = update_body(call)?;
+    let username = call.credentials.username.clone().unwrap_or_default();
+    crate::acme::update(ctx, call.caller()?, &username, &input.subdomain, &input.txt, call.source)?;
+    Ok(reply(200, &Updated { txt: input.txt }))
+}
+
+/// The subdomain and TXT value an update sets.
+fn update_body(call: &Call<'_>) -> Result<UpdateBody> {
     let input: UpdateBody = parse(&call.text().map_err(|_| Error::BadRequest("malformed_json_payload".into()))?)?;
     if input.txt.is_empty() {
         return Err(Error::BadRequest("bad_txt".into()));
     }
-    let username = call.credentials.username.clone().unwrap_or_default();
-    crate::acme::update(ctx, call.caller()?, &username, &input.subdomain, &input.txt, call.source)?;
-    Ok(reply(200, &Updated { txt: input.txt }))
+    Ok(input)
+}
+
+/// [`update`]'s reading of its body, for the fuzzer: `(subdomain, txt)`.
+pub(super) fn read_update(call: &Call<'_>) -> Result<(String, String)> {
+    update_body(call).map(|b| (b.subdomain, b.txt))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {

@@ -18,6 +18,14 @@ pub fn credentials(call: &Call<'_>) -> Credentials {
 }
 
 pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let request = read(call)?;
+    let report = update::update(ctx, call.caller()?, &request)?;
+    let verbose = call.query("verbose").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    Ok(answer(&report.hosts, &request.change, verbose))
+}
+
+/// The update `call` asks for, from the query or the path form.
+pub(super) fn read<'c>(call: &'c Call<'_>) -> Result<UpdateRequest<'c>> {
     let flag = |name: &str| call.query(name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let path_domains = Some(call.path("domains")).filter(|d| !d.is_empty()).map(str::to_string);
     let domains = path_domains.or_else(|| call.query("domains"));
@@ -37,18 +45,16 @@ pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
         };
         Change::Addresses(AddressRequest::from_params(params, call.source)?)
     };
-    let request = UpdateRequest {
+    Ok(UpdateRequest {
         username: None,
         hostnames: domains.into_iter().collect(),
-        change: change.clone(),
+        change,
         subname: None,
         source: call.source,
         user_agent: call.user_agent(),
         dialect: "duckdns",
         wildcard: None,
-    };
-    let report = update::update(ctx, call.caller()?, &request)?;
-    Ok(answer(&report.hosts, &change, flag("verbose")))
+    })
 }
 
 /// `OK`/`KO`, or the verbose four lines.

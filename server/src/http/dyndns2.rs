@@ -14,6 +14,14 @@ use crate::update::{self, Change, Outcome, UpdateRequest};
 const HOST_PARAMS: [&str; 5] = ["hostname", "host", "domain", "domains", "zone"];
 
 pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let (request, echo) = read(call)?;
+    let report = update::update(ctx, call.caller()?, &request)?;
+    let lines: Vec<String> = report.hosts.iter().map(|r| line(r.outcome, &echo)).collect();
+    Ok(text(200, &lines.join("\n")))
+}
+
+/// The update `call` asks for, and the address text its answer echoes.
+pub(super) fn read<'c>(call: &'c Call<'_>) -> Result<(UpdateRequest<'c>, String)> {
     let addresses = AddressRequest::from_params(|name| call.query(name), call.source)?;
     let echo = addresses.echo();
     let wildcard = match call.query("wildcard").map(|w| w.to_ascii_uppercase()).as_deref() {
@@ -31,9 +39,7 @@ pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
         dialect: call_dialect(call),
         wildcard,
     };
-    let report = update::update(ctx, call.caller()?, &request)?;
-    let lines: Vec<String> = report.hosts.iter().map(|r| line(r.outcome, &echo)).collect();
-    Ok(text(200, &lines.join("\n")))
+    Ok((request, echo))
 }
 
 /// KyedNS's paths count as their own dialect in history and metrics.

@@ -96,6 +96,13 @@ pub fn domains(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 }
 
 pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let (hostname, record_type) = new_updater(call)?;
+    let created = crate::updaters::create(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &hostname, &record_type)?;
+    Ok(reply(201, &updater(&created.updater, Some(created.token))))
+}
+
+/// The hostname and record type of a new updater, each checked for presence and form.
+pub(super) fn new_updater(call: &Call<'_>) -> Result<(String, String)> {
     let body: NewUpdater = call.json()?;
     let hostname = body.hostname.unwrap_or_default().trim().to_string();
     let record_type = body.record_type.map(|t| t.trim().to_string()).unwrap_or_default();
@@ -112,8 +119,7 @@ pub fn create(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     if !fields.is_empty() {
         return Err(Error::Validation(fields));
     }
-    let created = crate::updaters::create(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &hostname, &record_type)?;
-    Ok(reply(201, &updater(&created.updater, Some(created.token))))
+    Ok((hostname, record_type))
 }
 
 pub fn list(ctx: &Context, call: &Call<'_>) -> Result<Response> {
@@ -128,16 +134,21 @@ pub fn get(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 
 /// `PATCH …/dyndns/{id}` with `{"enabled": bool}`.
 pub fn set_enabled(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let enabled = enabled(call)?;
+    let changed = crate::updaters::set_enabled(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &call.id::<UpdaterId>("id"), enabled)?;
+    Ok(reply(200, &updater(&changed, None)))
+}
+
+/// The `enabled` of a PATCH body.
+pub(super) fn enabled(call: &Call<'_>) -> Result<bool> {
     let body: Enabled = call.json()?;
-    let Some(enabled) = body.enabled.and_then(|v| v.as_bool()) else {
-        return Err(Error::Validation(vec![crate::error::FieldError {
+    body.enabled.and_then(|v| v.as_bool()).ok_or_else(|| {
+        Error::Validation(vec![crate::error::FieldError {
             pointer: "/enabled".into(),
             message: "`enabled` must be true or false.".into(),
             code: "invalid_type",
-        }]));
-    };
-    let changed = crate::updaters::set_enabled(ctx, call.caller()?, &call.id::<ZoneId>("zone"), &call.id::<UpdaterId>("id"), enabled)?;
-    Ok(reply(200, &updater(&changed, None)))
+        }])
+    })
 }
 
 pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {

@@ -32,7 +32,7 @@ pub fn cleanup(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 }
 
 /// The challenge's name and value, from either mode's body.
-fn challenge(call: &Call<'_>) -> Result<(DomainName, String)> {
+pub(super) fn challenge(call: &Call<'_>) -> Result<(DomainName, String)> {
     let body: Body = serde_json::from_str(&call.text()?)
         .map_err(|_| Error::BadRequest("Expected JSON {\"fqdn\",\"value\"} or {\"domain\",\"token\",\"keyAuth\"}".into()))?;
     let (fqdn, value) = match body {

@@ -28,21 +28,70 @@ pub fn credentials(call: &Call<'_>) -> Credentials {
 
 pub fn api(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let form = Form::read(call)?;
+    let caller = call.caller()?;
+    match verb(call, &form)? {
+        Verb::AccountInfo => account_info(ctx, call, caller),
+        Verb::Logs => logs(ctx, caller),
+        Verb::Domains => domains(ctx, caller),
+        Verb::AddDomain(name) => add_domain(ctx, caller, &name),
+        Verb::DelDomain(name) => del_domain(ctx, caller, &name),
+        Verb::AddRecord { domain, input } => add_record(ctx, caller, &domain, &input),
+        Verb::DelRecordNumber(number) => del_record_number(ctx, caller, number),
+        Verb::DelRecord { name, kind, content } => del_record(ctx, caller, &name, kind, content.as_deref()),
+    }
+}
+
+/// What an `/api` request asks, read whole before anything is looked up.
+pub(super) enum Verb {
+    AccountInfo,
+    Logs,
+    Domains,
+    AddDomain(String),
+    DelDomain(String),
+    /// `domain` as the client wrote it, echoed in the answer.
+    AddRecord { domain: String, input: Input },
+    /// `del_record=3619`: a record by its number.
+    DelRecordNumber(i64),
+    /// By name and type, and content when given.
+    DelRecord { name: DomainName, kind: RecordKind, content: Option<String> },
+}
+
+/// The verb of a request whose form (body, else query string) is `form`.
+pub(super) fn verb(call: &Call<'_>, form: &Form) -> Result<Verb> {
     let request = call.request;
     let param = |name: &str| form.get(request, name);
     let has = |name: &str| form.has(request, name);
-    let caller = call.caller()?;
     // Reading verbs answer GET and POST alike: `curl --data-urlencode apikey=…` POSTs.
-    match request.method() {
-        "GET" | "POST" if has("get_account_info") => account_info(ctx, call, caller),
-        "GET" | "POST" if has("get_logs") => logs(ctx, caller),
-        "GET" | "POST" if has("get_domains") => domains(ctx, caller),
-        "POST" if has("add_domain") => add_domain(ctx, caller, &param("add_domain").unwrap_or_default()),
-        "DELETE" if has("del_domain") => del_domain(ctx, caller, &param("del_domain").unwrap_or_default()),
-        "POST" if has("add_record") => add_record(ctx, caller, &param),
-        "DELETE" if has("del_record") => del_record(ctx, caller, &param),
-        _ => Err(Error::BadRequest("Unknown or missing API verb".into())),
-    }
+    Ok(match request.method() {
+        "GET" | "POST" if has("get_account_info") => Verb::AccountInfo,
+        "GET" | "POST" if has("get_logs") => Verb::Logs,
+        "GET" | "POST" if has("get_domains") => Verb::Domains,
+        "POST" if has("add_domain") => Verb::AddDomain(param("add_domain").unwrap_or_default()),
+        "DELETE" if has("del_domain") => Verb::DelDomain(param("del_domain").unwrap_or_default()),
+        "POST" if has("add_record") => {
+            let domain = param("add_record").unwrap_or_default();
+            let (name, kind) = target(&domain, param("praefix"), param("type"))?;
+            let content = param("content").filter(|c| !c.trim().is_empty()).ok_or_else(|| Error::Invalid("content is required".into()))?;
+            let mut input = Input { kind: kind.as_str().into(), name: name.to_string(), ..Input::default() };
+            content_into(kind, &content, &mut input)?;
+            Verb::AddRecord { domain, input }
+        }
+        "DELETE" if has("del_record") => {
+            let given = param("del_record").unwrap_or_default();
+            // By record id alone (`del_record=3619`), or by name, prefix, type and content.
+            if let Ok(number) = given.trim().parse::<i64>() {
+                return Ok(Verb::DelRecordNumber(number));
+            }
+            let (name, kind) = target(&given, param("praefix"), param("type"))?;
+            let mut input = Input::default();
+            let content = param("content").filter(|c| !c.trim().is_empty());
+            if let Some(content) = &content {
+                content_into(kind, content, &mut input)?;
+            }
+            Verb::DelRecord { name, kind, content: content.map(|_| input.content) }
+        }
+        _ => return Err(Error::BadRequest("Unknown or missing API verb".into())),
+    })
 }
 
 fn account_info(ctx: &Context, call: &Call<'_>, caller: &Caller) -> Result<Response> {
@@ -101,31 +150,19 @@ fn del_domain(ctx: &Context, caller: &Caller, name: &str) -> Result<Response> {
     Ok(success(202, "del_domain", "del_domain", json!({})))
 }
 
-fn add_record(ctx: &Context, caller: &Caller, param: &dyn Fn(&str) -> Option<String>) -> Result<Response> {
-    let domain = param("add_record").unwrap_or_default();
-    let (name, kind) = target(&domain, param("praefix"), param("type"))?;
-    let content = param("content").filter(|c| !c.trim().is_empty()).ok_or_else(|| Error::Invalid("content is required".into()))?;
-    let mut input = Input { kind: kind.as_str().into(), name: name.to_string(), ..Input::default() };
-    content_into(kind, &content, &mut input)?;
-    edit::create_at(ctx, caller, &input)?;
-    Ok(success(201, "add_record", &domain, json!({})))
+fn add_record(ctx: &Context, caller: &Caller, domain: &str, input: &Input) -> Result<Response> {
+    edit::create_at(ctx, caller, input)?;
+    Ok(success(201, "add_record", domain, json!({})))
 }
 
-fn del_record(ctx: &Context, caller: &Caller, param: &dyn Fn(&str) -> Option<String>) -> Result<Response> {
-    let given = param("del_record").unwrap_or_default();
-    // By record id alone (`del_record=3619`), or by name, prefix, type and content.
-    if let Ok(number) = given.trim().parse::<i64>() {
-        let row = edit::find_by_number(ctx, caller, number)?;
-        edit::delete(ctx, caller, &row.zone_id, &row.id)?;
-    } else {
-        let (name, kind) = target(&given, param("praefix"), param("type"))?;
-        let mut input = Input::default();
-        let content = param("content").filter(|c| !c.trim().is_empty());
-        if let Some(content) = &content {
-            content_into(kind, content, &mut input)?;
-        }
-        edit::delete_matching(ctx, caller, &name, kind, content.as_ref().map(|_| input.content.as_str()))?;
-    }
+fn del_record_number(ctx: &Context, caller: &Caller, number: i64) -> Result<Response> {
+    let row = edit::find_by_number(ctx, caller, number)?;
+    edit::delete(ctx, caller, &row.zone_id, &row.id)?;
+    Ok(success(202, "del_record", "del_record", json!({})))
+}
+
+fn del_record(ctx: &Context, caller: &Caller, name: &DomainName, kind: RecordKind, content: Option<&str>) -> Result<Response> {
+    edit::delete_matching(ctx, caller, name, kind, content)?;
     Ok(success(202, "del_record", "del_record", json!({})))
 }
 

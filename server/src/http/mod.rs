@@ -8,6 +8,8 @@ mod call;
 mod checkip;
 mod duckdns;
 mod dyndns2;
+#[doc(hidden)]
+pub mod fuzzing;
 mod groups;
 mod hostup;
 mod httpreq;

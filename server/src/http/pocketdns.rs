@@ -104,6 +104,13 @@ pub fn domain(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 }
 
 pub fn create_record(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let (domain_id, input) = new_record(call)?;
+    let (row, domain) = crate::partners::create_record(ctx, call.caller()?, &domain_id, &input)?;
+    Ok(reply(201, &record_of(&row, &domain)))
+}
+
+/// The domain and the record a creation names, every field the document requires present.
+pub(super) fn new_record(call: &Call<'_>) -> Result<(ZoneId, Input)> {
     let r: RecordFields = call.json()?;
     let mut missing = Vec::new();
     for (field, value) in [("domain_id", &r.domain_id), ("type", &r.kind), ("name", &r.name)] {
@@ -127,9 +134,7 @@ pub fn create_record(ctx: &Context, call: &Call<'_>) -> Result<Response> {
         weight: r.weight,
         port: r.port,
     };
-    let domain_id = ZoneId::from(r.domain_id.as_deref().unwrap_or_default());
-    let (row, domain) = crate::partners::create_record(ctx, call.caller()?, &domain_id, &input)?;
-    Ok(reply(201, &record_of(&row, &domain)))
+    Ok((ZoneId::from(r.domain_id.as_deref().unwrap_or_default()), input))
 }
 
 pub fn record(ctx: &Context, call: &Call<'_>) -> Result<Response> {

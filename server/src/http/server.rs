@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rouille::{Request, Response};
 
-use crate::admission::{Admission, Refusal};
+use crate::admission::{self, Admission};
 use crate::error::{Error, Result};
 
 /// Largest request head (request line and headers).
@@ -107,11 +107,11 @@ impl Drop for HttpServer {
 }
 
 /// Answers a connection that got no slot, from the acceptor, without waiting on the client.
-fn reject_busy(stream: TcpStream, refusal: Refusal) -> io::Result<()> {
+fn reject_busy(stream: TcpStream, refusal: admission::Refusal) -> io::Result<()> {
     stream.set_nonblocking(true)?;
     let answer: &[u8] = match refusal {
-        Refusal::Full => b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
-        Refusal::TooManyFromAddress => b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+        admission::Refusal::Full => b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+        admission::Refusal::TooManyFromAddress => b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
     };
     (&stream).write(answer).map(drop)
 }
@@ -148,11 +148,11 @@ impl Write for Timed {
 }
 
 /// One request head, owned.
-struct Head {
-    method: String,
-    target: String,
+pub(super) struct Head {
+    pub(super) method: String,
+    pub(super) target: String,
     minor_version: u8,
-    headers: Vec<(String, String)>,
+    pub(super) headers: Vec<(String, String)>,
 }
 
 impl Head {
@@ -182,7 +182,7 @@ fn serve_socket(stream: TcpStream, peer: SocketAddr, handler: &dyn Handler, tls:
     result
 }
 
-fn serve_connection<S: io::Read + Write>(
+pub(super) fn serve_connection<S: io::Read + Write>(
     mut stream: S,
     peer: SocketAddr,
     handler: &dyn Handler,
@@ -211,21 +211,15 @@ fn serve_connection<S: io::Read + Write>(
                 Request::fake_http_from(peer, method, head.target.clone(), head.headers.clone(), body)
             }
         };
-        let refused = if head.header("transfer-encoding").is_some() {
-            Some(Error::LengthRequired)
-        } else {
-            match head.header("content-length").map(|v| v.trim().parse::<usize>()) {
-                Some(Ok(n)) if n > MAX_BODY => Some(Error::TooLarge { max: MAX_BODY }),
-                Some(Err(_)) => return write_plain(&mut stream, 400, "bad Content-Length"),
-                _ => None,
+        let length = match body_length(&head) {
+            Ok(length) => length,
+            Err(Refusal::BadLength) => return write_plain(&mut stream, 400, "bad Content-Length"),
+            Err(Refusal::Unread(error)) => {
+                // The body is never read, so the connection cannot carry another request.
+                let response = handler.refuse(&request(Vec::new()), error);
+                return write_response(&mut stream, response, is_head, true);
             }
         };
-        if let Some(error) = refused {
-            // The body is never read, so the connection cannot carry another request.
-            let response = handler.refuse(&request(Vec::new()), error);
-            return write_response(&mut stream, response, is_head, true);
-        }
-        let length = head.header("content-length").and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(0);
         if length > buf.len() && head.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
             stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         }
@@ -254,7 +248,7 @@ fn serve_connection<S: io::Read + Write>(
     Ok(())
 }
 
-enum Parsed {
+pub(super) enum Parsed {
     Head(Head, usize),
     Closed,
     Reject(u16, &'static str),
@@ -265,30 +259,10 @@ fn read_head(stream: &mut impl io::Read, buf: &mut Vec<u8>) -> io::Result<Parsed
         // Tolerate blank lines before a request (RFC 9112 §2.2).
         let blank = buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count();
         buf.drain(..blank);
-        if !buf.is_empty() {
-            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-            let mut request = httparse::Request::new(&mut headers);
-            match request.parse(buf) {
-                Ok(httparse::Status::Complete(len)) => {
-                    let head = Head {
-                        method: request.method.unwrap_or("GET").to_string(),
-                        target: request.path.unwrap_or("/").to_string(),
-                        minor_version: request.version.unwrap_or(1),
-                        headers: request
-                            .headers
-                            .iter()
-                            .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).trim().to_string()))
-                            .collect(),
-                    };
-                    return Ok(Parsed::Head(head, len));
-                }
-                Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => {
-                    return Ok(Parsed::Reject(431, "request head too large"));
-                }
-                Ok(httparse::Status::Partial) => {}
-                Err(httparse::Error::TooManyHeaders) => return Ok(Parsed::Reject(431, "too many headers")),
-                Err(_) => return Ok(Parsed::Reject(400, "malformed request")),
-            }
+        if !buf.is_empty()
+            && let Some(parsed) = parse_head(buf)
+        {
+            return Ok(parsed);
         }
         let mut chunk = [0u8; 2048];
         let n = match stream.read(&mut chunk) {
@@ -300,6 +274,55 @@ fn read_head(stream: &mut impl io::Read, buf: &mut Vec<u8>) -> io::Result<Parsed
             return Ok(Parsed::Closed);
         }
         buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// What `buf`, starting at a request line, makes of a request head: the head and its
+/// length, a refusal, or None while more bytes are needed.
+pub(super) fn parse_head(buf: &[u8]) -> Option<Parsed> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(buf) {
+        // A head read in chunks can complete past the limit in its last chunk.
+        Ok(httparse::Status::Complete(len)) if len > MAX_HEAD => Some(Parsed::Reject(431, "request head too large")),
+        Ok(httparse::Status::Complete(len)) => {
+            let head = Head {
+                method: request.method.unwrap_or("GET").to_string(),
+                target: request.path.unwrap_or("/").to_string(),
+                minor_version: request.version.unwrap_or(1),
+                headers: request
+                    .headers
+                    .iter()
+                    .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).trim().to_string()))
+                    .collect(),
+            };
+            Some(Parsed::Head(head, len))
+        }
+        Ok(httparse::Status::Partial) if buf.len() >= MAX_HEAD => Some(Parsed::Reject(431, "request head too large")),
+        Ok(httparse::Status::Partial) => None,
+        Err(httparse::Error::TooManyHeaders) => Some(Parsed::Reject(431, "too many headers")),
+        Err(_) => Some(Parsed::Reject(400, "malformed request")),
+    }
+}
+
+/// Why a request's body is not read.
+pub(super) enum Refusal {
+    /// Content-Length is not a number: answered 400 before any handler sees the request.
+    BadLength,
+    /// Chunked, or longer than [`MAX_BODY`]: the handler answers, in its API's shape.
+    Unread(Error),
+}
+
+/// The length of the body that follows `head` (0 when it names none).
+pub(super) fn body_length(head: &Head) -> std::result::Result<usize, Refusal> {
+    if head.header("transfer-encoding").is_some() {
+        return Err(Refusal::Unread(Error::LengthRequired));
+    }
+    match head.header("content-length").map(|v| v.trim().parse::<usize>()) {
+        Some(Ok(n)) if n > MAX_BODY => Err(Refusal::Unread(Error::TooLarge { max: MAX_BODY })),
+        Some(Ok(n)) => Ok(n),
+        Some(Err(_)) => Err(Refusal::BadLength),
+        None => Ok(0),
     }
 }
 
@@ -378,5 +401,19 @@ mod tests {
         }
         assert_eq!(reason(202), "Accepted");
         assert_eq!(reason(409), "Conflict");
+    }
+
+    #[test]
+    fn a_head_over_the_limit_is_refused_even_when_it_arrives_whole() {
+        let head = |filler: usize| format!("GET / HTTP/1.1\r\nCookie: {}\r\n\r\n", "a".repeat(filler)).into_bytes();
+        let just_under = head(MAX_HEAD - 32);
+        assert!(just_under.len() <= MAX_HEAD);
+        assert!(matches!(parse_head(&just_under), Some(Parsed::Head(_, len)) if len == just_under.len()));
+        let over = head(MAX_HEAD + 800);
+        assert!(matches!(parse_head(&over), Some(Parsed::Reject(431, _))));
+        // As the connection loop reads it, 2 KiB at a time: refused, never handed on.
+        let mut buf = Vec::new();
+        let mut client = io::Cursor::new(over);
+        assert!(matches!(read_head(&mut client, &mut buf), Ok(Parsed::Reject(431, _))));
     }
 }

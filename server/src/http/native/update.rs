@@ -12,26 +12,8 @@ use crate::http::call::Call;
 use crate::update::{self, Change, Outcome, UpdateRequest};
 
 pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
-    // The address in the query wins over one in a JSON body; a body that is there must be
-    // right either way.
-    let body: api::UpdateBody = if call.request.method() == "POST" { call.json_or_default()? } else { api::UpdateBody::default() };
-    if let Some(ip) = &body.ip {
-        AddressRequest::from_params(|n| (n == "ip").then(|| ip.clone()), call.source)?;
-    }
-    let ip = call.query("ip").or(body.ip);
-    let addresses = AddressRequest::from_params(|n| if n == "ip" { ip.clone() } else { None }, call.source)?;
-    let echo = addresses.echo();
+    let (request, echo) = read(call)?;
     let is_v6 = echo.contains(':');
-    let request = UpdateRequest {
-        username: call.credentials.username.clone(),
-        hostnames: call.query("hostname").into_iter().collect(),
-        change: Change::Addresses(addresses),
-        subname: None,
-        source: call.source,
-        user_agent: call.user_agent(),
-        dialect: "ipdock",
-        wildcard: None,
-    };
     let report = update::update(ctx, call.caller()?, &request)?;
     let result = report.hosts.first().ok_or(Error::NotFound("Hostname"))?;
     let previous = if is_v6 { result.previous_v6.clone() } else { result.previous_v4.clone() };
@@ -43,6 +25,30 @@ pub fn update(ctx: &Context, call: &Call<'_>) -> Result<Response> {
         Outcome::Abuse => Err(Error::Forbidden("Hostname is blocked".into())),
         Outcome::DnsErr => Err(Error::Unavailable("The hostname's zone is not being served".into())),
     }
+}
+
+/// The update `call` asks for, and the address text its answer echoes.
+pub(in crate::http) fn read<'c>(call: &'c Call<'_>) -> Result<(UpdateRequest<'c>, String)> {
+    // The address in the query wins over one in a JSON body; a body that is there must be
+    // right either way.
+    let body: api::UpdateBody = if call.request.method() == "POST" { call.json_or_default()? } else { api::UpdateBody::default() };
+    if let Some(ip) = &body.ip {
+        AddressRequest::from_params(|n| (n == "ip").then(|| ip.clone()), call.source)?;
+    }
+    let ip = call.query("ip").or(body.ip);
+    let addresses = AddressRequest::from_params(|n| if n == "ip" { ip.clone() } else { None }, call.source)?;
+    let echo = addresses.echo();
+    let request = UpdateRequest {
+        username: call.credentials.username.clone(),
+        hostnames: call.query("hostname").into_iter().collect(),
+        change: Change::Addresses(addresses),
+        subname: None,
+        source: call.source,
+        user_agent: call.user_agent(),
+        dialect: "ipdock",
+        wildcard: None,
+    };
+    Ok((request, echo))
 }
 
 /// Errors as the native API writes them, with the Basic challenge of update paths (routers
