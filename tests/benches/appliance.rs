@@ -12,7 +12,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use porchlight_tests::bench::{Server, ZoneShape, fill};
@@ -25,10 +25,7 @@ const UPDATE_TIME_LIMIT: Duration = Duration::from_secs(30);
 const QPS_DURATION: Duration = Duration::from_secs(3);
 
 fn main() {
-    // Relative paths are taken from the workspace root, where the README's commands run.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").map_or_else(|| PathBuf::from("target/release/porchlight"), PathBuf::from));
-    assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
+    let bin = porchlight_tests::bench::release_binary();
     println!("binary: {} ({} bytes)", bin.display(), std::fs::metadata(&bin).unwrap().len());
     println!("{:>8} | {:>9} | {:>9} | {:>14} | {:>14} | {:>12} | {:>14} | {:>12}", "names", "RSS idle", "RSS load", "upd→DNS p50", "upd→DNS p99", "q/s (hits)", "q/s (NXDOMAIN)", "q/server-CPU-s");
     let runner = std::env::var("PORCHLIGHT_RUNNER").ok().filter(|r| !r.is_empty());

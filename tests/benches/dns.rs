@@ -34,9 +34,7 @@ fn main() {
         println!("dns bench: {} not installed (Debian packages knot, dnsperf); nothing measured", missing.join(" and "));
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").map_or_else(|| PathBuf::from("target/release/porchlight"), PathBuf::from));
-    assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
+    let bin = porchlight_tests::bench::release_binary();
     let number = |key: &str, default: u64| std::env::var(key).ok().map_or(default, |v| v.trim().parse().unwrap_or_else(|_| panic!("{key}: a number")));
     let seconds = number("PORCHLIGHT_BENCH_SECONDS", 15);
     let rounds = number("PORCHLIGHT_BENCH_ROUNDS", 2);

@@ -9,21 +9,18 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use porchlight_tests::bench::{Server, ZoneShape, fill};
+use porchlight_tests::bench::{release_binary, setting, Server, ZoneShape, fill};
 use porchlight_tests::hickory_proto::rr::RecordType;
 use porchlight_tests::{ZONE, basic, query_message};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").map_or_else(|| PathBuf::from("target/release/porchlight"), PathBuf::from));
-    assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
-    let seconds: u64 = std::env::var("PORCHLIGHT_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3600);
-    let every: u64 = std::env::var("PORCHLIGHT_SOAK_EVERY").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let bin = release_binary();
+    let seconds: u64 = setting("PORCHLIGHT_SOAK_SECONDS", 3600);
+    let every: u64 = setting("PORCHLIGHT_SOAK_EVERY", 60);
     let dir = tempfile::tempdir().unwrap();
     let shape = ZoneShape::addresses(10_000);
     let tokens = Arc::new(fill(dir.path(), shape));

@@ -13,20 +13,18 @@
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use porchlight_tests::basic;
-use porchlight_tests::bench::{Server, TOKENS, ZoneShape, fill};
+use porchlight_tests::bench::{release_binary, setting, Server, TOKENS, ZoneShape, fill};
 
 const MAX_PER_CLIENT: usize = 200_000;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").map_or_else(|| PathBuf::from("target/release/porchlight"), PathBuf::from));
-    assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
-    let seconds: u64 = std::env::var("PORCHLIGHT_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let clients: usize = std::env::var("PORCHLIGHT_BENCH_CLIENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(64);
+    let bin = release_binary();
+    let seconds: u64 = setting("PORCHLIGHT_BENCH_SECONDS", 10);
+    let clients: usize = setting("PORCHLIGHT_BENCH_CLIENTS", 64);
     println!("binary: {}; {clients} clients, {seconds} s per run, {TOKENS} hosts each with its own token", bin.display());
     println!("{:>11} | {:>10} | {:>9} | {:>9} | {:>9} | {:>9} | {:>8} | {:>7} | {:>13} | {:>12}", "durability", "updates/s", "p50", "p90", "p99", "max", "commits", "syncs", "updates/commit", "server CPU/update");
     for durability in ["full", "normal"] {

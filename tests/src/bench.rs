@@ -12,6 +12,20 @@ use porchlight::{Context, accounts, hostnames};
 
 use crate::{ZONE, lab_config, query_message};
 
+/// The release binary the benchmarks run: `target/release/porchlight`, or PORCHLIGHT_BIN
+/// (relative paths taken from the workspace root, where the README's commands run).
+pub fn release_binary() -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join(std::env::var_os("PORCHLIGHT_BIN").unwrap_or_else(|| "target/release/porchlight".into()));
+    assert!(bin.exists(), "{} not found: run `cargo build --release -p porchlight` first", bin.display());
+    bin
+}
+
+/// A number from the environment variable `name`, or `default`.
+pub fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
 /// Hosts made the normal way, with tokens, in a [`fill`]ed directory.
 pub const TOKENS: usize = 200;
 

@@ -411,15 +411,32 @@ impl Serving {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
+        // Lines arrive on a thread that keeps draining the pipe after the banner.
         let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut banner = Vec::new();
+        let (lines, arriving) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let mut banner: Vec<String> = Vec::new();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        for line in stdout.lines() {
-            let line = line.unwrap();
-            let last = line.starts_with("then update it");
-            banner.push(line);
-            if last || std::time::Instant::now() > deadline {
-                break;
+        while std::time::Instant::now() < deadline {
+            // The banner ends with the first-run hint, or once the addresses are out and
+            // nothing more comes for a moment (a database with accounts prints no hint).
+            let addresses_out = banner.iter().any(|l| l.trim_start().starts_with("DNS:"));
+            let wait = if addresses_out { std::time::Duration::from_millis(500) } else { std::time::Duration::from_secs(1) };
+            match arriving.recv_timeout(wait) {
+                Ok(line) => {
+                    let last = line.starts_with("then update it");
+                    banner.push(line);
+                    if last {
+                        break;
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if addresses_out => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
         Self { child, banner }

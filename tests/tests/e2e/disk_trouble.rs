@@ -1,5 +1,7 @@
-//! A full disk, for real: the data directory is a small
-//! tmpfs (mounting needs root, as CI has). Updates are refused in each dialect's own words
+//! A full disk and a disk gone read-only, for real: the data directory is a small tmpfs,
+//! or an ext4 file system on a loop device that the kernel turns read-only on an error
+//! (`errors=remount-ro`, the way an SD card fails), while the appliance has its files open.
+//! Mounting needs root, as CI has. Updates are refused in each dialect's own words
 //! (DynDNS2 `911`, ipdock 503 JSON) and change nothing, DNS keeps answering from memory, the
 //! trouble is logged once and shown in /metrics and /api/appliance, and once space returns
 //! the appliance writes again and the database passes `PRAGMA integrity_check`.
@@ -129,4 +131,91 @@ fn a_full_disk_refuses_updates_and_corrupts_nothing() {
     // Logged when it began and when it ended, not per request.
     assert_eq!(stderr.matches("the database cannot be written").count(), 1, "{stderr}");
     assert_eq!(stderr.matches("the database can be written again").count(), 1, "{stderr}");
+}
+
+/// An ext4 file system in a file, on a loop device, mounted with `errors=remount-ro`.
+struct Ext4 {
+    image: PathBuf,
+    dir: PathBuf,
+}
+
+impl Ext4 {
+    fn mount(image: &Path, dir: &Path) -> Option<Self> {
+        std::fs::create_dir_all(dir).unwrap();
+        let made = Command::new("truncate").args(["-s", "64M"]).arg(image).status().is_ok_and(|s| s.success())
+            && Command::new("mkfs.ext4").arg("-q").arg(image).status().is_ok_and(|s| s.success());
+        let this = Self { image: image.to_path_buf(), dir: dir.to_path_buf() };
+        (made && this.attach()).then_some(this)
+    }
+
+    fn attach(&self) -> bool {
+        Command::new("mount").args(["-o", "loop,errors=remount-ro"]).arg(&self.image).arg(&self.dir).status().is_ok_and(|s| s.success())
+    }
+
+    /// What the kernel does when the card reports an error: the file system goes read-only
+    /// under every open file.
+    fn fail(&self) {
+        let device = std::fs::read_to_string("/proc/mounts")
+            .unwrap()
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(self.dir.to_str().unwrap()))
+            .and_then(|l| l.split_whitespace().next().map(|d| d.trim_start_matches("/dev/").to_string()))
+            .unwrap();
+        std::fs::write(format!("/sys/fs/ext4/{device}/trigger_fs_error"), "porchlight test\n").unwrap();
+    }
+
+    /// Unmounts, checks and repairs the file system, mounts it again: a reboot, for the card.
+    fn repair(&self) {
+        assert!(Command::new("umount").arg(&self.dir).status().unwrap().success());
+        let fsck = Command::new("e2fsck").args(["-fy"]).arg(&self.image).output().unwrap();
+        assert!(fsck.status.code().is_some_and(|c| c <= 1), "e2fsck: {}", String::from_utf8_lossy(&fsck.stdout));
+        assert!(self.attach());
+    }
+}
+
+impl Drop for Ext4 {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+    }
+}
+
+#[test]
+fn a_disk_gone_read_only_refuses_updates_while_dns_answers_on() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let Some(disk) = Ext4::mount(&home.path().join("card.img"), &data) else {
+        assert!(std::env::var_os("CI").is_none(), "CI runs as root and must run this test");
+        eprintln!("skipped: mounting a file system needs root");
+        return;
+    };
+    let tokens = fill(home.path(), ZoneShape::addresses(TOKENS));
+    let args = ["--data-dir", data.to_str().unwrap(), "--zone", ZONE, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"];
+    let mut serving = Serving::start(home.path(), &args);
+    let (web, dns) = (serving.addr("HTTP:"), serving.addr("DNS:"));
+    let (host, token) = &tokens[1];
+    assert_eq!(update(web, host, token, "198.51.100.21"), (200, "good 198.51.100.21".to_string()));
+
+    disk.fail();
+    for _ in 0..3 {
+        assert_eq!(update(web, host, token, "198.51.100.22"), (500, "911".to_string()));
+    }
+    let (status, body) = http(web, "/api/update?ip=198.51.100.23", &format!("Bearer {token}"));
+    assert!(status == 503 && body.contains("cannot save changes"), "{status} {body}");
+    assert_eq!(metric(web, "porchlight_storage_writable "), 0);
+    wait_until("DNS serving the acknowledged address", || answers(&query_udp(dns, host, RecordType::A), RecordType::A) == vec!["198.51.100.21"]);
+    std::thread::sleep(Duration::from_secs(2));
+    let stderr = serving.stop();
+    assert_eq!(stderr.matches("the database cannot be written").count(), 1, "logged once: {stderr}");
+
+    // The card checked and mounted again (a reboot): nothing acknowledged is missing, and
+    // the appliance takes updates again.
+    disk.repair();
+    let db = rusqlite::Connection::open(data.join("porchlight.db")).unwrap();
+    let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(integrity, "ok");
+    drop(db);
+    let serving = Serving::start(home.path(), &args);
+    let (web, dns) = (serving.addr("HTTP:"), serving.addr("DNS:"));
+    assert_eq!(answers(&query_udp(dns, host, RecordType::A), RecordType::A), vec!["198.51.100.21"]);
+    assert_eq!(update(web, host, token, "198.51.100.24"), (200, "good 198.51.100.24".to_string()));
 }

@@ -19,6 +19,7 @@ mod disk_trouble;
 mod dns;
 mod domains;
 mod durability;
+mod first_release;
 mod hostile_load;
 mod hostup;
 mod isolation;
