@@ -10,9 +10,11 @@
 //! serves dozens of updates.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Condvar, Mutex, PoisonError};
 
+// 64-bit atomics on every target, mipsel included.
+use portable_atomic::{AtomicU64, Ordering};
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};

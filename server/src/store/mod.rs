@@ -76,7 +76,7 @@ pub struct Store {
     readers: Mutex<Vec<Connection>>,
     /// Why writes fail now (the disk is full, read-only, failing), if they do.
     trouble: Mutex<Option<String>>,
-    write_failures: std::sync::atomic::AtomicU64,
+    write_failures: portable_atomic::AtomicU64,
 }
 
 /// Idle read connections kept open; more are opened when needed and closed after.
