@@ -73,8 +73,13 @@ pub async fn answer(handler: &Handler, raw: Vec<u8>, src: SocketAddr, protocol: 
         _ => return,
     };
     // hickory echoes the question section byte for byte: a compression pointer into the
-    // request's header would point at the response's header instead, which is no name.
-    let decoded = if question_points_into_header(&raw) { Err("a question name points into the header".to_string()) } else { Request::from_bytes(raw, src, protocol).map_err(|e| e.to_string()) };
+    // request's header, or forward past the question, would point at other bytes in the
+    // response (its header, its answers), which are no name.
+    let decoded = if question_points_outside_itself(&raw) {
+        Err("a question name points outside the questions before it".to_string())
+    } else {
+        Request::from_bytes(raw, src, protocol).map_err(|e| e.to_string())
+    };
     match decoded {
         Ok(request) => {
             let response = Captured { max: size_limit(&request), out };
@@ -91,10 +96,11 @@ pub async fn answer(handler: &Handler, raw: Vec<u8>, src: SocketAddr, protocol: 
     }
 }
 
-/// Whether a name in the question section of `message` is compressed with a pointer into
-/// the 12-byte header (pointers may only point backwards, so into the header or an earlier
-/// question). Whatever cannot be read is left to the decoder to refuse.
-fn question_points_into_header(message: &[u8]) -> bool {
+/// Whether a name in the question section of `message` is compressed with a pointer that
+/// does not point back into the questions before it: into the 12-byte header, or forward
+/// (RFC 1035 pointers name an earlier occurrence). Whatever cannot be read is left to the
+/// decoder to refuse.
+fn question_points_outside_itself(message: &[u8]) -> bool {
     let Some(count) = message.get(4..6).map(|c| u16::from_be_bytes([c[0], c[1]])) else { return false };
     let mut at = 12;
     for _ in 0..count {
@@ -108,7 +114,8 @@ fn question_points_into_header(message: &[u8]) -> bool {
                 0x00 => at += 1 + usize::from(len),
                 0xc0 => {
                     let Some(&low) = message.get(at + 1) else { return false };
-                    if (usize::from(len & 0x3f) << 8 | usize::from(low)) < 12 {
+                    let target = usize::from(len & 0x3f) << 8 | usize::from(low);
+                    if target < 12 || target >= at {
                         return true;
                     }
                     at += 2;
@@ -124,21 +131,25 @@ fn question_points_into_header(message: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::question_points_into_header;
+    use super::question_points_outside_itself;
 
     #[test]
     fn a_question_compressed_into_the_header_is_found() {
         let header = [0x30, 0x04, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0];
         let mut plain = header.to_vec();
         plain.extend_from_slice(b"\x03www\x04test\x00\x00\x01\x00\x01");
-        assert!(!question_points_into_header(&plain));
+        assert!(!question_points_outside_itself(&plain));
         // The second question names the first one's: a pointer the answer keeps right.
         let mut second = plain.clone();
         second.extend_from_slice(&[0xc0, 12, 0, 28, 0, 1]);
-        assert!(!question_points_into_header(&second));
-        let mut into_header = plain;
+        assert!(!question_points_outside_itself(&second));
+        let mut into_header = plain.clone();
         into_header.extend_from_slice(&[0xc0, 2, 0, 1, 0, 1]);
-        assert!(question_points_into_header(&into_header));
-        assert!(!question_points_into_header(&header[..5]));
+        assert!(question_points_outside_itself(&into_header));
+        // Forward, past the questions: in the answer those bytes are the answer records.
+        let mut forward = plain;
+        forward.extend_from_slice(&[0xc0, 40, 0, 1, 0, 1]);
+        assert!(question_points_outside_itself(&forward));
+        assert!(!question_points_outside_itself(&header[..5]));
     }
 }
