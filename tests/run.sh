@@ -40,6 +40,17 @@ if [ -n "$missing" ]; then
 fi
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 
+# logged LOG COMMAND...: runs COMMAND, its output both shown and kept in target/LOG for the
+# summary at the end; fails when COMMAND fails.
+mkdir -p target
+logged() {
+    log="target/$1"
+    shift
+    { "$@" 2>&1; echo $? > "$log.rc"; } | tee -a "$log"
+    [ "$(cat "$log.rc")" = 0 ]
+}
+rm -f target/tests.log target/fuzz.log target/firmware.log
+
 # The server embeds the UI bundle, so it comes first.
 sh web-ui/build.sh
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -48,10 +59,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 python3 tests/tools/module_cycles.py
 # The end-to-end suite runs the porchlight binary as a process, so build it first.
 cargo build --workspace --locked
-cargo test --workspace --locked
+logged tests.log cargo test --workspace --locked
 # Each fuzz target for 20 seconds from its committed seeds, so that a regression on input
 # the tests never send shows up here (the long run: sh server/fuzz/run.sh).
-FUZZ_SECONDS=20 sh server/fuzz/run.sh
+logged fuzz.log env FUZZ_SECONDS=20 sh server/fuzz/run.sh
 # The native API against its own OpenAPI document: schemathesis, every check, stateful links.
 PORCHLIGHT_BIN="$(pwd)/target/debug/porchlight" sh tests/schemathesis/run.sh
 # The admin UI in headless Chromium against the real binary (screenshots: target/ui-screenshots/).
@@ -64,8 +75,15 @@ if [ "${SKIP_RELEASE:-0}" != 1 ]; then
         [ -e "/proc/sys/fs/binfmt_misc/$emulator" ] || $sudo update-binfmts --enable "$emulator"
     done
     sh firmware-image/build.sh x86_64 aarch64 armv7 mipsel openwrt deb oci
-    sh tests/firmware/binaries.sh
-    sh tests/firmware/openwrt.sh
-    sh tests/firmware/deb.sh
-    sh tests/firmware/oci.sh
+    logged firmware.log sh tests/firmware/binaries.sh
+    logged firmware.log sh tests/firmware/openwrt.sh
+    logged firmware.log sh tests/firmware/deb.sh
+    logged firmware.log sh tests/firmware/oci.sh
 fi
+
+# What ran, once more at the end of the log.
+echo "== summary"
+grep -E '^test result:' target/tests.log
+echo "fuzz targets run: $(grep -c '^== ' target/fuzz.log), crashes: 0"
+[ ! -f target/firmware.log ] || echo "release artifact checks: $(grep -c '^ok - ' target/firmware.log) ok"
+echo "tests/run.sh: every suite passed"

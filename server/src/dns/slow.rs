@@ -75,7 +75,11 @@ pub async fn answer(handler: &Handler, raw: Vec<u8>, src: SocketAddr, protocol: 
     // hickory echoes the question section byte for byte: a compression pointer into the
     // request's header, or forward past the question, would point at other bytes in the
     // response (its header, its answers), which are no name.
-    let decoded = if question_points_outside_itself(&raw) {
+    // RFC 9619: a query, NOTIFY or UPDATE carries at most one question (zone); more is
+    // malformed, and echoing several questions back is how a response grows undecodable.
+    let decoded = if header.counts.queries > 1 {
+        Err(format!("{} questions in one message", header.counts.queries))
+    } else if question_points_outside_itself(&raw) {
         Err("a question name points outside the questions before it".to_string())
     } else {
         Request::from_bytes(raw, src, protocol).map_err(|e| e.to_string())

@@ -162,3 +162,44 @@ fn fast_answers(lab: &Lab) -> u64 {
     let metrics = lab.get("/metrics", &[]).body;
     metrics.lines().find_map(|l| l.strip_prefix("porchlight_dns_responses_by_path_total{path=\"fast\"} ")).unwrap().trim().parse().unwrap()
 }
+
+/// RFC 9619: a query carries one question. Two (or a chain of them compressed into each
+/// other) get FORMERR with the header alone, over UDP and TCP, so the answer never echoes
+/// a question section it cannot write back faithfully.
+#[test]
+fn a_query_with_two_questions_is_formerr_without_its_questions() {
+    use porchlight_tests::hickory_proto::op::{Message, Query};
+    use porchlight_tests::hickory_proto::rr::Name;
+    use std::io::{Read as _, Write as _};
+    let lab = Lab::start();
+    let mut message = Message::query();
+    message.metadata.id = 0x5151;
+    for name in [ZONE, "www.dyn.example.test"] {
+        message.add_query(Query::query(Name::from_ascii(name).unwrap(), RecordType::A));
+    }
+    let query = message.to_vec().unwrap();
+    assert_eq!(query[4..6], [0, 2], "two questions");
+    let check = |answer: &[u8]| {
+        let reply = Message::from_vec(answer).unwrap();
+        assert_eq!(reply.metadata.id, 0x5151);
+        assert_eq!(reply.metadata.response_code, ResponseCode::FormErr);
+        assert!(reply.queries.is_empty() && reply.answers.is_empty(), "{reply:?}");
+    };
+    let socket = std::net::UdpSocket::bind(("127.0.0.1", 0)).unwrap();
+    socket.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    socket.send_to(&query, lab.dns()).unwrap();
+    let mut buf = [0u8; 4096];
+    let n = socket.recv(&mut buf).unwrap();
+    check(&buf[..n]);
+    let mut stream = std::net::TcpStream::connect(lab.dns()).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    stream.write_all(&(query.len() as u16).to_be_bytes()).unwrap();
+    stream.write_all(&query).unwrap();
+    let mut len = [0u8; 2];
+    stream.read_exact(&mut len).unwrap();
+    let mut answer = vec![0u8; usize::from(u16::from_be_bytes(len))];
+    stream.read_exact(&mut answer).unwrap();
+    check(&answer);
+    // The one-question query still answers.
+    assert_eq!(rcode(&porchlight_tests::query_udp(lab.dns(), ZONE, RecordType::SOA)), ResponseCode::NoError);
+}
