@@ -110,6 +110,12 @@ pub struct Config {
     /// The built-in zones this appliance is authoritative for.
     #[serde(default)]
     pub zone: Vec<ZoneConfig>,
+    /// The name of a catalog zone (RFC 9432) listing every served zone, built-in and verified
+    /// custom domains alike, for secondaries that provision themselves from it (e.g.
+    /// `catalog.porchlight.invalid`). The secondaries the built-in zones allow to transfer
+    /// may transfer it and every zone it lists, and hear of their changes; unset, none.
+    #[serde(default)]
+    pub catalog_zone: Option<String>,
     /// Plans by name: what an account on each may have. Administrators have no limits.
     #[serde(default = "defaults::plans")]
     pub plans: std::collections::BTreeMap<String, Plan>,
@@ -383,8 +389,9 @@ mod defaults {
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 25] = [
+const ENV_KEYS: [&str; 26] = [
     "public_url",
+    "catalog_zone",
     "durability",
     "dns_rate_limit",
     "dns_rate_limit_slip",
@@ -428,6 +435,7 @@ pub struct Overrides {
     pub allow_transfer: Vec<String>,
     /// `notify` targets for the zones named in `zones`.
     pub notify: Vec<String>,
+    pub catalog_zone: Option<String>,
 }
 
 impl Default for Config {
@@ -494,6 +502,9 @@ impl Config {
         if !o.dns.is_empty() {
             self.dns = o.dns;
         }
+        if let Some(name) = o.catalog_zone {
+            self.catalog_zone = Some(name);
+        }
         for name in o.zones {
             let zone = match self.zone.iter().position(|z| z.name.eq_ignore_ascii_case(&name)) {
                 Some(i) => &mut self.zone[i],
@@ -553,9 +564,28 @@ impl Config {
         if let Err(e) = self.log.parse::<tracing::Level>() {
             return Err(Error::Config(format!("log: {e} (use error, warn, info, debug or trace)")));
         }
-        self.zones().map(drop)
+        self.catalog()?;
+        Ok(())
     }
 
+    /// The catalog zone, if one is configured: its name and who may transfer it (and the
+    /// zones it lists) and hears of their changes — every secondary a built-in zone names.
+    pub fn catalog(&self) -> Result<Option<CatalogSettings>> {
+        let Some(text) = &self.catalog_zone else { return Ok(None) };
+        let name = DomainName::parse(text).map_err(|e| Error::Config(format!("catalog_zone: {e}")))?;
+        let zones = self.zones()?;
+        if let Some(zone) = zones.iter().find(|z| name.is_within(&z.name) || z.name.is_within(&name)) {
+            return Err(Error::Config(format!(
+                "catalog_zone {name} overlaps the zone {}: give it a name of its own, e.g. catalog.porchlight.invalid",
+                zone.name
+            )));
+        }
+        let mut transfers = crate::transfers::Policy::default();
+        for zone in &zones {
+            transfers.merge(&zone.transfers);
+        }
+        Ok(Some(CatalogSettings { name, transfers }))
+    }
     /// `public_url` without a final slash, when set.
     pub fn public_base(&self) -> Option<&str> {
         self.public_url.as_deref().map(|u| u.trim_end_matches('/'))
@@ -609,6 +639,14 @@ impl Config {
         }
         Ok(zones)
     }
+}
+
+/// The catalog zone after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogSettings {
+    pub name: DomainName,
+    /// Every built-in zone's transfer settings together.
+    pub transfers: crate::transfers::Policy,
 }
 
 /// A built-in zone after validation.

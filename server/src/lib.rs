@@ -108,6 +108,7 @@ impl Context {
     /// As [`Context::open`], on a database already opened (an in-memory one in unit tests).
     pub fn with_store(config: Config, store: store::Store) -> Result<Self> {
         let zones = config.zones()?;
+        let catalog_zone = config.catalog()?.map(|c| (c.name, c.transfers));
         zones::sync_builtin(&store, &zones)?;
         let session_secret = session::load_secret(&store)?;
         let loaded_version = store.foreign_changes()?;
@@ -118,7 +119,7 @@ impl Context {
             config,
             zones,
             store,
-            catalog: Arc::new(dns::Catalog::default()),
+            catalog: Arc::new(dns::Catalog::new(catalog_zone)),
             metrics: Arc::new(metrics::Metrics::default()),
             last_used: tokens::LastUsed::default(),
             attempts: attempts::Pending::default(),

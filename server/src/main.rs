@@ -195,6 +195,10 @@ struct Common {
     /// For the --zone zones: a secondary to NOTIFY after changes, ADDR:PORT (repeatable).
     #[arg(long, value_name = "ADDR:PORT")]
     notify: Vec<String>,
+    /// Serve a catalog zone (RFC 9432) of this name listing every served zone, e.g.
+    /// catalog.porchlight.invalid.
+    #[arg(long, value_name = "NAME")]
+    catalog_zone: Option<String>,
 }
 
 impl Common {
@@ -205,6 +209,7 @@ impl Common {
             zones: self.zone.clone(),
             allow_transfer: self.allow_transfer.clone(),
             notify: self.notify.clone(),
+            catalog_zone: self.catalog_zone.clone(),
         };
         Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
     }
@@ -315,6 +320,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for zone in config.zones()? {
                 let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
                 println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
+            }
+            match config.catalog()? {
+                Some(catalog) => {
+                    let allowed: Vec<_> = catalog.transfers.allow.iter().map(ToString::to_string).collect();
+                    let allowed = if allowed.is_empty() { "nobody (set allow_transfer on a zone)".to_string() } else { allowed.join(", ") };
+                    println!("catalog_zone = {} (transfers: {allowed})", catalog.name);
+                }
+                None => println!("catalog_zone = off"),
             }
             Ok(())
         }

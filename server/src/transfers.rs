@@ -68,6 +68,20 @@ impl Policy {
         })
     }
 
+    /// Adds what `other` allows and notifies (once each).
+    pub fn merge(&mut self, other: &Policy) {
+        for allow in &other.allow {
+            if !self.allow.contains(allow) {
+                self.allow.push(allow.clone());
+            }
+        }
+        for target in &other.notify {
+            if !self.notify.contains(target) {
+                self.notify.push(*target);
+            }
+        }
+    }
+
     /// The settings as stored for a custom domain: one entry per line.
     pub fn to_lines(&self) -> (String, String) {
         let allow: Vec<String> = self.allow.iter().map(ToString::to_string).collect();

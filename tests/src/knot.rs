@@ -39,14 +39,30 @@ pub struct Knot {
 
 impl Knot {
     pub fn start(port: u16, primary: SocketAddr) -> Self {
+        Self::with_zones(port, primary, &format!("zone:\n  - domain: {ZONE}\n    master: primary\n    acl: from_primary\n"))
+    }
+
+    /// knotd configured with nothing but the catalog zone `catalog` of `primary`: every zone
+    /// it lists is provisioned from it (RFC 9432), pulled from the same primary.
+    pub fn consuming_catalog(port: u16, primary: SocketAddr, catalog: &str) -> Self {
+        Self::with_zones(
+            port,
+            primary,
+            &format!(
+                "zone:\n  - domain: {catalog}\n    master: primary\n    acl: from_primary\n    catalog-role: interpret\n    catalog-template: member\n"
+            ),
+        )
+    }
+
+    fn with_zones(port: u16, primary: SocketAddr, zones: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().display();
         let conf = format!(
             "server:\n  rundir: \"{d}\"\n  listen: 127.0.0.1@{port}\nlog:\n  - target: {d}/knot.log\n    any: info\n\
              database:\n  storage: \"{d}\"\nremote:\n  - id: primary\n    address: {}@{}\n\
              acl:\n  - id: from_primary\n    address: 127.0.0.1\n    action: notify\n\
-             template:\n  - id: default\n    storage: \"{d}\"\n    zonefile-sync: -1\n    zonefile-load: none\n    journal-content: all\n\
-             zone:\n  - domain: {ZONE}\n    master: primary\n    acl: from_primary\n",
+             template:\n  - id: default\n    storage: \"{d}\"\n    zonefile-sync: -1\n    zonefile-load: none\n    journal-content: all\n  - id: member\n    storage: \"{d}\"\n    zonefile-sync: -1\n    zonefile-load: none\n    journal-content: all\n    master: primary\n    acl: from_primary\n\
+             {zones}",
             primary.ip(),
             primary.port()
         );

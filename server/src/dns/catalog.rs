@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 use hickory_proto::rr::{RData, Record};
 
+use super::catalog_zone::{self, CatalogZone};
 use super::records;
 use super::wire;
 pub use super::zone::ZoneContents;
@@ -29,49 +30,94 @@ pub struct RrsetChange {
 /// The published view of all zones.
 pub struct Catalog {
     current: ArcSwap<Snapshot>,
-    writer: Mutex<()>,
+    writer: Mutex<Listed>,
+    /// The catalog zone listing the others, when one is served.
+    catalog_zone: Option<CatalogZone>,
     /// Zones changed since the NOTIFY sender last looked.
     changed: Mutex<std::collections::BTreeSet<DomainName>>,
     signal: tokio::sync::Notify,
 }
 
+/// What the catalog zone lists now, at which serial.
+#[derive(Default)]
+struct Listed {
+    members: Vec<DomainName>,
+    serial: u32,
+}
+
 impl Default for Catalog {
     fn default() -> Self {
-        Self {
-            current: ArcSwap::from_pointee(Snapshot { zones: Vec::new() }),
-            writer: Mutex::new(()),
-            changed: Mutex::default(),
-            signal: tokio::sync::Notify::new(),
-        }
+        Self::new(None)
     }
 }
 
 impl Catalog {
+    /// A view with no zones yet; `catalog_zone`: the catalog zone to keep listing them in.
+    pub fn new(catalog_zone: Option<(DomainName, crate::transfers::Policy)>) -> Self {
+        Self {
+            current: ArcSwap::from_pointee(Snapshot { zones: Vec::new() }),
+            writer: Mutex::default(),
+            catalog_zone: catalog_zone.map(|(name, transfers)| CatalogZone { name, transfers }),
+            changed: Mutex::default(),
+            signal: tokio::sync::Notify::new(),
+        }
+    }
+
     /// Replaces every zone (start-up, and reloads after another process wrote).
     pub fn replace_all(&self, zones: Vec<ZoneContents>) {
-        let _guard = self.lock();
-        let built: Vec<Arc<ZoneIndex>> = zones.into_iter().map(|z| Arc::new(ZoneIndex::build(z))).collect();
+        let mut listed = self.lock();
+        let built: Vec<Arc<ZoneIndex>> = zones.into_iter().map(|z| Arc::new(self.build(z))).collect();
         self.mark_changed(built.iter().map(|z| z.name.clone()));
-        self.current.store(Arc::new(Snapshot::new(built)));
+        self.publish(&mut listed, built);
     }
 
     /// Adds (or rebuilds) one zone.
     pub fn upsert(&self, contents: ZoneContents) {
-        let _guard = self.lock();
+        let mut listed = self.lock();
         let snapshot = self.current.load_full();
-        let index = Arc::new(ZoneIndex::build(contents));
+        let index = Arc::new(self.build(contents));
         let mut zones: Vec<Arc<ZoneIndex>> = snapshot.zones.iter().filter(|z| z.origin != index.origin).cloned().collect();
         self.mark_changed([index.name.clone()]);
         zones.push(index);
-        self.current.store(Arc::new(Snapshot::new(zones)));
+        self.publish(&mut listed, zones);
     }
 
     /// Stops serving a zone.
     pub fn remove(&self, zone: &DomainName) {
-        let _guard = self.lock();
+        let mut listed = self.lock();
         let origin = wire::name(zone);
         let snapshot = self.current.load_full();
         let zones = snapshot.zones.iter().filter(|z| *z.origin != *origin).cloned().collect();
+        self.publish(&mut listed, zones);
+    }
+
+    /// A zone's view; with a catalog zone, its secondaries may transfer the zone too.
+    fn build(&self, mut contents: ZoneContents) -> ZoneIndex {
+        if let Some(catalog) = &self.catalog_zone {
+            contents.transfers.merge(&catalog.transfers);
+        }
+        ZoneIndex::build(contents)
+    }
+
+    /// Publishes `zones`, with the catalog zone (if any) listing them: rebuilt under a new
+    /// serial, and its secondaries notified, when the zones listed changed.
+    fn publish(&self, listed: &mut Listed, mut zones: Vec<Arc<ZoneIndex>>) {
+        if let Some(catalog) = &self.catalog_zone {
+            zones.retain(|z| z.name != catalog.name);
+            let mut members: Vec<DomainName> = zones.iter().map(|z| z.name.clone()).collect();
+            members.sort();
+            let previous = self.current.load().zone_named(&catalog.name).cloned();
+            let index = match previous {
+                Some(index) if members == listed.members => index,
+                _ => {
+                    listed.serial = catalog_zone::next_serial(listed.serial);
+                    listed.members = members;
+                    self.mark_changed([catalog.name.clone()]);
+                    Arc::new(ZoneIndex::build(catalog.contents(&listed.members, listed.serial)))
+                }
+            };
+            zones.push(index);
+        }
         self.current.store(Arc::new(Snapshot::new(zones)));
     }
 
@@ -140,9 +186,10 @@ impl Catalog {
         index.node(&wire).is_some_and(|n| !n.rrsets.is_empty() || *wire == *index.origin)
     }
 
-    /// The names of every served zone, most specific first.
+    /// The names of every served zone (not the catalog zone), most specific first.
     pub fn zone_names(&self) -> Vec<DomainName> {
-        self.current.load().zones.iter().map(|z| z.name.clone()).collect()
+        let catalog = self.catalog_zone.as_ref().map(|c| &c.name);
+        self.current.load().zones.iter().map(|z| z.name.clone()).filter(|name| Some(name) != catalog).collect()
     }
 
     /// Whether a zone is served.
@@ -182,7 +229,7 @@ impl Catalog {
         self.current.load()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Listed> {
         self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

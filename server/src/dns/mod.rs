@@ -3,6 +3,7 @@
 //! secondaries and RFC 2136 clients; `tsig` signs and checks.
 
 mod catalog;
+mod catalog_zone;
 mod engine;
 #[cfg(feature = "fault-injection")]
 mod fault;

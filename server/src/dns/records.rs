@@ -82,6 +82,7 @@ pub fn rdata(data: &RecordData) -> RData {
         RecordData::Aaaa(a) | RecordData::LanAaaa(a) => RData::AAAA(rdata::AAAA(*a)),
         RecordData::Cname(n) => RData::CNAME(rdata::CNAME(fqdn(n))),
         RecordData::Ns(n) => RData::NS(NS(fqdn(n))),
+        RecordData::Ptr(n) => RData::PTR(rdata::PTR(fqdn(n))),
         RecordData::Txt(text) => RData::TXT(TXT::new(wire::split_txt(text).into_iter().map(str::to_string).collect())),
         RecordData::Mx { preference, exchange } => RData::MX(MX::new(*preference, fqdn(exchange))),
         RecordData::Srv { priority, weight, port, target } => RData::SRV(SRV::new(*priority, *weight, *port, fqdn(target))),

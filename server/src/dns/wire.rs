@@ -19,6 +19,7 @@ pub mod types {
     pub const NS: u16 = 2;
     pub const CNAME: u16 = 5;
     pub const SOA: u16 = 6;
+    pub const PTR: u16 = 12;
     pub const MX: u16 = 15;
     pub const TXT: u16 = 16;
     pub const AAAA: u16 = 28;
@@ -135,6 +136,7 @@ pub fn type_code(kind: RecordKind) -> u16 {
         RecordKind::Srv => types::SRV,
         RecordKind::Caa => types::CAA,
         RecordKind::Ns => types::NS,
+        RecordKind::Ptr => types::PTR,
     }
 }
 
@@ -149,6 +151,7 @@ pub fn kind_of(code: u16) -> Option<RecordKind> {
         types::SRV => RecordKind::Srv,
         types::CAA => RecordKind::Caa,
         types::NS => RecordKind::Ns,
+        types::PTR => RecordKind::Ptr,
         _ => return None,
     })
 }
@@ -159,7 +162,7 @@ pub fn rdata(data: &RecordData) -> Vec<u8> {
     match data {
         RecordData::A(a) | RecordData::LanA(a) => out.extend_from_slice(&a.octets()),
         RecordData::Aaaa(a) | RecordData::LanAaaa(a) => out.extend_from_slice(&a.octets()),
-        RecordData::Cname(n) | RecordData::Ns(n) => push_name(&mut out, n),
+        RecordData::Cname(n) | RecordData::Ns(n) | RecordData::Ptr(n) => push_name(&mut out, n),
         RecordData::Txt(text) => {
             for part in split_txt(text) {
                 out.push(part.len() as u8);
@@ -196,6 +199,7 @@ pub fn record_data(kind: RecordKind, wire: &[u8]) -> Option<RecordData> {
         RecordKind::LanAaaa => RecordData::LanAaaa(ipv6(wire)?),
         RecordKind::Cname => RecordData::Cname(domain_name(wire)?),
         RecordKind::Ns => RecordData::Ns(domain_name(wire)?),
+        RecordKind::Ptr => RecordData::Ptr(domain_name(wire)?),
         RecordKind::Txt => {
             let mut text = Vec::with_capacity(wire.len());
             let mut rest = wire;

@@ -27,6 +27,9 @@ pub enum RecordKind {
     Srv,
     Caa,
     Ns,
+    /// A pointer to another name: what a catalog zone (RFC 9432) lists its zones with. Only
+    /// the appliance makes these (not the APIs, so [`RecordKind::parse`] does not take it).
+    Ptr,
     /// The address LAN clients get instead of the A record (split horizon).
     LanA,
     /// The address LAN clients get instead of the AAAA record.
@@ -44,6 +47,7 @@ impl RecordKind {
             Self::Srv => "SRV",
             Self::Caa => "CAA",
             Self::Ns => "NS",
+            Self::Ptr => "PTR",
             Self::LanA => "A@LAN",
             Self::LanAaaa => "AAAA@LAN",
         }
@@ -100,6 +104,7 @@ pub enum RecordData {
     Srv { priority: u16, weight: u16, port: u16, target: DomainName },
     Caa { critical: bool, tag: String, value: String },
     Ns(DomainName),
+    Ptr(DomainName),
     LanA(Ipv4Addr),
     LanAaaa(Ipv6Addr),
 }
@@ -115,6 +120,7 @@ impl RecordData {
             Self::Srv { .. } => RecordKind::Srv,
             Self::Caa { .. } => RecordKind::Caa,
             Self::Ns(_) => RecordKind::Ns,
+            Self::Ptr(_) => RecordKind::Ptr,
             Self::LanA(_) => RecordKind::LanA,
             Self::LanAaaa(_) => RecordKind::LanAaaa,
         }
@@ -125,7 +131,7 @@ impl RecordData {
         match self {
             Self::A(a) | Self::LanA(a) => (a.to_string(), None, None, None),
             Self::Aaaa(a) | Self::LanAaaa(a) => (a.to_string(), None, None, None),
-            Self::Cname(n) | Self::Ns(n) => (n.to_string(), None, None, None),
+            Self::Cname(n) | Self::Ns(n) | Self::Ptr(n) => (n.to_string(), None, None, None),
             Self::Txt(t) => (t.clone(), None, None, None),
             Self::Mx { preference, exchange } => (exchange.to_string(), Some(*preference), None, None),
             Self::Srv { priority, weight, port, target } => {
@@ -157,6 +163,7 @@ impl RecordData {
             })?),
             RecordKind::Cname => Self::Cname(DomainName::parse_fqdn(content)?),
             RecordKind::Ns => Self::Ns(DomainName::parse_fqdn(content)?),
+            RecordKind::Ptr => Self::Ptr(DomainName::parse(content)?),
             RecordKind::Txt => {
                 if content.is_empty() {
                     return Err(Error::Invalid("TXT record content must not be empty".into()));

@@ -9,6 +9,7 @@ mod attempts;
 mod authorization;
 mod backups;
 mod bad_input;
+mod catalog_zone;
 mod cli;
 mod clients;
 mod conformance;
