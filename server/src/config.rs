@@ -161,6 +161,12 @@ pub struct ZoneConfig {
     /// Secondaries told of each change by NOTIFY, as `ADDRESS:PORT`.
     #[serde(default)]
     pub notify: Vec<String>,
+    /// Sign the zone (DNSSEC): a key is made at first start and kept in the database.
+    #[serde(default)]
+    pub dnssec: bool,
+    /// The signing algorithm of a new key: `ecdsap256sha256` (13, the default) or `ed25519` (15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec_algorithm: Option<String>,
 }
 
 /// Automatic backups.
@@ -436,6 +442,8 @@ pub struct Overrides {
     /// `notify` targets for the zones named in `zones`.
     pub notify: Vec<String>,
     pub catalog_zone: Option<String>,
+    /// Sign the zones named in `zones`.
+    pub dnssec: bool,
 }
 
 impl Default for Config {
@@ -515,6 +523,7 @@ impl Config {
             };
             zone.allow_transfer.extend(o.allow_transfer.iter().cloned());
             zone.notify.extend(o.notify.iter().cloned());
+            zone.dnssec |= o.dnssec;
         }
     }
 
@@ -635,7 +644,12 @@ impl Config {
                 .collect();
             let transfers = crate::transfers::Policy::parse(&z.allow_transfer, &z.notify)
                 .map_err(|e| Error::Config(format!("zone {name}: {e}")))?;
-            zones.push(ZoneSettings { name, nameservers, hostmaster, glue, transfers });
+            let dnssec = match (z.dnssec, &z.dnssec_algorithm) {
+                (false, _) => None,
+                (true, None) => Some(crate::dnssec::Algorithm::EcdsaP256Sha256),
+                (true, Some(text)) => Some(crate::dnssec::Algorithm::parse(text).map_err(|e| Error::Config(format!("zone {name}: {e}")))?),
+            };
+            zones.push(ZoneSettings { name, nameservers, hostmaster, glue, transfers, dnssec });
         }
         Ok(zones)
     }
@@ -659,6 +673,8 @@ pub struct ZoneSettings {
     pub glue: Vec<(DomainName, std::net::IpAddr)>,
     /// AXFR/IXFR access and NOTIFY targets.
     pub transfers: crate::transfers::Policy,
+    /// Signed with a key of this algorithm (made at first start), or not signed.
+    pub dnssec: Option<crate::dnssec::Algorithm>,
 }
 
 impl ZoneSettings {

@@ -165,6 +165,7 @@ pub fn contents(ctx: &Context, conn: &Conn, domain: &CustomDomain) -> Result<Zon
             tracing::warn!(domain = %domain.name, %error, "ignoring unreadable transfer settings");
             crate::transfers::Policy::default()
         }),
+        key: None,
         name,
     })
 }

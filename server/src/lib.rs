@@ -18,6 +18,7 @@ pub mod config;
 pub mod console;
 pub mod delegation;
 pub mod dns;
+pub mod dnssec;
 pub mod domains;
 pub mod dynamic_update;
 pub mod error;
@@ -303,6 +304,13 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                     match zones::load_catalog(&ctx) {
                         Ok(()) => tracing::info!("rebuilt DNS from the database after a failed commit"),
                         Err(error) => tracing::error!(%error, "rebuilding DNS after a failed commit failed"),
+                    }
+                }
+                // DNSSEC: signatures are made anew a week before they would end.
+                if ctx.catalog.signatures_due() {
+                    match zones::load_catalog(&ctx) {
+                        Ok(()) => tracing::info!("signed the zones anew before their signatures end"),
+                        Err(error) => tracing::error!(%error, "signing the zones anew failed"),
                     }
                 }
                 if let Err(error) = ctx.store.checkpoint() {

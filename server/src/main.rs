@@ -140,6 +140,14 @@ enum ZoneCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Print a signed zone's DS record(s) for its parent (the registrar), one a line:
+    /// NAME. IN DS TAG ALG 2 HEX
+    Ds {
+        /// The zone's name.
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -199,6 +207,9 @@ struct Common {
     /// catalog.porchlight.invalid.
     #[arg(long, value_name = "NAME")]
     catalog_zone: Option<String>,
+    /// For the --zone zones: sign them (DNSSEC).
+    #[arg(long)]
+    dnssec: bool,
 }
 
 impl Common {
@@ -210,6 +221,7 @@ impl Common {
             allow_transfer: self.allow_transfer.clone(),
             notify: self.notify.clone(),
             catalog_zone: self.catalog_zone.clone(),
+            dnssec: self.dnssec,
         };
         Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
     }
@@ -319,7 +331,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("alerts: checked every {} s; e-mail {}", config.alerts.check_seconds, config.alerts.smtp.as_ref().map_or_else(|| "off (no [alerts.smtp])".to_string(), |m| format!("through {} ({})", m.host, m.security)));
             for zone in config.zones()? {
                 let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
-                println!("zone = {} (nameservers {})", zone.name, ns.join(", "));
+                let signed = zone.dnssec.map_or_else(|| "not signed".to_string(), |a| format!("DNSSEC, algorithm {}", a.number()));
+                println!("zone = {} (nameservers {}; {signed})", zone.name, ns.join(", "));
             }
             match config.catalog()? {
                 Some(catalog) => {
@@ -361,6 +374,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let zone = porchlight::names::DomainName::parse(&name)?;
             let text = ctx.catalog.export(&zone).with_context(|| format!("{zone} is not a zone this appliance serves"))?;
             print!("{text}");
+            Ok(())
+        }
+        Command::Zone(ZoneCommand::Ds { name, common }) => {
+            let ctx = common.open_existing()?;
+            let zone = porchlight::names::DomainName::parse(&name)?;
+            for line in porchlight::zones::ds_records(&ctx, &zone)? {
+                println!("{line}");
+            }
             Ok(())
         }
         Command::Backup { out, common } => {

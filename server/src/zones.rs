@@ -9,14 +9,42 @@ use crate::model::Zone;
 use crate::model::journal::Step;
 use crate::store::{self, Conn, Store};
 
-/// Gives every configured zone its row (and stable id) in the database.
+/// Gives every configured zone its row (and stable id) in the database, and a signed zone
+/// its key (made once, kept).
 pub fn sync_builtin(store: &Store, zones: &[ZoneSettings]) -> Result<()> {
     store.write(|tx| {
         for zone in zones {
-            store::zones::ensure_builtin(tx, &zone.name)?;
+            let row = store::zones::ensure_builtin(tx, &zone.name)?;
+            if let Some(algorithm) = zone.dnssec
+                && store::dnssec_keys::active(tx, &row.id)?.is_none()
+            {
+                let private_key = crate::dnssec::generate(algorithm)?;
+                store::dnssec_keys::insert(tx, &row.id, &store::dnssec_keys::StoredKey { algorithm: algorithm.number(), private_key })?;
+                tracing::info!(zone = %zone.name, algorithm = algorithm.number(), "made the zone's DNSSEC key");
+            }
         }
         Ok(())
     })
+}
+
+/// The key that signs a zone now (None: the zone is not signed).
+pub fn signing_key(conn: &Conn, zone_id: &crate::model::ZoneId) -> Result<Option<std::sync::Arc<crate::dnssec::ZoneKey>>> {
+    let Some(stored) = store::dnssec_keys::active(conn, zone_id)? else { return Ok(None) };
+    let algorithm = crate::dnssec::Algorithm::from_number(stored.algorithm)?;
+    Ok(Some(std::sync::Arc::new(crate::dnssec::ZoneKey::from_pkcs8(algorithm, &stored.private_key)?)))
+}
+
+/// The DS records (presentation format) for a served, signed zone's parent.
+pub fn ds_records(ctx: &Context, name: &DomainName) -> Result<Vec<String>> {
+    let key = ctx.store.read(|c| match store::zones::find_by_name(c, name)? {
+        Some(row) => signing_key(c, &row.id),
+        None => Err(crate::error::Error::NotFound("Domain")),
+    })?;
+    let Some(key) = key else {
+        return Err(crate::error::Error::Conflict(format!("{name} is not signed: set dnssec = true in its [[zone]] (or --dnssec)")));
+    };
+    let origin = crate::dns::wire::name(name);
+    Ok(vec![crate::dnssec::ds_line(name, &key.ds_rdata(&origin))])
 }
 
 /// Where the serving appliance's zone settings are kept for the command line.
@@ -73,6 +101,7 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
                 hostmaster: settings.hostmaster.clone(),
                 records,
                 transfers: settings.transfers.clone(),
+                key: if settings.dnssec.is_some() { signing_key(conn, &row.id)? } else { None },
             });
         }
         for custom in store::zones::custom_verified(conn)? {

@@ -192,6 +192,13 @@ impl Catalog {
         self.current.load().zones.iter().map(|z| z.name.clone()).filter(|name| Some(name) != catalog).collect()
     }
 
+    /// Whether a signed zone's signatures come within [`signing::REFRESH_BEFORE`](super::signing::REFRESH_BEFORE) of their
+    /// end: time to sign the zones anew.
+    pub fn signatures_due(&self) -> bool {
+        let now = super::signing::now();
+        self.current.load().zones.iter().filter_map(|z| z.signed.as_ref()).any(|s| s.signer.expiration.saturating_sub(now) < super::signing::REFRESH_BEFORE)
+    }
+
     /// Whether a zone is served.
     pub fn serves(&self, zone: &DomainName) -> bool {
         self.serial(zone).is_some()

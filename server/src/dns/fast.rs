@@ -120,6 +120,8 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
     w.put(question);
     let flags = match snapshot.zone_of(query.name()) {
         None => REFUSED,
+        // A signed zone's DNSSEC answers (DO set, or its keys asked for) are the full path's.
+        Some(zone) if zone.signed.is_some() && (query.edns.is_some_and(|e| e.dnssec_ok) || super::signing::is_dnssec_type(query.qtype)) => return None,
         Some(zone) => body(zone, query, lan, &mut w)?,
     };
     let flags = flags | if w.overflow { TC } else { 0 };
@@ -162,6 +164,11 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, w: &mut Writer<'_>) -> O
     let apex_at = query.suffix_offset(query.label_count() - labels_below_apex)?;
     // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative.
     if let Some((cut, ns)) = zone.delegation(query.name()) {
+        // DS at the cut is the parent's (this zone's) to answer: there is none.
+        if query.qtype == types::DS && *cut == *query.name() {
+            soa(zone, apex_at, w);
+            return Some(AA | NOERROR);
+        }
         let cut_at = query.suffix_offset(wire::label_count(cut))?;
         if !w.rrset(1, ns, Owner::At(cut_at), cut, &mut targets) {
             w.overflow = true;

@@ -83,6 +83,7 @@ fn random_zone(rng: &mut StdRng) -> Catalog {
         hostmaster: dn("hostmaster.z.test"),
         records,
         transfers: Policy::default(),
+        key: None,
     }]);
     catalog
 }
@@ -126,7 +127,7 @@ fn check(snapshot: &Snapshot, request: &Message, lan: bool, case: &str, seen: &m
         None => 512,
     };
     let asked = request.queries[0].name().clone();
-    let expected: Resolution = resolve(snapshot, &LowerName::from(&asked), &asked, request.queries[0].query_type(), lan);
+    let expected: Resolution = resolve(snapshot, &LowerName::from(&asked), &asked, request.queries[0].query_type(), lan, false);
     let mut out = vec![0u8; 65_535];
     let Some(len) = answer(snapshot, &query, lan, &mut out, max, None) else {
         // Declined: a chain too long to follow, or one that does not fit the client's size.

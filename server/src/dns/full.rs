@@ -76,9 +76,12 @@ impl RequestHandler for Handler {
         }
         // The client's size, within what we are willing to send; 512 without EDNS.
         let limit = size_limit(request);
+        // DO is echoed (RFC 3225 §3): the answer then carries DNSSEC records.
+        let dnssec_ok = request.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
         let edns = request.edns.as_ref().map(|_| {
             let mut edns = Edns::new();
             edns.set_max_payload(EDNS_PAYLOAD);
+            edns.set_dnssec_ok(dnssec_ok);
             edns
         });
         let mut reply = Reply { request, response, edns, signer: None, limit, base };
@@ -123,7 +126,7 @@ impl RequestHandler for Handler {
                 Ok(info) if info.query.query_class() != DNSClass::IN => reply.code(ResponseCode::Refused).await,
                 Ok(info) => {
                     let snapshot = self.catalog.snapshot();
-                    let answer = super::resolve::resolve(&snapshot, info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()));
+                    let answer = super::resolve::resolve(&snapshot, info.query.name(), info.query.original().name(), info.query.query_type(), self.is_lan(info.src.ip()), dnssec_ok);
                     let mut metadata = reply.metadata(answer.rcode);
                     metadata.authoritative = answer.authoritative;
                     reply.send(metadata, &answer.answers, &answer.authority, &answer.additional).await

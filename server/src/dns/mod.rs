@@ -19,6 +19,7 @@ mod reply;
 mod resolve;
 pub mod rrl;
 mod server;
+mod signing;
 mod slow;
 mod tcp;
 mod transfer;

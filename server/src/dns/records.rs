@@ -1,8 +1,8 @@
 //! The zone view as hickory records, for the paths that build messages with hickory: unusual
 //! queries, zone transfers, NOTIFY and the zone file.
 
-use hickory_proto::rr::rdata::{self, CAA, MX, NS, SOA, SRV, TXT};
-use hickory_proto::rr::{Name, RData, Record};
+use hickory_proto::rr::rdata::{self, CAA, MX, NS, NULL, SOA, SRV, TXT};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
 
 use super::wire;
 use super::zone::{Rrset, SOA_TIMERS, ZoneIndex};
@@ -32,14 +32,48 @@ pub fn rrset<'a>(set: &'a Rrset, owner: &Name) -> impl Iterator<Item = Record> +
     set.data().into_iter().map(move |d| Record::from_rdata(owner.clone(), set.ttl, rdata(&d)))
 }
 
+/// Each record of a set in the zone view's wire form (TYPE CLASS TTL RDLENGTH RDATA per
+/// record, no owner) under `owner`, its data carried as it is: how DNSSEC's records (RRSIG,
+/// NSEC3, DNSKEY…) reach hickory's messages.
+pub fn raw(owner: &Name, set: &[u8]) -> Vec<Record> {
+    let mut out = Vec::new();
+    let mut rest = set;
+    while rest.len() >= 10 {
+        let code = u16::from_be_bytes([rest[0], rest[1]]);
+        let ttl = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]);
+        let len = usize::from(u16::from_be_bytes([rest[8], rest[9]]));
+        let Some(data) = rest.get(10..10 + len) else { break };
+        out.push(Record::from_rdata(owner.clone(), ttl, RData::Unknown { code: RecordType::from(code), rdata: NULL::with(data.to_vec()) }));
+        rest = &rest[10 + len..];
+    }
+    out
+}
+
 /// Every record of the zone for a transfer (RFC 5936): the SOA first and last, the rest in
-/// canonical order; LAN addresses are a view and stay out.
+/// canonical order; LAN addresses are a view and stay out. A signed zone's signatures, keys
+/// and NSEC3 chain travel with it, so secondaries serve it signed without its key.
 pub fn transfer(zone: &ZoneIndex) -> Vec<Record> {
     let mut records = vec![soa(zone, zone.serial)];
+    let apex = name_of(&zone.origin);
+    if let Some(signed) = &zone.signed {
+        records.extend(raw(&apex, &signed.soa_rrsig));
+        for set in signed.apex.iter() {
+            records.extend(raw(&apex, &set.wire));
+            records.extend(raw(&apex, &set.rrsig));
+        }
+    }
     for node in zone.sorted_nodes() {
         let owner = name_of(&node.name);
         for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
             records.extend(rrset(set, &owner));
+            records.extend(raw(&owner, &set.rrsig));
+        }
+    }
+    if let Some(signed) = &zone.signed {
+        for (hash, nsec3) in signed.chain.iter() {
+            let owner = name_of(&super::signing::hashed_owner(hash, &zone.origin));
+            records.extend(raw(&owner, &nsec3.record));
+            records.extend(raw(&owner, &nsec3.rrsig));
         }
     }
     records.push(soa(zone, zone.serial));

@@ -6,8 +6,9 @@ use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
 
 use super::catalog::Snapshot;
 use super::records;
+use super::signing;
 use super::wire;
-use super::zone::ZoneIndex;
+use super::zone::{Signed, ZoneIndex};
 use crate::records::RecordKind;
 
 /// Longest CNAME chain followed inside a zone.
@@ -25,17 +26,32 @@ pub(crate) struct Resolution {
 
 /// Answers `qname`/`qtype`; `asked` is the question's name as the client spelled it.
 /// `lan`: the client is in a LAN subnet, so a host's LAN address wins (split horizon).
-pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtype: RecordType, lan: bool) -> Resolution {
+/// `dnssec`: the client set DO, so a signed zone's answer carries its signatures and the
+/// NSEC3 records that prove what does not exist (RFC 4035 §3.1, RFC 5155 §7.2).
+pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtype: RecordType, lan: bool, dnssec: bool) -> Resolution {
     let qwire = wire::lower_wire(qname);
     let Some(zone) = snapshot.zone_of(&qwire) else {
         return Resolution { rcode: ResponseCode::Refused, ..Default::default() };
     };
-    let soa = || records::soa(zone, zone.serial);
+    let proofs = if dnssec { zone.signed.as_ref() } else { None };
     let mut resolution = Resolution { authoritative: true, ..Default::default() };
-    // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative.
+    // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative. DS
+    // at the cut is the parent's to answer (RFC 4035 §3.1.4.1): it has none, and says so.
+    let ds_at_cut = qtype == RecordType::DS && zone.delegation(&qwire).is_some_and(|(cut, _)| *cut == *qwire);
+    if ds_at_cut {
+        negative(zone, proofs, &mut resolution);
+        if let Some(signed) = proofs {
+            nsec3_matching(zone, signed, &qwire, &mut resolution.authority);
+        }
+        return resolution;
+    }
     if let Some((cut, ns)) = zone.delegation(&qwire) {
         resolution.authoritative = false;
         resolution.authority.extend(records::rrset(ns, &records::name_of(cut)));
+        // No DS here: the NSEC3 record of the cut says so (its types have no DS).
+        if let Some(signed) = proofs {
+            nsec3_matching(zone, signed, cut, &mut resolution.authority);
+        }
         add_target_addresses(zone, &mut resolution, lan);
         return resolution;
     }
@@ -44,24 +60,48 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
     for _ in 0..MAX_CNAME_CHAIN {
         let Some(node) = zone.find(&name) else {
             resolution.rcode = ResponseCode::NXDomain;
-            resolution.authority.push(soa());
+            negative(zone, proofs, &mut resolution);
+            if let Some(signed) = proofs {
+                let encloser = closest_encloser(zone, &name);
+                nsec3_matching(zone, signed, encloser, &mut resolution.authority);
+                nsec3_covering(zone, signed, next_closer(&name, encloser), &mut resolution.authority);
+                nsec3_covering(zone, signed, &wildcard_of(encloser), &mut resolution.authority);
+            }
             return resolution;
         };
         let apex = *name == *zone.origin;
+        // A name that exists only through a wildcard: the answer's signature says so, and
+        // the NSEC3 covering the next closer name proves no closer name matched.
+        let wildcard = *node.name != *name;
+        if wildcard && let Some(signed) = proofs {
+            nsec3_covering(zone, signed, next_closer(&name, wire::parent(&node.name)), &mut resolution.authority);
+        }
+        let signed_set = |set: &super::zone::Rrset, owner: &Name, out: &mut Vec<Record>| {
+            out.extend(records::rrset(set, owner));
+            if proofs.is_some() {
+                out.extend(records::raw(owner, &set.rrsig));
+            }
+        };
+        let apex_set = if apex { zone.signed.as_ref().and_then(|s| s.apex_set(u16::from(qtype))) } else { None };
         if qtype == RecordType::ANY {
             // RFC 8482 §4.1: one RRset answers ANY, the one of the lowest type code.
             let first = node.rrsets.iter().filter(|s| !s.kind.is_lan()).min_by_key(|s| s.code());
             match first {
-                Some(set) if !(apex && set.code() > u16::from(RecordType::SOA)) => resolution.answers.extend(records::rrset(set, &owner)),
-                _ if apex => resolution.answers.push(named(soa(), &owner)),
-                _ => resolution.authority.push(soa()),
+                Some(set) if !(apex && set.code() > u16::from(RecordType::SOA)) => signed_set(set, &owner, &mut resolution.answers),
+                _ if apex => soa_answer(zone, proofs, &owner, &mut resolution.answers),
+                _ => negative(zone, proofs, &mut resolution),
             }
         } else if apex && qtype == RecordType::SOA {
-            resolution.answers.push(named(soa(), &owner));
+            soa_answer(zone, proofs, &owner, &mut resolution.answers);
+        } else if let Some(set) = apex_set {
+            resolution.answers.extend(records::raw(&owner, &set.wire));
+            if proofs.is_some() {
+                resolution.answers.extend(records::raw(&owner, &set.rrsig));
+            }
         } else if let Some(set) = wire::kind_of(u16::from(qtype)).and_then(|k| node.answer_set(k, lan)) {
-            resolution.answers.extend(records::rrset(set, &owner));
+            signed_set(set, &owner, &mut resolution.answers);
         } else if let Some(set) = node.get(RecordKind::Cname) {
-            resolution.answers.extend(records::rrset(set, &owner));
+            signed_set(set, &owner, &mut resolution.answers);
             if let Some(target) = set.rdatas().next()
                 && wire::is_within(target, &zone.origin)
             {
@@ -71,14 +111,84 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
             }
             return resolution;
         } else {
-            // NODATA (RFC 2308 §2.2), also at the end of a CNAME chain.
-            resolution.authority.push(soa());
+            // NODATA (RFC 2308 §2.2), also at the end of a CNAME chain: the NSEC3 record of
+            // the name (or of the wildcard that made it) lists the types there are.
+            negative(zone, proofs, &mut resolution);
+            if let Some(signed) = proofs {
+                if wildcard {
+                    nsec3_matching(zone, signed, wire::parent(&node.name), &mut resolution.authority);
+                }
+                nsec3_matching(zone, signed, &node.name, &mut resolution.authority);
+            }
         }
         add_target_addresses(zone, &mut resolution, lan);
         return resolution;
     }
     resolution.rcode = ResponseCode::ServFail;
     resolution
+}
+
+/// The SOA in the authority section of a negative answer (with its signature when asked).
+fn negative(zone: &ZoneIndex, proofs: Option<&Signed>, resolution: &mut Resolution) {
+    resolution.authority.push(records::soa(zone, zone.serial));
+    if let Some(signed) = proofs {
+        resolution.authority.extend(records::raw(&records::name_of(&zone.origin), &signed.soa_rrsig));
+    }
+}
+
+fn soa_answer(zone: &ZoneIndex, proofs: Option<&Signed>, owner: &Name, out: &mut Vec<Record>) {
+    out.push(named(records::soa(zone, zone.serial), owner));
+    if let Some(signed) = proofs {
+        out.extend(records::raw(owner, &signed.soa_rrsig));
+    }
+}
+
+/// The longest ancestor of `name` the zone holds (at worst its apex).
+fn closest_encloser<'n>(zone: &ZoneIndex, name: &'n [u8]) -> &'n [u8] {
+    let mut current = wire::parent(name);
+    while current.len() > zone.origin.len() && zone.node(current).is_none() {
+        current = wire::parent(current);
+    }
+    current
+}
+
+/// The name one label longer than `encloser` on the way down to `name`.
+fn next_closer<'n>(name: &'n [u8], encloser: &[u8]) -> &'n [u8] {
+    let mut current = name;
+    while wire::parent(current).len() > encloser.len() {
+        current = wire::parent(current);
+    }
+    current
+}
+
+/// `*.name`.
+fn wildcard_of(name: &[u8]) -> Vec<u8> {
+    let mut out = b"\x01*".to_vec();
+    out.extend_from_slice(name);
+    out
+}
+
+/// The NSEC3 record (and its signature) whose owner is `name`'s hash, once per answer.
+fn nsec3_matching(zone: &ZoneIndex, signed: &Signed, name: &[u8], out: &mut Vec<Record>) {
+    if let Some((hash, nsec3)) = signed.chain.matching(&signing::hash(name)) {
+        push_nsec3(zone, hash, nsec3, out);
+    }
+}
+
+/// The NSEC3 record (and its signature) whose span covers `name`'s hash, once per answer.
+fn nsec3_covering(zone: &ZoneIndex, signed: &Signed, name: &[u8], out: &mut Vec<Record>) {
+    if let Some((hash, nsec3)) = signed.chain.covering(&signing::hash(name)) {
+        push_nsec3(zone, hash, nsec3, out);
+    }
+}
+
+fn push_nsec3(zone: &ZoneIndex, hash: &[u8; 20], nsec3: &signing::Nsec3, out: &mut Vec<Record>) {
+    let owner = records::name_of(&signing::hashed_owner(hash, &zone.origin));
+    if out.iter().any(|r| r.name == owner) {
+        return;
+    }
+    out.extend(records::raw(&owner, &nsec3.record));
+    out.extend(records::raw(&owner, &nsec3.rrsig));
 }
 
 fn named(mut record: Record, owner: &Name) -> Record {
@@ -145,6 +255,7 @@ mod tests {
                 record("alias.dyn.example.com", RecordData::Cname(name("a.b.dyn.example.com")?))?,
             ],
             transfers: Policy::default(),
+            key: None,
         }]);
         Ok(catalog)
     }
@@ -152,7 +263,7 @@ mod tests {
     fn ask(c: &Catalog, q: &str, t: RecordType) -> Result<Resolution> {
         let qname = LowerName::from(Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?);
         let asked = Name::from_ascii(q).map_err(|e| crate::error::Error::Invalid(e.to_string()))?;
-        Ok(resolve(&c.snapshot(), &qname, &asked, t, false))
+        Ok(resolve(&c.snapshot(), &qname, &asked, t, false, false))
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub(super) async fn answer<R: ResponseHandler>(
             // Up to date; or over UDP, where the answer is the current SOA and the client
             // asks again over TCP (RFC 1995 §2).
             vec![records::soa(&zone, current)]
+        } else if zone.signed.is_some() {
+            // The journal holds the records, not their signatures or the NSEC3 records a
+            // change re-made: a signed zone goes whole (AXFR-style, RFC 1995 §4).
+            records::transfer(&zone)
         } else {
             match tokio::task::block_in_place(|| backend.journal(&zone.name, theirs, current)) {
                 Some(steps) => {

@@ -14,6 +14,9 @@ pub const MAX_NAME: usize = 255;
 pub const CLASS_IN: u16 = 1;
 
 /// Wire type codes.
+/// SOA timers (seconds): refresh, retry, expire, and the negative-caching TTL.
+pub const SOA_TIMERS: (u32, u32, u32, u32) = (3600, 600, 1_209_600, 60);
+
 pub mod types {
     pub const A: u16 = 1;
     pub const NS: u16 = 2;
@@ -24,6 +27,7 @@ pub mod types {
     pub const TXT: u16 = 16;
     pub const AAAA: u16 = 28;
     pub const SRV: u16 = 33;
+    pub const DS: u16 = 43;
     pub const OPT: u16 = 41;
     pub const CAA: u16 = 257;
 }

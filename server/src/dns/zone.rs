@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use hashbrown::HashTable;
 
-use super::wire::{self, CLASS_IN};
+use super::signing::{self, Chain, Signer};
+use super::wire::{self, CLASS_IN, types};
+use crate::dnssec::ZoneKey;
 use crate::names::DomainName;
 use crate::records::{Record as DomainRecord, RecordData, RecordKind};
 use crate::transfers::Policy;
 
-/// SOA timers (seconds): refresh, retry, expire, and the negative-caching TTL.
-pub const SOA_TIMERS: (u32, u32, u32, u32) = (3600, 600, 1_209_600, 60);
+pub use super::wire::SOA_TIMERS;
 /// TTL of the apex NS set.
 pub const NS_TTL: u32 = 3600;
 
@@ -28,6 +29,8 @@ pub struct ZoneContents {
     pub records: Vec<DomainRecord>,
     /// Who may transfer the zone, and whom to NOTIFY.
     pub transfers: Policy,
+    /// The key the zone is signed with (DNSSEC), if it is signed.
+    pub key: Option<Arc<ZoneKey>>,
 }
 
 /// The records of one type at one name, in wire form. A signed zone keeps each set's RRSIG
@@ -38,6 +41,9 @@ pub struct Rrset {
     pub ttl: u32,
     /// Each record without its owner: TYPE, CLASS, TTL, RDLENGTH, RDATA.
     pub wire: Box<[u8]>,
+    /// The set's RRSIG in the same form (empty when the zone is not signed, or the set is
+    /// not the zone's to sign: a delegation's NS, glue below it).
+    pub rrsig: Box<[u8]>,
 }
 
 impl Rrset {
@@ -52,7 +58,7 @@ impl Rrset {
             wire.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
             wire.extend_from_slice(&rdata);
         }
-        Self { kind, ttl, wire: wire.into_boxed_slice() }
+        Self { kind, ttl, wire: wire.into_boxed_slice(), rrsig: Box::new([]) }
     }
 
     /// Each record's data, in wire form.
@@ -200,6 +206,33 @@ pub struct ZoneIndex {
     nodes: Table,
     /// NS sets below the apex (zone cuts); none is the common case and skips the search.
     delegations: usize,
+    /// DNSSEC: the signer, the NSEC3 chain, the SOA's signature and the apex's key sets.
+    pub signed: Option<Signed>,
+}
+
+/// A signed zone's DNSSEC records besides each set's RRSIG.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    pub signer: Arc<Signer>,
+    pub chain: Chain,
+    /// The RRSIG over the SOA at the current serial.
+    pub soa_rrsig: Box<[u8]>,
+    /// DNSKEY, CDS, CDNSKEY and NSEC3PARAM at the apex, each with its RRSIG.
+    pub apex: Arc<[ApexSet]>,
+}
+
+/// A set of DNSSEC records at the apex.
+#[derive(Debug)]
+pub struct ApexSet {
+    pub code: u16,
+    pub wire: Box<[u8]>,
+    pub rrsig: Box<[u8]>,
+}
+
+impl Signed {
+    pub fn apex_set(&self, code: u16) -> Option<&ApexSet> {
+        self.apex.iter().find(|s| s.code == code)
+    }
 }
 
 impl ZoneIndex {
@@ -218,6 +251,7 @@ impl ZoneIndex {
             transfers: Arc::new(contents.transfers),
             nodes: Table::with_capacity(contents.records.len() + 1),
             delegations: 0,
+            signed: None,
         };
         index.nodes.insert(Arc::new(Node::empty(&origin)));
         let ns: Vec<RecordData> = contents.nameservers.iter().cloned().map(RecordData::Ns).collect();
@@ -234,7 +268,118 @@ impl ZoneIndex {
             }
             index.set_rrset(&wire::name(&name), kind, ttl, &data);
         }
+        if let Some(key) = contents.key {
+            index.sign_all(&Arc::new(Signer::new(key, &origin, signing::now())));
+        }
         index
+    }
+
+    /// Signs every set and builds the NSEC3 chain (a new zone, a new key, signatures near
+    /// their end, or a zone cut that came or went).
+    pub fn sign_all(&mut self, signer: &Arc<Signer>) {
+        let nodes: Vec<Arc<Node>> = self.nodes.iter().cloned().collect();
+        let mut names = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let mut signed = (*node).clone();
+            let authoritative = self.authoritative(&node.name);
+            for set in signed.rrsets.iter_mut() {
+                set.rrsig = match authoritative.filter(|cut| !cut) {
+                    Some(_) => signer.rrsig(&node.name, set.code(), set.ttl, &set.wire).into(),
+                    None => Box::new([]),
+                };
+            }
+            if let Some(cut) = authoritative {
+                names.push((signing::hash(&node.name), self.types_at(&signed, cut)));
+            }
+            self.nodes.insert(Arc::new(signed));
+        }
+        let dnskey = signer.dnskey();
+        let key_data: Vec<u8> = signing::rdatas(&dnskey).next().unwrap_or_default().to_vec();
+        let apex: Vec<ApexSet> = [
+            (signing::DNSKEY, key_data.clone()),
+            (signing::CDNSKEY, key_data),
+            (signing::CDS, signer.key.ds_rdata(&self.origin)),
+            (signing::NSEC3PARAM, signing::NSEC3PARAM_RDATA.to_vec()),
+        ]
+        .into_iter()
+        .map(|(code, data)| {
+            let wire = signing::record(code, signing::DNSKEY_TTL, &data);
+            let rrsig = signer.rrsig(&self.origin, code, signing::DNSKEY_TTL, &wire).into();
+            ApexSet { code, wire: wire.into(), rrsig }
+        })
+        .collect();
+        let chain = Chain::build(signer, &self.origin, names);
+        let soa_rrsig = signer.rrsig(&self.origin, types::SOA, self.soa_ttl(), &self.soa_wire()).into();
+        self.signed = Some(Signed { signer: signer.clone(), chain, soa_rrsig, apex: apex.into() });
+    }
+
+    /// Whether the zone holds `name` with authority: None below a zone cut (occluded),
+    /// `Some(true)` at a cut (only its NS, which is not signed here), `Some(false)` elsewhere.
+    fn authoritative(&self, name: &[u8]) -> Option<bool> {
+        match self.delegation(name) {
+            Some((cut, _)) if *cut == *name => Some(true),
+            Some(_) => None,
+            None => Some(false),
+        }
+    }
+
+    /// The types an NSEC3 record lists for `node` (LAN addresses are a view: left out).
+    fn types_at(&self, node: &Node, cut: bool) -> Vec<u16> {
+        let mut codes: Vec<u16> = node.rrsets.iter().filter(|s| !s.kind.is_lan()).map(Rrset::code).collect();
+        if *node.name == *self.origin {
+            codes.extend_from_slice(&[types::SOA, signing::DNSKEY, signing::NSEC3PARAM, signing::CDS, signing::CDNSKEY]);
+        }
+        if !codes.is_empty() && !cut {
+            codes.push(signing::RRSIG);
+        }
+        codes
+    }
+
+    /// The SOA record (no owner) at the current serial.
+    pub fn soa_wire(&self) -> Vec<u8> {
+        let (refresh, retry, expire, minimum) = SOA_TIMERS;
+        let mut rdata = self.soa_names.to_vec();
+        for n in [self.serial, refresh, retry, expire, minimum] {
+            rdata.extend_from_slice(&n.to_be_bytes());
+        }
+        signing::record(types::SOA, self.soa_ttl(), &rdata)
+    }
+
+    /// After a change at `name`: its set's signature, and the NSEC3 records of `name` and of
+    /// the empty non-terminals above it.
+    fn resign(&mut self, name: &[u8], kind: RecordKind) {
+        let Some(signed) = self.signed.clone() else { return };
+        if kind == RecordKind::Ns && *name != *self.origin {
+            // A zone cut came or went: what it occludes changed.
+            self.sign_all(&signed.signer);
+            return;
+        }
+        let authoritative = self.authoritative(name);
+        if let Some(node) = self.nodes.get(name).cloned()
+            && authoritative == Some(false)
+        {
+            let mut node = (*node).clone();
+            for set in node.rrsets.iter_mut().filter(|s| s.kind == kind) {
+                set.rrsig = signed.signer.rrsig(name, set.code(), set.ttl, &set.wire).into();
+            }
+            self.nodes.insert(Arc::new(node));
+        }
+        let mut chain = signed.chain.clone();
+        let mut current = name;
+        loop {
+            let types = match (self.nodes.get(current), self.authoritative(current)) {
+                (Some(node), Some(cut)) => Some(self.types_at(node, cut)),
+                _ => None,
+            };
+            chain.set(&signed.signer, &self.origin, signing::hash(current), types);
+            if *current == *self.origin || !wire::is_within(current, &self.origin) {
+                break;
+            }
+            current = wire::parent(current);
+        }
+        if let Some(s) = self.signed.as_mut() {
+            s.chain = chain;
+        }
     }
 
     /// The SOA record's TTL (its negative-caching time, RFC 2308 §5).
@@ -323,6 +468,7 @@ impl ZoneIndex {
         }
         node.rrsets = rrsets.into_boxed_slice();
         let is_apex = *name == *self.origin;
+        let signed = self.signed.is_some();
         match (existing.is_some(), node.is_empty() && !is_apex) {
             (true, true) => {
                 self.nodes.remove(name);
@@ -335,6 +481,9 @@ impl ZoneIndex {
                     self.claim_parent(name);
                 }
             }
+        }
+        if signed {
+            self.resign(name, kind);
         }
     }
 
@@ -373,6 +522,12 @@ impl ZoneIndex {
 
     pub fn set_serial(&mut self, serial: u32) {
         self.serial = serial;
+        if let Some(signer) = self.signed.as_ref().map(|s| s.signer.clone()) {
+            let rrsig = signer.rrsig(&self.origin, types::SOA, self.soa_ttl(), &self.soa_wire()).into();
+            if let Some(signed) = self.signed.as_mut() {
+                signed.soa_rrsig = rrsig;
+            }
+        }
     }
 }
 
@@ -392,6 +547,7 @@ mod tests {
             hostmaster: dn("hostmaster.z.test"),
             records: records.into_iter().map(|(n, data)| DomainRecord { name: dn(n), ttl: 60, data }).collect(),
             transfers: Policy::default(),
+            key: None,
         })
     }
 

@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod backup;
 mod batch;
 mod columns;
+pub mod dnssec_keys;
 mod durable;
 pub mod history;
 pub mod hostnames;
@@ -53,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_update_attempts.sql"),
     include_str!("migrations/0012_alerts.sql"),
     include_str!("migrations/0013_totp.sql"),
+    include_str!("migrations/0014_dnssec_keys.sql"),
 ];
 
 /// File name of the database inside the data directory.

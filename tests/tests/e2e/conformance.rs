@@ -108,13 +108,13 @@ impl Case {
     }
 }
 
-fn record(lab: &Lab, admin: &str, body: serde_json::Value) {
+pub(crate) fn record(lab: &Lab, admin: &str, body: serde_json::Value) {
     let r = lab.api("POST", &format!("/api/domains/{ZONE_ID}/records"), Some(admin), Some(body.clone()));
     assert_eq!(r.status, 201, "{body}: {}", r.body);
 }
 
 /// The zone both servers serve: every feature the query set touches.
-fn populate(lab: &Lab, admin: &str) {
+pub(crate) fn populate(lab: &Lab, admin: &str) {
     use serde_json::json;
     let long_text = "v=DKIM1; k=rsa; p=".to_string() + &"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA".repeat(12);
     for body in [

@@ -18,6 +18,7 @@ mod delegation;
 mod dialects;
 mod disk_trouble;
 mod dns;
+mod dnssec;
 mod domains;
 mod durability;
 mod first_release;
