@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 # program:package pairs
 missing=""
 for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate:bind9-dnsutils dig:bind9-dnsutils \
-    knotd:knot kdig:knot-dnsutils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm \
+    knotd:knot kdig:knot-dnsutils unbound:unbound delv:bind9-dnsutils dnssec-verify:bind9-utils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm \
     qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support umoci:umoci skopeo:skopeo ip:iproute2 \
     unshare:util-linux readelf:binutils c++:g++ mkfs.ext4:e2fsprogs dpkg-deb:dpkg xz:xz-utils; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"

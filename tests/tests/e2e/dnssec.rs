@@ -243,3 +243,131 @@ fn a_knot_secondary_serves_the_signed_zone_and_it_validates() {
     let out = delv(knot.addr, &anchors, &host, "A");
     assert!(out.contains("fully validated") && out.contains("203.0.113.52"), "after an update, from the secondary: {out}");
 }
+
+/// unbound as a validating resolver with the appliance's zone as a stub zone and its DS as
+/// the only trust anchor; `date`: the validator's clock (`val-override-date`), if not now.
+/// Root hints point at loopback, so nothing leaves the machine. Killed when dropped.
+struct Unbound {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Unbound {
+    fn start(appliance: std::net::SocketAddr, ds: &str, date: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = porchlight_tests::knot::free_port();
+        let d = dir.path().display();
+        std::fs::write(dir.path().join("root.hints"), ". 3600 NS a.root.invalid.\na.root.invalid. 3600 A 127.0.0.1\n").unwrap();
+        let date = date.map(|d| format!("  val-override-date: \"{d}\"\n")).unwrap_or_default();
+        let conf = format!(
+            "server:\n  interface: 127.0.0.1\n  port: {port}\n  do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  pidfile: \"\"\n\
+             \x20 use-syslog: no\n  logfile: \"{d}/unbound.log\"\n  verbosity: 1\n  do-not-query-localhost: no\n  access-control: 127.0.0.0/8 allow\n\
+             \x20 root-hints: \"{d}/root.hints\"\n  trust-anchor: \"{ds}\"\n  module-config: \"validator iterator\"\n  qname-minimisation: no\n  local-zone: \"test.\" nodefault\n  val-log-level: 2\n{date}\
+             stub-zone:\n  name: \"{ZONE}\"\n  stub-addr: {}@{}\n",
+            appliance.ip(),
+            appliance.port()
+        );
+        let path = dir.path().join("unbound.conf");
+        std::fs::write(&path, conf).unwrap();
+        let check = Command::new("unbound-checkconf").arg(&path).output().unwrap();
+        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+        let child = Command::new("unbound").args(["-d", "-c", path.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let me = Self { child, port, dir };
+        let start = std::time::Instant::now();
+        while me.dig(ZONE, "SOA").is_empty() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20), "unbound did not start: {}", me.log());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        me
+    }
+
+    fn dig(&self, name: &str, rtype: &str) -> String {
+        let out = Command::new("dig").args(["+dnssec", "+time=2", "+tries=1", "@127.0.0.1", "-p", &self.port.to_string(), name, rtype]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if text.contains("connection refused") || text.contains("timed out") { String::new() } else { text }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("unbound.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Unbound {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The flags line of a dig answer, e.g. `qr rd ra ad`.
+fn flags(answer: &str) -> String {
+    answer.lines().find_map(|l| l.strip_prefix(";; flags: ")).and_then(|l| l.split(';').next()).unwrap_or_default().to_string()
+}
+
+#[test]
+fn unbound_validates_with_the_ad_flag_and_refuses_expired_signatures() {
+    if !have_program("unbound") || !have_program("dig") {
+        return;
+    }
+    let (lab, _) = signed_lab();
+    let dir = tempfile::tempdir().unwrap();
+    let ds = trust_anchor(&lab, &dir.path().join("anchors.conf")).replace(" IN ", " ");
+    let unbound = Unbound::start(lab.dns(), &ds, None);
+    for (name, rtype, status) in [
+        (format!("www.{ZONE}"), "A", "NOERROR"),
+        (format!("nope.{ZONE}"), "A", "NXDOMAIN"),
+        (format!("www.{ZONE}"), "TXT", "NOERROR"),
+        (format!("anything.wild.{ZONE}"), "A", "NOERROR"),
+        (format!("chain.{ZONE}"), "A", "NOERROR"),
+        (format!("b.c.{ZONE}"), "A", "NOERROR"),
+    ] {
+        let answer = unbound.dig(&name, rtype);
+        assert!(answer.contains(&format!("status: {status}")) && flags(&answer).split(' ').any(|f| f == "ad"), "{name} {rtype}: {answer}\n{}", unbound.log());
+        println!("unbound: {name} {rtype}: {status}, flags {}", flags(&answer));
+    }
+    drop(unbound);
+
+    // Three weeks from now every signature has ended (and the appliance has not been asked
+    // to sign anew): the validator calls the answers bogus.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(21 * 86_400);
+    let secs = later.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let date = Command::new("date").args(["-u", "-d", &format!("@{secs}"), "+%Y%m%d%H%M%S"]).output().unwrap();
+    let date = String::from_utf8_lossy(&date.stdout).trim().to_string();
+    let unbound = Unbound::start(lab.dns(), &ds, Some(&date));
+    let answer = unbound.dig(&format!("www.{ZONE}"), "A");
+    assert!(answer.contains("status: SERVFAIL") && !flags(&answer).contains("ad"), "an expired signature: {answer}");
+    assert!(unbound.log().contains("signature expired"), "{}\n{answer}", unbound.log());
+}
+
+/// Split horizon: LAN clients get the host's LAN address, signed like the public one.
+#[test]
+fn both_views_of_a_split_horizon_validate() {
+    if !have_program("delv") {
+        return;
+    }
+    let lab = Lab::start_with(|c| {
+        c.zone[0].dnssec = true;
+        c.lan_subnets = vec!["127.0.0.2/32".parse().unwrap()];
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = dir.path().join("anchors.conf");
+    trust_anchor(&lab, &anchors);
+    let host = format!("nas.{ZONE}");
+    let token = lab.host("a@example.com", &host);
+    assert_eq!(lab.get("/nic/update?myip=203.0.113.20", &[("Authorization", &basic(&host, &token))]).body, "good 203.0.113.20");
+    let session = lab.login("a@example.com");
+    let r = lab.api("PATCH", &format!("/api/hostnames/{}", lab.host_id(&host)), Some(&session), Some(serde_json::json!({"lanIpv4": "192.168.1.10"})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let from = |source: &str| {
+        let out = Command::new("delv")
+            .args(["-b", source, "-a", anchors.to_str().unwrap(), &format!("+root={ZONE}"), "-p", &lab.dns().port().to_string(), "@127.0.0.1", &host, "A"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let outside = from("127.0.0.1");
+    assert!(outside.contains("fully validated") && outside.contains("203.0.113.20") && !outside.contains("192.168.1.10"), "{outside}");
+    let lan = from("127.0.0.2");
+    assert!(lan.contains("fully validated") && lan.contains("192.168.1.10") && !lan.contains("203.0.113.20"), "{lan}");
+}
