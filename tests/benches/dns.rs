@@ -3,7 +3,10 @@
 //! loaded by `dnsperf` in turn, rounds interleaved. Prints, per server, queries per
 //! server-CPU-second, queries per second, average and maximum latency, RSS and start-up, and
 //! the ratios — for a mixed query set (60 % A, 15 % AAAA, 20 % NXDOMAIN, 3 % TXT, 2 % A via a
-//! CNAME), positive-only and NXDOMAIN-only.
+//! CNAME), positive-only and NXDOMAIN-only. Then the same zone signed (DNSSEC: porchlight with
+//! `dnssec = true`, Knot with automatic signing, both ECDSA P-256 and NSEC3 without
+//! iterations or salt), the same query sets sent with DO=1, and porchlight's signed figures
+//! against its own unsigned ones (PORCHLIGHT_BENCH_DNSSEC=0 skips the signed round).
 //!
 //!   cargo build --release -p porchlight && cargo bench -p porchlight-tests --bench dns
 //!
@@ -44,8 +47,16 @@ fn main() {
     println!("dnsperf {} -l {seconds}, {rounds} interleaved rounds per query set", DNSPERF_ARGS.join(" "));
     let base = baseline_rss(&bin);
     println!("porchlight serving one name: {:.1} MiB (the process without a zone to speak of)", mib(base));
+    let signed = std::env::var("PORCHLIGHT_BENCH_DNSSEC").map_or(true, |v| v != "0");
     for names in sizes.split(',').map(|n| n.trim().parse::<usize>().expect("PORCHLIGHT_BENCH_NAMES: numbers separated by commas")) {
-        compare(&bin, names, seconds, rounds, base);
+        let unsigned = compare(&bin, names, seconds, rounds, base, false);
+        if signed {
+            let dnssec = compare(&bin, names, seconds, rounds, base, true);
+            println!("porchlight signed (DO=1) against its own unsigned answers, queries per CPU-second:");
+            for ((label, plain), (_, signed)) in unsigned.iter().zip(dnssec.iter()) {
+                println!("  {label:<15} {:>10.0} / {:>10.0} = {:.2}x", signed, plain, signed / plain);
+            }
+        }
     }
 }
 
@@ -57,7 +68,7 @@ fn baseline_rss(bin: &Path) -> u64 {
     let server = Server::spawn(bin, None, &dir.path().join("data"), &shape.host(0));
     let file = dir.path().join("one");
     std::fs::write(&file, format!("{} A\n", shape.host(0))).unwrap();
-    dnsperf(server.dns, &file, 1, server.pid());
+    dnsperf(server.dns, &file, 1, server.pid(), false);
     server.rss_kib()
 }
 
@@ -85,7 +96,9 @@ impl Load {
     }
 }
 
-fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64) {
+/// One size, unsigned or signed (queries then with DO=1); returns porchlight's queries per
+/// CPU-second per query set.
+fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64, dnssec: bool) -> Vec<(&'static str, f64)> {
     let shape = ZoneShape { names, aaaa_every: 4, txt_every: 20, cname_every: 50 };
     let dir = tempfile::tempdir().unwrap();
     fill(dir.path(), shape);
@@ -97,8 +110,9 @@ fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64) {
     let records = String::from_utf8_lossy(&export.stdout).lines().filter(|l| !l.starts_with(';') && !l.starts_with('$')).count();
 
     let probe = shape.host(names - 1);
-    let mut ours = Server::spawn(bin, None, &data, &probe);
-    let knot = Knot::start(dir.path(), &zone_file, &probe);
+    let settings = if dnssec { format!("[[zone]]\nname = \"{ZONE}\"\ndnssec = true\n") } else { String::new() };
+    let mut ours = Server::spawn_with(bin, None, &data, &probe, &settings);
+    let knot = Knot::start(dir.path(), &zone_file, &probe, dnssec);
     if pinned() {
         for pid in [ours.pid(), knot.child.id()] {
             let moved = Command::new("taskset").args(["-a", "-p", "-c", &server_cpus(), &pid.to_string()]).output().is_ok_and(|o| o.status.success());
@@ -106,15 +120,17 @@ fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64) {
         }
     }
     let sets = query_sets(dir.path(), shape);
-    println!("\n{names} names, {records} records");
+    println!("\n{names} names, {records} records{}", if dnssec { ", signed; every query with DO=1" } else { "" });
+    let mut figures = Vec::new();
     let mut table = String::new();
     writeln!(table, "{:<15} {:<10} {:>12} {:>10} {:>9} {:>9} {:>6}", "query set", "server", "q/CPU-s", "q/s", "avg ms", "max ms", "lost").unwrap();
     for (label, file) in &sets {
         let (mut mine, mut theirs) = (Load::default(), Load::default());
         for _ in 0..rounds {
-            add(&mut mine, dnsperf(ours.dns, file, seconds, ours.pid()));
-            add(&mut theirs, dnsperf(knot.addr, file, seconds, knot.child.id()));
+            add(&mut mine, dnsperf(ours.dns, file, seconds, ours.pid(), dnssec));
+            add(&mut theirs, dnsperf(knot.addr, file, seconds, knot.child.id(), dnssec));
         }
+        figures.push((*label, mine.per_cpu()));
         for (server, load) in [("porchlight", mine), ("knot", theirs)] {
             writeln!(
                 table,
@@ -150,6 +166,7 @@ fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64) {
     writeln!(table, "start-up to first answer: porchlight {:.3} s, knot {:.3} s", ours.start_up.as_secs_f64(), knot.start_up.as_secs_f64()).unwrap();
     print!("{table}");
     ours.stop();
+    figures
 }
 
 fn mib(kib: u64) -> f64 {
@@ -205,8 +222,9 @@ fn query_sets(dir: &Path, shape: ZoneShape) -> Vec<(&'static str, PathBuf)> {
         .collect()
 }
 
-/// One dnsperf run against `server` (process `pid`), and the server's CPU time during it.
-fn dnsperf(server: SocketAddr, file: &Path, seconds: u64, pid: u32) -> Load {
+/// One dnsperf run against `server` (process `pid`), and the server's CPU time during it;
+/// `dnssec`: every query with DO=1.
+fn dnsperf(server: SocketAddr, file: &Path, seconds: u64, pid: u32, dnssec: bool) -> Load {
     let cpu_before = cpu_seconds(pid);
     let started = Instant::now();
     let mut dnsperf = if pinned() {
@@ -219,6 +237,7 @@ fn dnsperf(server: SocketAddr, file: &Path, seconds: u64, pid: u32) -> Load {
     let out = dnsperf
         .args(["-s", &server.ip().to_string(), "-p", &server.port().to_string(), "-d", file.to_str().unwrap(), "-l", &seconds.to_string()])
         .args(DNSPERF_ARGS)
+        .args(if dnssec { &["-D"][..] } else { &[] })
         .output()
         .unwrap();
     let wall = started.elapsed().as_secs_f64();
@@ -246,7 +265,8 @@ fn server_cpus() -> String {
     format!("1-{}", cpus - 1)
 }
 
-/// knotd serving the exported zone file.
+/// knotd serving the exported zone file; `dnssec`: signing it as it loads (ECDSA P-256, one
+/// combined key, NSEC3 without iterations or salt: what porchlight does).
 struct Knot {
     child: Child,
     addr: SocketAddr,
@@ -254,17 +274,19 @@ struct Knot {
 }
 
 impl Knot {
-    fn start(dir: &Path, zone_file: &Path, probe: &str) -> Self {
+    fn start(dir: &Path, zone_file: &Path, probe: &str, dnssec: bool) -> Self {
         let port = free_port();
-        let run = dir.join("knot");
+        let run = dir.join(if dnssec { "knot-signed" } else { "knot" });
         std::fs::create_dir_all(&run).unwrap();
         let d = run.display();
         let conf = format!(
             "server:\n  rundir: \"{d}\"\n  listen: 127.0.0.1@{port}\nlog:\n  - target: stderr\n    any: error\n\
              database:\n  storage: \"{d}\"\n\
+             policy:\n  - id: bench\n    algorithm: ecdsap256sha256\n    single-type-signing: on\n    nsec3: on\n    nsec3-iterations: 0\n    nsec3-salt-length: 0\n\
              template:\n  - id: default\n    storage: \"{d}\"\n    zonefile-sync: -1\n    journal-content: none\n\
-             zone:\n  - domain: {ZONE}\n    file: \"{}\"\n",
-            zone_file.display()
+             zone:\n  - domain: {ZONE}\n    file: \"{}\"\n{}",
+            zone_file.display(),
+            if dnssec { "    dnssec-signing: on\n    dnssec-policy: bench\n" } else { "" }
         );
         let path = run.join("knot.conf");
         std::fs::write(&path, conf).unwrap();

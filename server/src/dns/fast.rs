@@ -8,7 +8,8 @@ use super::catalog::Snapshot;
 use super::query::Query;
 use super::resolve::MAX_CNAME_CHAIN;
 use super::wire::{self, types};
-use super::zone::{Rrset, ZoneIndex};
+use super::signing;
+use super::zone::{Rrset, Signed, ZoneIndex};
 use crate::records::RecordKind;
 
 /// The EDNS payload size advertised and honoured (the DNS Flag Day 2020 value).
@@ -56,7 +57,13 @@ impl Writer<'_> {
     /// Writes a set's records under `owner` (`name`: the owner spelled out, when it is not a
     /// pointer) into `section`; the offsets of their data go to `data_at` (as many as fit).
     fn rrset(&mut self, section: usize, set: &Rrset, owner: Owner, name: &[u8], data_at: &mut Targets) -> bool {
-        let mut rest: &[u8] = &set.wire;
+        self.records(section, &set.wire, set.code(), owner, name, data_at)
+    }
+
+    /// Writes records in the zone view's form (`wire`: each TYPE CLASS TTL RDLENGTH RDATA)
+    /// of type `code`, as [`Writer::rrset`] does.
+    fn records(&mut self, section: usize, wire: &[u8], code: u16, owner: Owner, name: &[u8], data_at: &mut Targets) -> bool {
+        let mut rest: &[u8] = wire;
         while rest.len() >= 10 {
             let rdlen = u16::from_be_bytes([rest[8], rest[9]]) as usize;
             let Some(record) = rest.get(..10 + rdlen) else { return false };
@@ -69,7 +76,7 @@ impl Writer<'_> {
                 self.len = start;
                 return false;
             }
-            data_at.push(self.len - rdlen, set.code());
+            data_at.push(self.len - rdlen, code);
             self.counts[section] += 1;
             rest = &rest[10 + rdlen..];
         }
@@ -108,6 +115,7 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
     let max = max.min(out.len());
     let question = query.packet.get(..query.question_end)?;
     let cookie = query.edns.and_then(|e| e.cookie).zip(server_cookie);
+    let dnssec_ok = query.edns.is_some_and(|e| e.dnssec_ok);
     let opt_len = match (query.edns, cookie) {
         (None, _) => 0,
         (Some(_), None) => 11,
@@ -120,9 +128,9 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
     w.put(question);
     let flags = match snapshot.zone_of(query.name()) {
         None => REFUSED,
-        // A signed zone's DNSSEC answers (DO set, or its keys asked for) are the full path's.
-        Some(zone) if zone.signed.is_some() && (query.edns.is_some_and(|e| e.dnssec_ok) || super::signing::is_dnssec_type(query.qtype)) => return None,
-        Some(zone) => body(zone, query, lan, &mut w)?,
+        // A signed zone's keys, and its proofs of what does not exist, are the full path's.
+        Some(zone) if zone.signed.is_some() && super::signing::is_dnssec_type(query.qtype) => return None,
+        Some(zone) => body(zone, query, lan, dnssec_ok.then_some(()).and(zone.signed.as_ref()), &mut w)?,
     };
     let flags = flags | if w.overflow { TC } else { 0 };
     // Truncated: the header, the question and the OPT record, and the client asks again
@@ -136,7 +144,8 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
     if query.edns.is_some() {
         let rdlen: u16 = if cookie.is_some() { 28 } else { 0 };
         let [hi, lo] = rdlen.to_be_bytes();
-        let opt = [0, 0, 41, (EDNS_PAYLOAD >> 8) as u8, EDNS_PAYLOAD as u8, 0, 0, 0, 0, hi, lo];
+        // DO is echoed (RFC 3225 §3).
+        let opt = [0, 0, 41, (EDNS_PAYLOAD >> 8) as u8, EDNS_PAYLOAD as u8, 0, 0, if dnssec_ok { 0x80 } else { 0 }, 0, hi, lo];
         out.get_mut(len..len + 11)?.copy_from_slice(&opt);
         len += 11;
         if let Some((client, server)) = cookie {
@@ -157,13 +166,18 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
     Some(len)
 }
 
-/// The sections for a name in `zone`; returns the header's AA flag and RCODE.
-fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, w: &mut Writer<'_>) -> Option<u16> {
+/// The sections for a name in `zone`; returns the header's AA flag and RCODE. `dnssec`: the
+/// zone is signed and the client set DO, so each set comes with its RRSIG; answers that need
+/// NSEC3 proofs (negative ones, wildcards, referrals) are left to the full path.
+fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>, w: &mut Writer<'_>) -> Option<u16> {
     let mut targets = Targets::new();
     let labels_below_apex = query.label_count() - wire::label_count(&zone.origin);
     let apex_at = query.suffix_offset(query.label_count() - labels_below_apex)?;
     // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative.
     if let Some((cut, ns)) = zone.delegation(query.name()) {
+        if dnssec.is_some() {
+            return None;
+        }
         // DS at the cut is the parent's (this zone's) to answer: there is none.
         if query.qtype == types::DS && *cut == *query.name() {
             soa(zone, apex_at, w);
@@ -180,19 +194,31 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, w: &mut Writer<'_>) -> O
     let mut owner = Owner::At(12);
     for _ in 0..MAX_CNAME_CHAIN {
         let Some(node) = zone.find(name) else {
+            if dnssec.is_some() {
+                return None;
+            }
             soa(zone, apex_at, w);
             return Some(AA | NXDOMAIN);
         };
+        if dnssec.is_some() && *node.name != *name {
+            // A wildcard's answer needs the proof that no closer name exists.
+            return None;
+        }
         let apex = *name == *zone.origin;
         if apex && query.qtype == types::SOA {
             soa_record(zone, owner, 0, w);
+            if let Some(signed) = dnssec
+                && !w.records(0, &signed.soa_rrsig, signing::RRSIG, owner, name, &mut Targets::new())
+            {
+                w.overflow = true;
+            }
         } else if let Some(set) = wire::kind_of(query.qtype).and_then(|k| node.answer_set(k, lan)) {
-            if !w.rrset(0, set, owner, name, &mut targets) {
+            if !w.rrset(0, set, owner, name, &mut targets) || (dnssec.is_some() && !w.records(0, &set.rrsig, signing::RRSIG, owner, name, &mut Targets::new())) {
                 w.overflow = true;
             }
         } else if let Some(set) = node.get(RecordKind::Cname) {
             let before = targets.len;
-            if !w.rrset(0, set, owner, name, &mut targets) {
+            if !w.rrset(0, set, owner, name, &mut targets) || (dnssec.is_some() && !w.records(0, &set.rrsig, signing::RRSIG, owner, name, &mut Targets::new())) {
                 // Where the chain ends decides the response code: the full path follows it.
                 return None;
             }
@@ -206,6 +232,9 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, w: &mut Writer<'_>) -> O
             name = target;
             continue;
         } else {
+            if dnssec.is_some() {
+                return None;
+            }
             // NODATA (RFC 2308 §2.2), also at the end of a CNAME chain.
             soa(zone, apex_at, w);
         }

@@ -371,3 +371,45 @@ fn both_views_of_a_split_horizon_validate() {
     let lan = from("127.0.0.2");
     assert!(lan.contains("fully validated") && lan.contains("192.168.1.10") && !lan.contains("203.0.113.20"), "{lan}");
 }
+
+/// Positive answers with DO come from the fast path, set and signature copied as pre-built,
+/// and say exactly what the full path says; DO is echoed.
+#[test]
+fn signed_positive_answers_take_the_fast_path_and_match_the_full_one() {
+    let (lab, _) = signed_lab();
+    let fast_answers = || -> u64 {
+        let metrics = lab.get("/metrics", &[]).body;
+        metrics.lines().find_map(|l| l.strip_prefix("porchlight_dns_responses_by_path_total{path=\"fast\"} ")).unwrap().trim().parse().unwrap()
+    };
+    let ask = |query: &[u8]| {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        socket.send_to(query, lab.dns()).unwrap();
+        let mut buf = [0u8; 4096];
+        let n = socket.recv(&mut buf).unwrap();
+        porchlight_tests::hickory_proto::op::Message::from_vec(&buf[..n]).unwrap()
+    };
+    let sorted = |m: &porchlight_tests::hickory_proto::op::Message| {
+        let mut lines: Vec<String> = m.answers.iter().chain(m.authorities.iter()).chain(m.additionals.iter()).map(ToString::to_string).collect();
+        lines.sort();
+        lines
+    };
+    let cases = [(format!("www.{ZONE}"), RecordType::A), (format!("chain.{ZONE}"), RecordType::A), (format!("mail.{ZONE}"), RecordType::MX), (ZONE.to_string(), RecordType::SOA), (ZONE.to_string(), RecordType::NS)];
+    let before = fast_answers();
+    for (name, rtype) in &cases {
+        let mut query = porchlight_tests::query_message(name, *rtype, true);
+        let at = query.len() - 4;
+        query[at] |= 0x80; // DO
+        let fast = ask(&query);
+        // An EDNS option the fast path does not read sends the same question the full way.
+        let rdlen = query.len() - 2;
+        query[rdlen..].copy_from_slice(&4u16.to_be_bytes());
+        query.extend_from_slice(&[0xfd, 0xe9, 0, 0]);
+        let full = ask(&query);
+        assert!(fast.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok), "DO echoed");
+        assert!(fast.answers.iter().any(|r| u16::from(r.record_type()) == 46), "{name} {rtype}: signed: {fast:?}");
+        assert_eq!(sorted(&fast), sorted(&full), "{name} {rtype}");
+        assert_eq!((fast.metadata.response_code, fast.metadata.authoritative), (full.metadata.response_code, full.metadata.authoritative));
+    }
+    assert_eq!(fast_answers(), before + cases.len() as u64, "each DO question with a positive answer took the fast path once");
+}
