@@ -167,25 +167,31 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
 }
 
 /// The sections for a name in `zone`; returns the header's AA flag and RCODE. `dnssec`: the
-/// zone is signed and the client set DO, so each set comes with its RRSIG; answers that need
-/// NSEC3 proofs (negative ones, wildcards, referrals) are left to the full path.
+/// zone is signed and the client set DO, so each set comes with its RRSIG, and the NSEC3
+/// records that prove what does not exist follow in the authority section — exactly what
+/// the full path's `resolve` adds.
 fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>, w: &mut Writer<'_>) -> Option<u16> {
     let mut targets = Targets::new();
     let labels_below_apex = query.label_count() - wire::label_count(&zone.origin);
     let apex_at = query.suffix_offset(query.label_count() - labels_below_apex)?;
     // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative.
+    let mut proofs = dnssec.map(|signed| Proofs { signed, apex_at, written: [[0; 20]; 4], count: 0, deferred: [[0; 20]; MAX_CNAME_CHAIN], deferred_count: 0 });
     if let Some((cut, ns)) = zone.delegation(query.name()) {
-        if dnssec.is_some() {
-            return None;
-        }
         // DS at the cut is the parent's (this zone's) to answer: there is none.
         if query.qtype == types::DS && *cut == *query.name() {
-            soa(zone, apex_at, w);
+            negative(zone, apex_at, dnssec, w);
+            if let Some(p) = proofs.as_mut() {
+                p.matching(w, cut);
+            }
             return Some(AA | NOERROR);
         }
         let cut_at = query.suffix_offset(wire::label_count(cut))?;
         if !w.rrset(1, ns, Owner::At(cut_at), cut, &mut targets) {
             w.overflow = true;
+        }
+        // No DS: the cut's NSEC3 record says so.
+        if let Some(p) = proofs.as_mut() {
+            p.matching(w, cut);
         }
         additional(zone, lan, w, &targets);
         return Some(NOERROR);
@@ -194,15 +200,24 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
     let mut owner = Owner::At(12);
     for _ in 0..MAX_CNAME_CHAIN {
         let Some(node) = zone.find(name) else {
-            if dnssec.is_some() {
-                return None;
+            if let Some(p) = proofs.as_mut() {
+                p.flush(w);
             }
-            soa(zone, apex_at, w);
+            negative(zone, apex_at, dnssec, w);
+            if let Some(p) = proofs.as_mut() {
+                // RFC 5155 §7.2.2: the closest encloser, the next closer name, the wildcard.
+                let encloser = zone.closest_encloser(name);
+                p.matching(w, encloser);
+                p.covering(w, super::zone::next_closer(name, encloser));
+                p.covering(w, &super::zone::wildcard_of(encloser));
+            }
             return Some(AA | NXDOMAIN);
         };
-        if dnssec.is_some() && *node.name != *name {
-            // A wildcard's answer needs the proof that no closer name exists.
-            return None;
+        let wildcard = *node.name != *name;
+        if wildcard && let Some(p) = proofs.as_mut() {
+            // No closer name matched (RFC 5155 §7.2.6): proven in the authority section,
+            // once the answers are written.
+            p.defer(super::zone::next_closer(name, wire::parent(&node.name)));
         }
         let apex = *name == *zone.origin;
         if apex && query.qtype == types::SOA {
@@ -224,6 +239,9 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
             }
             let target = set.rdatas().next()?;
             if !wire::is_within(target, &zone.origin) {
+                if let Some(p) = proofs.as_mut() {
+                    p.flush(w);
+                }
                 return Some(AA | NOERROR);
             }
             // The chain goes on at the CNAME's target, whose name is now in the response.
@@ -232,11 +250,21 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
             name = target;
             continue;
         } else {
-            if dnssec.is_some() {
-                return None;
+            // NODATA (RFC 2308 §2.2), also at the end of a CNAME chain: the name's NSEC3 (or
+            // the wildcard's, after the closest encloser's) lists the types there are.
+            if let Some(p) = proofs.as_mut() {
+                p.flush(w);
             }
-            // NODATA (RFC 2308 §2.2), also at the end of a CNAME chain.
-            soa(zone, apex_at, w);
+            negative(zone, apex_at, dnssec, w);
+            if let Some(p) = proofs.as_mut() {
+                if wildcard {
+                    p.matching(w, wire::parent(&node.name));
+                }
+                p.matching(w, &node.name);
+            }
+        }
+        if let Some(p) = proofs.as_mut() {
+            p.flush(w);
         }
         additional(zone, lan, w, &targets);
         return Some(AA | NOERROR);
@@ -245,9 +273,82 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
     None
 }
 
-/// The zone's SOA in the authority section (negative answers).
-fn soa(zone: &ZoneIndex, apex_at: usize, w: &mut Writer<'_>) {
+/// The zone's SOA in the authority section (negative answers), signed when asked.
+fn negative(zone: &ZoneIndex, apex_at: usize, dnssec: Option<&Signed>, w: &mut Writer<'_>) {
     soa_record(zone, Owner::At(apex_at), 1, w);
+    if let Some(signed) = dnssec
+        && !w.records(1, &signed.soa_rrsig, signing::RRSIG, Owner::At(apex_at), &zone.origin, &mut Targets::new())
+    {
+        w.overflow = true;
+    }
+}
+
+/// The NSEC3 records of one answer, each written once into the authority section with its
+/// RRSIG; the owner is the hash's label followed by a pointer to the apex in the question.
+struct Proofs<'z> {
+    signed: &'z Signed,
+    apex_at: usize,
+    written: [[u8; 20]; 4],
+    count: usize,
+    /// Names whose covering record waits for the answer section to end (wildcards met on
+    /// the way, at most one a CNAME step).
+    deferred: [[u8; 20]; MAX_CNAME_CHAIN],
+    deferred_count: usize,
+}
+
+impl Proofs<'_> {
+    fn defer(&mut self, name: &[u8]) {
+        if self.deferred_count < self.deferred.len() {
+            self.deferred[self.deferred_count] = signing::hash(name);
+            self.deferred_count += 1;
+        }
+    }
+
+    /// Writes the deferred covering records.
+    fn flush(&mut self, w: &mut Writer<'_>) {
+        for i in 0..std::mem::take(&mut self.deferred_count) {
+            if let Some((hash, nsec3)) = self.signed.chain.covering(&self.deferred[i]) {
+                self.put(w, hash, nsec3);
+            }
+        }
+    }
+
+    fn matching(&mut self, w: &mut Writer<'_>, name: &[u8]) {
+        if let Some((hash, nsec3)) = self.signed.chain.matching(&signing::hash(name)) {
+            self.put(w, hash, nsec3);
+        }
+    }
+
+    fn covering(&mut self, w: &mut Writer<'_>, name: &[u8]) {
+        if let Some((hash, nsec3)) = self.signed.chain.covering(&signing::hash(name)) {
+            self.put(w, hash, nsec3);
+        }
+    }
+
+    fn put(&mut self, w: &mut Writer<'_>, hash: &[u8; 20], nsec3: &signing::Nsec3) {
+        if self.written[..self.count].contains(hash) || self.count == self.written.len() {
+            return;
+        }
+        self.written[self.count] = *hash;
+        self.count += 1;
+        let mut label = [0u8; 33];
+        label[0] = 32;
+        data_encoding::BASE32HEX_NOPAD.encode_mut(hash, &mut label[1..]);
+        label[1..].make_ascii_lowercase();
+        let start = w.len;
+        let mut owner = [0u8; 35];
+        owner[..33].copy_from_slice(&label);
+        owner[33..].copy_from_slice(&(0xc000 | self.apex_at as u16).to_be_bytes());
+        if !(w.put(&owner) && w.put(&nsec3.record)) {
+            w.len = start;
+            w.overflow = true;
+            return;
+        }
+        w.counts[1] += 1;
+        if !w.records(1, &nsec3.rrsig, signing::RRSIG, Owner::At(start), &owner, &mut Targets::new()) {
+            w.overflow = true;
+        }
+    }
 }
 
 fn soa_record(zone: &ZoneIndex, owner: Owner, section: usize, w: &mut Writer<'_>) {

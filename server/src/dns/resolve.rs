@@ -62,10 +62,10 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
             resolution.rcode = ResponseCode::NXDomain;
             negative(zone, proofs, &mut resolution);
             if let Some(signed) = proofs {
-                let encloser = closest_encloser(zone, &name);
+                let encloser = zone.closest_encloser(&name);
                 nsec3_matching(zone, signed, encloser, &mut resolution.authority);
-                nsec3_covering(zone, signed, next_closer(&name, encloser), &mut resolution.authority);
-                nsec3_covering(zone, signed, &wildcard_of(encloser), &mut resolution.authority);
+                nsec3_covering(zone, signed, super::zone::next_closer(&name, encloser), &mut resolution.authority);
+                nsec3_covering(zone, signed, &super::zone::wildcard_of(encloser), &mut resolution.authority);
             }
             return resolution;
         };
@@ -74,7 +74,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
         // the NSEC3 covering the next closer name proves no closer name matched.
         let wildcard = *node.name != *name;
         if wildcard && let Some(signed) = proofs {
-            nsec3_covering(zone, signed, next_closer(&name, wire::parent(&node.name)), &mut resolution.authority);
+            nsec3_covering(zone, signed, super::zone::next_closer(&name, wire::parent(&node.name)), &mut resolution.authority);
         }
         let signed_set = |set: &super::zone::Rrset, owner: &Name, out: &mut Vec<Record>| {
             out.extend(records::rrset(set, owner));
@@ -141,31 +141,6 @@ fn soa_answer(zone: &ZoneIndex, proofs: Option<&Signed>, owner: &Name, out: &mut
     if let Some(signed) = proofs {
         out.extend(records::raw(owner, &signed.soa_rrsig));
     }
-}
-
-/// The longest ancestor of `name` the zone holds (at worst its apex).
-fn closest_encloser<'n>(zone: &ZoneIndex, name: &'n [u8]) -> &'n [u8] {
-    let mut current = wire::parent(name);
-    while current.len() > zone.origin.len() && zone.node(current).is_none() {
-        current = wire::parent(current);
-    }
-    current
-}
-
-/// The name one label longer than `encloser` on the way down to `name`.
-fn next_closer<'n>(name: &'n [u8], encloser: &[u8]) -> &'n [u8] {
-    let mut current = name;
-    while wire::parent(current).len() > encloser.len() {
-        current = wire::parent(current);
-    }
-    current
-}
-
-/// `*.name`.
-fn wildcard_of(name: &[u8]) -> Vec<u8> {
-    let mut out = b"\x01*".to_vec();
-    out.extend_from_slice(name);
-    out
 }
 
 /// The NSEC3 record (and its signature) whose owner is `name`'s hash, once per answer.

@@ -18,7 +18,6 @@ pub const NSEC3: u16 = 50;
 pub const NSEC3PARAM: u16 = 51;
 pub const CDS: u16 = 59;
 pub const CDNSKEY: u16 = 60;
-pub const DS: u16 = 43;
 
 /// Signatures are valid from an hour ago for 14 days; a zone is signed anew when fewer than
 /// 7 days are left, so a served signature is never closer than 7 days to its end.
@@ -289,7 +288,7 @@ pub fn is_apex_dnssec_type(code: u16) -> bool {
 
 /// Types no query gets from the pre-built sets: the full path answers them.
 pub fn is_dnssec_type(code: u16) -> bool {
-    is_apex_dnssec_type(code) || matches!(code, RRSIG | NSEC3 | DS)
+    is_apex_dnssec_type(code) || matches!(code, RRSIG | NSEC3)
 }
 
 #[cfg(test)]

@@ -446,6 +446,16 @@ impl ZoneIndex {
         None
     }
 
+    /// The longest ancestor of `name` the zone holds (at worst its apex): the closest
+    /// encloser of a name that does not exist (RFC 5155 §7.2.1).
+    pub fn closest_encloser<'n>(&self, name: &'n [u8]) -> &'n [u8] {
+        let mut current = wire::parent(name);
+        while current.len() > self.origin.len() && self.node(current).is_none() {
+            current = wire::parent(current);
+        }
+        current
+    }
+
     /// Replaces the `kind` set at `name` (empty `data`: removes it).
     pub fn set_rrset(&mut self, name: &[u8], kind: RecordKind, ttl: u32, data: &[RecordData]) {
         if !wire::is_within(name, &self.origin) {
@@ -528,6 +538,38 @@ impl ZoneIndex {
                 signed.soa_rrsig = rrsig;
             }
         }
+    }
+}
+
+/// The name one label longer than `encloser` on the way down to `name` (RFC 5155's "next
+/// closer name").
+pub fn next_closer<'n>(name: &'n [u8], encloser: &[u8]) -> &'n [u8] {
+    let mut current = name;
+    while wire::parent(current).len() > encloser.len() {
+        current = wire::parent(current);
+    }
+    current
+}
+
+/// `*.name`, in `buf`.
+pub fn wildcard_of(name: &[u8]) -> WildcardName {
+    let mut buf = [0u8; wire::MAX_NAME + 2];
+    buf[..2].copy_from_slice(b"\x01*");
+    let len = (2 + name.len()).min(buf.len());
+    buf[2..len].copy_from_slice(&name[..len - 2]);
+    WildcardName { buf, len }
+}
+
+/// A wildcard's wire name, on the stack.
+pub struct WildcardName {
+    buf: [u8; wire::MAX_NAME + 2],
+    len: usize,
+}
+
+impl std::ops::Deref for WildcardName {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 
