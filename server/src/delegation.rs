@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use crate::Context;
-use crate::auth::{Caller, Permission};
+use crate::auth::Caller;
 use crate::error::{Error, Result};
 use crate::model::ZoneId;
 use crate::names::DomainName;
@@ -46,15 +46,7 @@ pub struct Guide {
 /// The guide for zone `id`: a built-in zone for anyone who may read domains, a custom
 /// domain for its owner (verified or not: that is when it is needed).
 pub fn guide(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<Guide> {
-    let user = caller.may(Permission::ReadDomains)?;
-    let zone = ctx.store.read(|c| {
-        let zone = store::zones::find_by_id(c, id)?.ok_or(Error::NotFound("Domain"))?;
-        let custom = store::zones::find_custom(c, id)?;
-        match custom {
-            Some(domain) if domain.owner_id != user.id && !caller.is_admin_session() => Err(Error::NotFound("Domain")),
-            _ => Ok(zone),
-        }
-    })?;
+    let zone = ctx.store.read(|c| crate::ownership::visible_zone(c, caller, id))?;
     guide_for(ctx, &zone.name)
 }
 

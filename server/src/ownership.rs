@@ -12,6 +12,18 @@ use crate::model::{Account, Host, UserId, Zone};
 use crate::names::DomainName;
 use crate::store::{self, Conn};
 
+/// A zone `caller` may look at (its delegation guide, its DNSSEC state): a built-in one, or a
+/// custom domain of its own (any, for an administrator's session). Anyone else's domain is
+/// not found.
+pub fn visible_zone(conn: &Conn, caller: &crate::auth::Caller, id: &crate::model::ZoneId) -> Result<Zone> {
+    let user = caller.may(crate::auth::Permission::ReadDomains)?;
+    let zone = store::zones::find_by_id(conn, id)?.ok_or(Error::NotFound("Domain"))?;
+    match store::zones::find_custom(conn, id)? {
+        Some(domain) if domain.owner_id != user.id && !caller.is_admin_session() => Err(Error::NotFound("Domain")),
+        _ => Ok(zone),
+    }
+}
+
 /// Whom a name belongs to.
 #[derive(Debug, Clone)]
 pub enum Owner {

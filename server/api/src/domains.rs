@@ -134,3 +134,25 @@ pub struct DelegationGuide {
     pub problems: Vec<String>,
     pub message: String,
 }
+
+/// `GET /api/domains/{id}/dnssec`: whether the zone is signed, and what its parent needs.
+/// The private key is never part of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DnssecStatus {
+    pub zone: String,
+    pub signed: bool,
+    /// The key's algorithm number: 13 (ECDSA P-256/SHA-256) or 15 (Ed25519).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_tag: Option<u16>,
+    /// The DS record(s) for the parent, in presentation format (`NAME. IN DS TAG ALG 2 HEX`).
+    pub ds: Vec<String>,
+    /// The DNSKEY record, in presentation format, for registrars that ask for the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnskey: Option<String>,
+    /// What to do at the registrar, step by step.
+    pub steps: Vec<String>,
+}

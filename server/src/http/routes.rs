@@ -119,6 +119,7 @@ fn build() -> Vec<Route> {
         Route::new(POST, "/api/domains/{id}/verify", &NATIVE, domains::verify).doc(d("verifyDomain", "Check the delegation and serve the domain when it is right").ok(200, schema::<api::DelegationStatus>)),
         Route::new(GET, "/api/domains/{id}/delegation-status", &NATIVE, domains::delegation_status).doc(d("domainDelegation", "Check the delegation").ok(200, schema::<api::DelegationStatus>)),
         Route::new(GET, "/api/domains/{id}/delegation", &NATIVE, domains::delegation_guide).doc(d("delegationGuide", "What to enter at the registrar for a zone, and whether the parent delegates to this appliance now").ok(200, schema::<api::DelegationGuide>)),
+        Route::new(GET, "/api/domains/{id}/dnssec", &NATIVE, domains::dnssec).doc(d("domainDnssec", "Whether the zone is signed, its DS and DNSKEY for the parent, and the registrar's steps").ok(200, schema::<api::DnssecStatus>)),
         Route::new(GET, "/api/domains/{id}/export", &NATIVE, domains::export).doc(d("exportZone", "The zone as a zone file").conflicts().bytes("text/dns")),
         Route::new(GET, "/api/domains/{domainId}/records", &NATIVE, records::list).doc(d("listRecords", "The records of a zone the account may see").conflicts().ok(200, schema::<api::RecordList>)),
         Route::new(POST, "/api/domains/{domainId}/records", &NATIVE, records::create).doc(d("createRecord", "Create a record").body(schema::<api::NewRecord>).ok(201, schema::<api::RecordEnvelope>).links(RECORD_LINKS)),

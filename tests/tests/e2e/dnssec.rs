@@ -431,3 +431,41 @@ fn signed_answers_take_the_fast_path_and_match_the_full_one() {
     }
     assert_eq!(fast_answers(), before + cases.len() as u64, "each DO question took the fast path once");
 }
+
+/// The API shows what the parent needs — the CLI's DS, the DNSKEY, the registrar's steps —
+/// and never the private key.
+#[test]
+fn the_api_shows_the_ds_and_the_key_and_never_the_private_half() {
+    let (lab, _) = signed_lab();
+    let session = lab.login("a@example.com");
+    let r = lab.api("GET", &format!("/api/domains/{ZONE_ID}/dnssec"), Some(&session), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let status = r.json();
+    let dir = tempfile::tempdir().unwrap();
+    let ds = trust_anchor(&lab, &dir.path().join("anchors.conf"));
+    assert_eq!((status["signed"].as_bool(), status["algorithm"].as_u64()), (Some(true), Some(13)));
+    assert_eq!(status["ds"], serde_json::json!([ds]));
+    assert_eq!(status["keyTag"].as_u64().map(|t| t.to_string()), ds.split_whitespace().nth(3).map(String::from));
+    let dnskey = status["dnskey"].as_str().unwrap();
+    assert!(dnskey.starts_with(&format!("{ZONE}. 3600 IN DNSKEY 257 3 13 ")), "{dnskey}");
+    // The same key DNS serves.
+    let served = porchlight_tests::query_udp(lab.dns(), ZONE, RecordType::DNSKEY);
+    assert_eq!(served.answers.len(), 1);
+    assert!(status["steps"].as_array().unwrap().iter().any(|s| s.as_str().unwrap().contains("digest type 2")), "{status}");
+    // Nothing of the private key, in any encoding.
+    let private: Vec<u8> = lab.db().query_row("SELECT private_key FROM dnssec_keys", [], |r| r.get(0)).unwrap();
+    use base64::Engine as _;
+    let encodings = [base64::engine::general_purpose::STANDARD.encode(&private), private.iter().map(|b| format!("{b:02x}")).collect::<String>()];
+    for encoded in encodings {
+        assert!(!r.body.contains(&encoded[..40]), "the private key leaked: {}", r.body);
+    }
+    assert!(!r.body.to_ascii_lowercase().contains("private"), "{}", r.body);
+
+    // An unsigned zone says so, and how to sign it.
+    let plain = Lab::start();
+    let session = plain.login("a@example.com");
+    let status = plain.api("GET", &format!("/api/domains/{ZONE_ID}/dnssec"), Some(&session), None).json();
+    assert_eq!((status["signed"].as_bool(), status["ds"].as_array().map(Vec::len)), (Some(false), Some(0)));
+    assert!(status["steps"][0].as_str().unwrap().contains("dnssec = true"), "{status}");
+    assert_eq!(plain.api("GET", "/api/domains/00000000-0000-0000-0000-00000000ffff/dnssec", Some(&session), None).status, 404);
+}

@@ -89,6 +89,23 @@ pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     Ok(Response::empty_204())
 }
 
+/// `GET /api/domains/{id}/dnssec`: the zone's signing state and what the parent needs.
+pub fn dnssec(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let state = crate::zones::dnssec_state(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
+    Ok(reply(
+        200,
+        &api::DnssecStatus {
+            zone: state.zone.to_string(),
+            signed: state.key.is_some(),
+            algorithm: state.key.as_ref().map(|k| k.algorithm.number()),
+            key_tag: state.key.as_ref().map(|k| k.tag()),
+            ds: state.ds().into_iter().collect(),
+            dnskey: state.dnskey(),
+            steps: state.steps(),
+        },
+    ))
+}
+
 /// The zone as a zone file (administrators: a built-in zone holds every account's names).
 pub fn export(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let (name, text) = domains::export(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
