@@ -39,7 +39,9 @@ function startAppliance() {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "porchlight-ui-"));
   // The appliance refuses unknown PORCHLIGHT_* variables, so this script's own stay out.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PORCHLIGHT_")));
-  const child = spawn(binary, ["serve", "--data-dir", data, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--zone", ZONE], {
+  // Delegation checks stay on loopback: the discard port, which refuses at once.
+  env.PORCHLIGHT_DELEGATION_RESOLVER = "127.0.0.1:9";
+  const child = spawn(binary, ["serve", "--data-dir", data, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0", "--zone", ZONE, "--dnssec"], {
     stdio: ["ignore", "pipe", "pipe"],
     env,
   });
@@ -367,6 +369,13 @@ try {
   for (const [label, heading, name] of [["Domains", "Domains", "domains"], ["Log", "Event log", "log"], ["Admin", "Administration", "admin"]]) {
     await nav(label);
     await page.getByRole("heading", { name: heading }).waitFor();
+    if (name === "domains") {
+      // The signed zone's DS record for the parent, and the registrar's steps.
+      await page.locator('.dnssec [data-signed="true"]').waitFor();
+      const ds = await page.locator(".dnssec pre.ds").textContent();
+      assert.match(ds, new RegExp(`^${ZONE.replaceAll(".", "\\.")}\\. IN DS \\d+ 13 2 [0-9A-F]{64}$`));
+      assert.ok((await page.locator(".dnssec .registrar-steps li").count()) >= 3);
+    }
     await shot(name);
   }
   await page.getByText("HTTPS is off").waitFor();

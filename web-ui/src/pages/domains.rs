@@ -3,7 +3,7 @@
 //! to this appliance now, and what is wrong, checked again on demand.
 
 use leptos::prelude::*;
-use porchlight_api::{DelegationGuide, DelegationStatus, Domain, DomainEnvelope, DomainList, DomainType, NewDomain};
+use porchlight_api::{DelegationGuide, DelegationStatus, DnssecStatus, Domain, DomainEnvelope, DomainList, DomainType, NewDomain};
 
 use super::{Submit, confirmed};
 use crate::api;
@@ -47,7 +47,7 @@ fn DomainCard(domain: Domain, on_deleted: impl Fn() + Copy + Send + Sync + 'stat
     let message = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let (verify_id, delete_id, guide_id) = (id.clone(), id.clone(), id);
+    let (verify_id, delete_id, guide_id, dnssec_id) = (id.clone(), id.clone(), id.clone(), id);
     let verify = move |_| {
         api::act(busy, "POST", format!("/api/domains/{verify_id}/verify"), api::NO_BODY, error, move |status: DelegationStatus| {
             verified.set(status.delegation.verified);
@@ -73,7 +73,38 @@ fn DomainCard(domain: Domain, on_deleted: impl Fn() + Copy + Send + Sync + 'stat
             })}
             <p class="error" role="alert">{move || error.get()}</p>
             <Delegation id=guide_id/>
+            <Dnssec id=dnssec_id/>
         </section>
+    }
+}
+
+/// The zone's DNSSEC state (`GET /api/domains/{id}/dnssec`): signed or not, and for a signed
+/// zone the DS record and key to give the parent, with the registrar's steps.
+#[component]
+fn Dnssec(id: String) -> impl IntoView {
+    let status = RwSignal::new(None::<DnssecStatus>);
+    let error = RwSignal::new(None::<String>);
+    api::run("GET", format!("/api/domains/{id}/dnssec"), api::NO_BODY, error, move |s: DnssecStatus| status.set(Some(s)));
+    view! {
+        <div class="dnssec">
+            <h3>"DNSSEC"</h3>
+            {move || status.get().map(|s| {
+                let summary = match (s.signed, s.algorithm, s.key_tag) {
+                    (true, Some(algorithm), Some(tag)) => format!("Signed: key {tag}, algorithm {algorithm}."),
+                    _ => "Not signed.".to_string(),
+                };
+                view! {
+                    <p class=if s.signed { "ok signed" } else { "muted signed" } data-signed=s.signed.to_string()>{summary}</p>
+                    {(!s.ds.is_empty()).then(|| view! {
+                        <p>"DS record for the parent:"</p>
+                        <pre class="ds">{s.ds.join("\n")}</pre>
+                    })}
+                    {s.dnskey.clone().map(|key| view! { <details><summary>"The key (DNSKEY)"</summary><pre class="dnskey">{key}</pre></details> })}
+                    <ol class="registrar-steps">{s.steps.iter().map(|step| view! { <li>{step.clone()}</li> }).collect_view()}</ol>
+                }
+            })}
+            <p class="error" role="alert">{move || error.get()}</p>
+        </div>
     }
 }
 
