@@ -49,6 +49,8 @@ pub fn add(ctx: &Context, caller: &Caller, name: &str) -> Result<CustomDomain> {
             return Err(Error::Conflict(format!("{name} overlaps {}, which belongs to another account", theirs.name)));
         }
         let id = store::zones::insert_custom(tx, &name, &user.id)?;
+        // Signed from the start (DNSSEC); the owner may turn it off.
+        crate::zone_keys::make_key(tx, &id, crate::dnssec::Algorithm::EcdsaP256Sha256)?;
         store::history::event(tx, Some(&user.id), "domain added", name.as_str(), "", "api")?;
         store::zones::find_custom(tx, &id)?.ok_or(Error::NotFound("Domain"))
     })
@@ -117,7 +119,10 @@ pub fn verify(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(CustomDoma
 
 /// Sets who may transfer the domain and which secondaries to NOTIFY; a served domain takes
 /// the new settings at once.
-pub fn set_transfers(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate::transfers::Policy) -> Result<CustomDomain> {
+/// A custom domain's settings: who may transfer it and whom to notify, and (`dnssec`, when
+/// given) whether it is signed — `true` on a signed domain keeps its key, on an unsigned one
+/// makes a new key; `false` removes the key.
+pub fn configure(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate::transfers::Policy, dnssec: Option<bool>) -> Result<CustomDomain> {
     let user = caller.may(Permission::WriteDomains)?;
     let (domain, _) = ctx.store.write_then(
         |tx| {
@@ -125,6 +130,18 @@ pub fn set_transfers(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate
             let (allow, notify) = policy.to_lines();
             store::zones::set_transfers(tx, &domain.id, &allow, &notify)?;
             store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", domain.name.as_str(), &allow.replace('\n', ", "), "api")?;
+            let signed = store::dnssec_keys::active(tx, &domain.id)?.is_some();
+            match dnssec {
+                Some(true) if !signed => {
+                    crate::zone_keys::make_key(tx, &domain.id, crate::dnssec::Algorithm::EcdsaP256Sha256)?;
+                    store::history::event(tx, Some(&domain.owner_id), "DNSSEC turned on", domain.name.as_str(), "a new key: give the parent its DS", "api")?;
+                }
+                Some(false) if signed => {
+                    store::dnssec_keys::delete_for_zone(tx, &domain.id)?;
+                    store::history::event(tx, Some(&domain.owner_id), "DNSSEC turned off", domain.name.as_str(), "remove the DS at the parent", "api")?;
+                }
+                _ => {}
+            }
             let domain = store::zones::find_custom(tx, &domain.id)?.ok_or(Error::NotFound("Domain"))?;
             let contents = if domain.verified_at.is_some() { Some(contents(ctx, tx, &domain)?) } else { None };
             Ok((domain, contents))
@@ -165,7 +182,7 @@ pub fn contents(ctx: &Context, conn: &Conn, domain: &CustomDomain) -> Result<Zon
             tracing::warn!(domain = %domain.name, %error, "ignoring unreadable transfer settings");
             crate::transfers::Policy::default()
         }),
-        key: None,
+        key: crate::zone_keys::signing_key(conn, &domain.id)?,
         name,
     })
 }

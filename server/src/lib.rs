@@ -46,6 +46,7 @@ pub mod transfers;
 pub mod tsig_keys;
 pub mod update;
 pub mod updaters;
+pub mod zone_keys;
 pub mod zones;
 
 #[cfg(test)]

@@ -379,7 +379,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Zone(ZoneCommand::Ds { name, common }) => {
             let ctx = common.open_existing()?;
             let zone = porchlight::names::DomainName::parse(&name)?;
-            for line in porchlight::zones::ds_records(&ctx, &zone)? {
+            for line in porchlight::zone_keys::ds_records(&ctx, &zone)? {
                 println!("{line}");
             }
             Ok(())

@@ -74,6 +74,10 @@ pub struct DomainPatch {
     pub allow_transfer: Vec<String>,
     #[serde(default)]
     pub notify: Vec<String>,
+    /// Sign the domain (DNSSEC; new domains are signed): `false` removes its key, `true`
+    /// makes a new one (the parent then needs the new DS). Absent: unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<bool>,
 }
 
 /// What the parent zone says about a custom domain's delegation.

@@ -114,7 +114,7 @@ fn build() -> Vec<Route> {
         Route::new(POST, "/api/me/password", &NATIVE_PASSWORD, auth::change_password).doc(d("changePassword", "Change the password (other sessions end)").body(schema::<api::PasswordChange>).ok(200, schema::<api::SessionToken>)),
         Route::new(GET, "/api/domains", &NATIVE, domains::list).doc(d("listDomains", "Built-in zones and the account's custom domains").ok(200, schema::<api::DomainList>)),
         Route::new(POST, "/api/domains", &NATIVE, domains::create).doc(d("createDomain", "Add a custom domain").body(schema::<api::NewDomain>).ok(201, schema::<api::DomainEnvelope>).links(DOMAIN_LINKS)),
-        Route::new(PATCH, "/api/domains/{id}", &NATIVE, domains::configure).doc(d("updateDomain", "A custom domain's zone-transfer settings").body(schema::<api::DomainPatch>).ok(200, schema::<api::DomainEnvelope>)),
+        Route::new(PATCH, "/api/domains/{id}", &NATIVE, domains::configure).doc(d("updateDomain", "A custom domain's zone-transfer settings, and whether it is signed (DNSSEC)").body(schema::<api::DomainPatch>).ok(200, schema::<api::DomainEnvelope>)),
         Route::new(DELETE, "/api/domains/{id}", &NATIVE, domains::delete).doc(d("deleteDomain", "Delete a custom domain with its hostnames and records").no_content()),
         Route::new(POST, "/api/domains/{id}/verify", &NATIVE, domains::verify).doc(d("verifyDomain", "Check the delegation and serve the domain when it is right").ok(200, schema::<api::DelegationStatus>)),
         Route::new(GET, "/api/domains/{id}/delegation-status", &NATIVE, domains::delegation_status).doc(d("domainDelegation", "Check the delegation").ok(200, schema::<api::DelegationStatus>)),

@@ -27,3 +27,8 @@ pub fn insert(conn: &Connection, zone_id: &ZoneId, key: &StoredKey) -> Result<()
     )?;
     Ok(())
 }
+
+/// Removes every key of the zone (it is served unsigned from then on).
+pub fn delete_for_zone(conn: &Connection, zone_id: &ZoneId) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM dnssec_keys WHERE zone_id = ?1", [zone_id])?)
+}

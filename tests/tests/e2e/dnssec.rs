@@ -469,3 +469,60 @@ fn the_api_shows_the_ds_and_the_key_and_never_the_private_half() {
     assert!(status["steps"][0].as_str().unwrap().contains("dnssec = true"), "{status}");
     assert_eq!(plain.api("GET", "/api/domains/00000000-0000-0000-0000-00000000ffff/dnssec", Some(&session), None).status, 404);
 }
+
+/// A custom domain is signed from the start and validates once served; its owner may turn
+/// signing off (the zone answers unsigned) and on again (a new key, a new DS).
+#[test]
+fn a_custom_domain_is_signed_by_default_and_its_owner_may_switch_it() {
+    if !have_program("delv") {
+        return;
+    }
+    let (parent, registrar) = porchlight_tests::parent();
+    let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent.dns()));
+    let session = lab.login("a@example.com");
+    let r = lab.api("POST", "/api/domains", Some(&session), Some(serde_json::json!({"name": "mine.parent.test"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["domain"]["id"].as_str().unwrap().to_string();
+    porchlight_tests::delegate(&parent, &registrar, "ns1.dyn.example.test");
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).json()["domain"]["verified"], true);
+    let r = lab.api("POST", &format!("/api/domains/{id}/records"), Some(&session), Some(serde_json::json!({"type": "A", "name": "www", "content": "198.51.100.70"})));
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    let status = |lab: &Lab| lab.api("GET", &format!("/api/domains/{id}/dnssec"), Some(&session), None).json();
+    let first = status(&lab);
+    assert_eq!(first["signed"], true, "{first}");
+    let ds = first["ds"][0].as_str().unwrap().to_string();
+    let fields: Vec<&str> = ds.split_whitespace().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = dir.path().join("anchors.conf");
+    std::fs::write(&anchors, format!("trust-anchors {{ {} static-ds {} {} {} \"{}\"; }};\n", fields[0], fields[3], fields[4], fields[5], fields[6])).unwrap();
+    let delv = |name: &str| {
+        let out = Command::new("delv")
+            .args(["-a", anchors.to_str().unwrap(), "+root=mine.parent.test", "-p", &lab.dns().port().to_string(), "@127.0.0.1", name, "A"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let out = delv("www.mine.parent.test");
+    assert!(out.contains("fully validated") && out.contains("198.51.100.70"), "{out}");
+    assert!(delv("nothing.mine.parent.test").contains("fully validated"));
+
+    // Off: no key is served and answers carry no signatures; the owner's log says to remove the DS.
+    let r = lab.api("PATCH", &format!("/api/domains/{id}"), Some(&session), Some(serde_json::json!({"dnssec": false})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(status(&lab)["signed"], false);
+    assert!(porchlight_tests::query_udp(lab.dns(), "mine.parent.test", RecordType::DNSKEY).answers.is_empty());
+    assert_eq!(lab.count("SELECT count(*) FROM dnssec_keys WHERE zone_id = (SELECT id FROM zones WHERE name = 'mine.parent.test')"), 0);
+    // On again: a new key, so a new DS (and the old anchor no longer validates).
+    let r = lab.api("PATCH", &format!("/api/domains/{id}"), Some(&session), Some(serde_json::json!({"dnssec": true})));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let again = status(&lab);
+    assert_eq!(again["signed"], true);
+    assert_ne!(again["ds"][0], first["ds"][0]);
+    assert!(!delv("www.mine.parent.test").contains("fully validated"));
+    // Another account may neither see nor switch it.
+    let mallory = lab.login("m@example.com");
+    assert_eq!(lab.api("GET", &format!("/api/domains/{id}/dnssec"), Some(&mallory), None).status, 404);
+    assert_eq!(lab.api("PATCH", &format!("/api/domains/{id}"), Some(&mallory), Some(serde_json::json!({"dnssec": false}))).status, 404);
+    assert_eq!(status(&lab)["signed"], true);
+}

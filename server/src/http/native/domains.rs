@@ -76,11 +76,11 @@ pub(crate) fn guide_wire(guide: &crate::delegation::Guide) -> api::DelegationGui
     }
 }
 
-/// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings.
+/// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings, and whether it is signed.
 pub fn configure(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::DomainPatch = call.json()?;
     let policy = crate::transfers::Policy::parse(&input.allow_transfer, &input.notify)?;
-    let domain = domains::set_transfers(ctx, call.caller()?, &call.id::<ZoneId>("id"), &policy)?;
+    let domain = domains::configure(ctx, call.caller()?, &call.id::<ZoneId>("id"), &policy, input.dnssec)?;
     Ok(reply(200, &api::DomainEnvelope { domain: custom(&domain, &domains::expected_nameservers(ctx)?) }))
 }
 
@@ -91,7 +91,7 @@ pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 
 /// `GET /api/domains/{id}/dnssec`: the zone's signing state and what the parent needs.
 pub fn dnssec(ctx: &Context, call: &Call<'_>) -> Result<Response> {
-    let state = crate::zones::dnssec_state(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
+    let state = crate::zone_keys::dnssec_state(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
     Ok(reply(
         200,
         &api::DnssecStatus {
