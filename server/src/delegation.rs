@@ -33,6 +33,9 @@ pub struct Check {
     pub problems: Vec<String>,
     /// The state in one sentence.
     pub message: String,
+    /// DNSSEC: whether the parent's DS record matches the zone's key (None: the zone is not
+    /// signed and the parent has no DS, or nobody could be asked).
+    pub dnssec: Option<String>,
 }
 
 /// The delegation guide of one zone.
@@ -105,14 +108,14 @@ pub(crate) fn check(ctx: &Context, zone: &DomainName, nameservers: &[DomainName]
     }
     let Some(resolver) = ctx.config.delegation_resolver.or_else(crate::dns::lookup::system_resolver) else {
         problems.push("There is no DNS server to ask: set delegation_resolver".into());
-        return Check { delegated: false, asked: None, found: Vec::new(), glue: Vec::new(), message: problems[0].clone(), problems };
+        return Check { delegated: false, asked: None, found: Vec::new(), glue: Vec::new(), message: problems[0].clone(), problems, dnssec: None };
     };
     let (found, glue) = match crate::dns::lookup::delegation(resolver, zone) {
         Ok(answer) => answer,
         Err(e) => {
             let message = format!("Could not look {zone} up yet ({e}); try again in a few minutes.");
             problems.push(message.clone());
-            return Check { delegated: false, asked: Some(resolver), found: Vec::new(), glue: Vec::new(), problems, message };
+            return Check { delegated: false, asked: Some(resolver), found: Vec::new(), glue: Vec::new(), problems, message, dnssec: None };
         }
     };
     let missing: Vec<DomainName> = nameservers.iter().filter(|ns| !found.contains(ns)).cloned().collect();
@@ -149,5 +152,47 @@ pub(crate) fn check(ctx: &Context, zone: &DomainName, nameservers: &[DomainName]
         Some(glue) if !delegated && missing.is_empty() && !found.is_empty() => format!("{zone} names this appliance's nameservers, but: {glue}."),
         _ => message,
     };
-    Check { delegated, asked: Some(resolver), found, glue, problems, message }
+    let dnssec = if found.is_empty() { None } else { ds_check(ctx, zone, resolver, &mut problems) };
+    Check { delegated, asked: Some(resolver), found, glue, problems, message, dnssec }
+}
+
+/// Whether the parent's DS matches the zone's key, in a sentence; a mismatch (or a DS for a
+/// zone that is not signed here) is a problem too, since validating resolvers then reject
+/// every answer.
+fn ds_check(ctx: &Context, zone: &DomainName, resolver: std::net::SocketAddr, problems: &mut Vec<String>) -> Option<String> {
+    let key = ctx.store.read(|c| match store::zones::find_by_name(c, zone)? {
+        Some(row) => crate::zone_keys::signing_key(c, &row.id),
+        None => Ok(None),
+    });
+    let key = key.ok().flatten();
+    let theirs = match crate::dns::lookup::ds_set(resolver, zone) {
+        Ok(theirs) => theirs,
+        Err(e) => return key.map(|_| format!("Could not ask for {zone}'s DS record ({e}).")),
+    };
+    let tag_of = |ds: &[u8]| ds.get(..2).map_or(0, |t| u16::from_be_bytes([t[0], t[1]]));
+    let tags = |list: &[Vec<u8>]| list.iter().map(|ds| tag_of(ds).to_string()).collect::<Vec<_>>().join(", ");
+    match key {
+        None if theirs.is_empty() => None,
+        None => {
+            let problem = format!("The parent holds a DS record for {zone} (key {}), but the zone is not signed here: validating resolvers will reject its answers. Remove the DS at your registrar, or sign the zone.", tags(&theirs));
+            problems.push(problem.clone());
+            Some(problem)
+        }
+        Some(_) if theirs.is_empty() => Some(format!("{zone} is signed, but the parent has no DS record for it yet: add the DS shown under DNSSEC at your registrar so that resolvers can validate it.")),
+        Some(key) => {
+            let ours = key.ds_rdata(&crate::dns::wire::name(zone));
+            if theirs.contains(&ours) {
+                Some(format!("The parent's DS record matches this zone's key ({}): validating resolvers can check every answer.", key.tag()))
+            } else {
+                let problem = format!(
+                    "The parent's DS record (key {}) does not match this zone's key ({}): validating resolvers will reject its answers. Replace it at your registrar with: {}",
+                    tags(&theirs),
+                    key.tag(),
+                    crate::dnssec::ds_line(zone, &ours)
+                );
+                problems.push(problem.clone());
+                Some(problem)
+            }
+        }
+    }
 }

@@ -358,8 +358,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for (ns, ip) in &guide.check.glue {
                 println!("  glue: {ns} {ip}");
             }
-            for problem in guide.check.problems.iter().filter(|p| **p != guide.check.message) {
+            for problem in guide.check.problems.iter().filter(|p| **p != guide.check.message && Some(*p) != guide.check.dnssec.as_ref()) {
                 println!("  problem: {problem}");
+            }
+            if let Some(dnssec) = &guide.check.dnssec {
+                println!("DNSSEC: {dnssec}");
             }
             if guide.check.delegated {
                 println!("delegated: yes");

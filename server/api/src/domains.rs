@@ -137,6 +137,10 @@ pub struct DelegationGuide {
     /// What is wrong, one sentence each.
     pub problems: Vec<String>,
     pub message: String,
+    /// DNSSEC: whether the parent's DS record matches the zone's key, in a sentence (absent
+    /// when the zone is not signed and the parent holds no DS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<String>,
 }
 
 /// `GET /api/domains/{id}/dnssec`: whether the zone is signed, and what its parent needs.

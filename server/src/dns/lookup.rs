@@ -1,5 +1,5 @@
-//! Asking another DNS server: the NS set of a name, for checking a custom domain's
-//! delegation. Plain UDP with one retry, falling back to TCP when the answer is truncated.
+//! Asking another DNS server: the NS set of a name (and its DS records), for checking a
+//! zone's delegation. Plain UDP with one retry, falling back to TCP when the answer is truncated.
 
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
@@ -55,6 +55,23 @@ pub fn delegation(server: SocketAddr, name: &DomainName) -> Result<(Vec<DomainNa
     glue.sort();
     glue.dedup();
     Ok((names, glue))
+}
+
+/// The DS records `server` gives for `name` (their data, as on the wire): what the parent
+/// holds for a signed child. None is an empty list; no answer at all is an error.
+pub fn ds_set(server: SocketAddr, name: &DomainName) -> Result<Vec<Vec<u8>>> {
+    let response = ask(server, name, RecordType::DS)?;
+    Ok(response
+        .answers
+        .iter()
+        .filter(|r| r.record_type() == RecordType::DS && DomainName::parse(&r.name.to_ascii()).is_ok_and(|owner| owner == *name))
+        .filter_map(|r| {
+            let mut bytes = Vec::new();
+            let mut encoder = hickory_proto::serialize::binary::BinEncoder::new(&mut bytes);
+            hickory_proto::serialize::binary::BinEncodable::emit(&r.data, &mut encoder).ok()?;
+            Some(bytes)
+        })
+        .collect())
 }
 
 fn ask(server: SocketAddr, name: &DomainName, rtype: RecordType) -> Result<Message> {

@@ -526,3 +526,86 @@ fn a_custom_domain_is_signed_by_default_and_its_owner_may_switch_it() {
     assert_eq!(lab.api("PATCH", &format!("/api/domains/{id}"), Some(&mallory), Some(serde_json::json!({"dnssec": false}))).status, 404);
     assert_eq!(status(&lab)["signed"], true);
 }
+
+/// The parent zone, served by Knot from a zone file on `port`: `mine.parent.test` delegated
+/// to the appliance's nameserver, with `ds` (DS data in presentation form) when given.
+struct ParentZone {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl ParentZone {
+    fn start(port: u16, ds: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        let mut zone = "$ORIGIN parent.test.\n@ 60 SOA ns.parent.test. h.parent.test. 1 3600 600 86400 60\n@ 60 NS ns.parent.test.\nns 60 A 127.0.0.1\nmine 60 NS ns1.dyn.example.test.\n".to_string();
+        if let Some(ds) = ds {
+            zone.push_str(&format!("mine 60 DS {ds}\n"));
+        }
+        std::fs::write(dir.path().join("parent.zone"), zone).unwrap();
+        let conf = format!(
+            "server:\n  rundir: \"{d}\"\n  listen: 127.0.0.1@{port}\nlog:\n  - target: {d}/knot.log\n    any: info\ndatabase:\n  storage: \"{d}\"\n\
+             template:\n  - id: default\n    storage: \"{d}\"\n    zonefile-sync: -1\n    journal-content: none\nzone:\n  - domain: parent.test\n    file: \"{d}/parent.zone\"\n"
+        );
+        std::fs::write(dir.path().join("knot.conf"), conf).unwrap();
+        let child = Command::new("knotd").args(["-c", dir.path().join("knot.conf").to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let start = std::time::Instant::now();
+        while porchlight_tests::knot::try_answers(addr, "ns.parent.test").is_none_or(|a| a.is_empty()) {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20), "knot did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Self { child, _dir: dir }
+    }
+}
+
+impl Drop for ParentZone {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The delegation check asks the parent for the DS too, and says whether it matches the key.
+#[test]
+fn the_delegation_check_says_whether_the_parents_ds_matches() {
+    if !have_program("knotd") {
+        return;
+    }
+    let port = porchlight_tests::knot::free_port();
+    let lab = Lab::start_with(|c| c.delegation_resolver = Some(std::net::SocketAddr::from(([127, 0, 0, 1], port))));
+    let session = lab.login("a@example.com");
+    let r = lab.api("POST", "/api/domains", Some(&session), Some(serde_json::json!({"name": "mine.parent.test"})));
+    let id = r.json()["domain"]["id"].as_str().unwrap().to_string();
+    let ours = lab.api("GET", &format!("/api/domains/{id}/dnssec"), Some(&session), None).json()["ds"][0].as_str().unwrap().to_string();
+    let check = || {
+        let guide = lab.api("GET", &format!("/api/domains/{id}/delegation"), Some(&session), None).json();
+        let problems: Vec<String> = guide["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+        (guide["dnssec"].as_str().unwrap_or_default().to_string(), problems)
+    };
+    // No DS at the parent yet: said, and not a problem.
+    let parent = ParentZone::start(port, None);
+    let (dnssec, problems) = check();
+    assert!(dnssec.contains("no DS record for it yet"), "{dnssec}");
+    assert!(problems.iter().all(|p| !p.contains(" DS")), "{problems:?}");
+    drop(parent);
+    // A DS for another key: a problem, with the DS to enter instead.
+    let parent = ParentZone::start(port, Some("12345 13 2 0000000000000000000000000000000000000000000000000000000000000000"));
+    let (dnssec, problems) = check();
+    assert!(dnssec.contains("does not match") && dnssec.contains("12345") && dnssec.ends_with(&ours), "{dnssec}\n{ours}");
+    assert!(problems.contains(&dnssec), "{problems:?}");
+    drop(parent);
+    // The DS the appliance gave: it matches.
+    let fields: Vec<&str> = ours.split_whitespace().collect();
+    let parent = ParentZone::start(port, Some(&fields[3..].join(" ")));
+    let (dnssec, problems) = check();
+    assert!(dnssec.contains("matches this zone's key"), "{dnssec}");
+    assert!(problems.iter().all(|p| !p.contains(" DS")), "{problems:?}");
+    drop(parent);
+    // Signing turned off while the parent still holds the DS: a problem.
+    let parent = ParentZone::start(port, Some(&fields[3..].join(" ")));
+    assert_eq!(lab.api("PATCH", &format!("/api/domains/{id}"), Some(&session), Some(serde_json::json!({"dnssec": false}))).status, 200);
+    let (dnssec, problems) = check();
+    assert!(dnssec.contains("not signed here") && problems.contains(&dnssec), "{dnssec}");
+    drop(parent);
+}

@@ -146,6 +146,7 @@ pub fn Delegation(id: String) -> impl IntoView {
                         <p>"What is wrong:"</p>
                         <ul class="problems">{g.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
                     })}
+                    {g.dnssec.clone().filter(|d| !g.problems.contains(d)).map(|text| view! { <p class="dnssec-check">{text}</p> })}
                     <p class="muted">{found}</p>
                 }
             })}

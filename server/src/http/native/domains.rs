@@ -73,6 +73,7 @@ pub(crate) fn guide_wire(guide: &crate::delegation::Guide) -> api::DelegationGui
         glue: guide.check.glue.iter().map(|(n, ip)| api::Glue { name: n.to_string(), address: ip.to_string() }).collect(),
         problems: guide.check.problems.clone(),
         message: guide.check.message.clone(),
+        dnssec: guide.check.dnssec.clone(),
     }
 }
 
