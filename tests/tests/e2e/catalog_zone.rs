@@ -83,6 +83,12 @@ fn a_knot_secondary_provisioned_by_the_catalog_follows_added_and_deleted_domains
     assert_eq!(r.body, "good 198.51.100.82");
     knot.wait_for("cam.mine.parent.test", "198.51.100.82");
     assert!(knot.log().contains("[mine.parent.test.] zone added from catalog"), "{}", knot.log());
+    // The custom domain is signed (as every new domain is): the secondary, which has no key,
+    // answers with its signatures.
+    let port = knot.addr.port().to_string();
+    let signed = Command::new("dig").args(["+dnssec", "+norec", "@127.0.0.1", "-p", &port, "cam.mine.parent.test", "A"]).output().unwrap();
+    let signed = String::from_utf8_lossy(&signed.stdout).to_string();
+    assert!(signed.contains("198.51.100.82") && signed.contains("RRSIG\tA 13 4 60"), "{signed}");
 
     // Deleted: gone from the catalog, and the secondary stops serving it.
     assert_eq!(lab.api("DELETE", &format!("/api/domains/{id}"), Some(&session), None).status, 204);
