@@ -39,6 +39,14 @@ fn trust_anchor(lab: &Lab, file: &Path) -> String {
     line
 }
 
+/// A directory holding the lab zone's trust anchor (see [`trust_anchor`]), and its path.
+fn anchored(lab: &Lab) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let anchors = dir.path().join("anchors.conf");
+    trust_anchor(lab, &anchors);
+    (dir, anchors)
+}
+
 /// delv's verdict on `name`/`rtype` from the lab, trusting `anchors` only.
 fn delv(server: std::net::SocketAddr, anchors: &Path, name: &str, rtype: &str) -> String {
     let out = Command::new("delv")
@@ -127,13 +135,9 @@ fn a_flipped_bit_in_a_signature_fails_validation() {
         return;
     }
     let (lab, _) = signed_lab();
-    let dir = tempfile::tempdir().unwrap();
-    let anchors = dir.path().join("anchors.conf");
-    trust_anchor(&lab, &anchors);
-    // A relay between delv and the appliance flips the last bit of every answer over UDP
-    // that carries a signature (the RRSIG's signature is the answer's last record data when
-    // the OPT record is not last… so flip inside the answer section: the last byte before
-    // the additional section is part of the RRSIG's signature).
+    let (_dir, anchors) = anchored(&lab);
+    // A relay between delv and the appliance flips the last bit of every RRSIG in the answer
+    // section (a bit of the signature itself) and passes the message on.
     let relay = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let relay_addr = relay.local_addr().unwrap();
     let upstream = lab.dns();
@@ -225,9 +229,7 @@ fn a_knot_secondary_serves_the_signed_zone_and_it_validates() {
         c.zone[0].allow_transfer.push("127.0.0.1/32".into());
         c.zone[0].notify.push(format!("127.0.0.1:{knot_port}"));
     });
-    let dir = tempfile::tempdir().unwrap();
-    let anchors = dir.path().join("anchors.conf");
-    trust_anchor(&lab, &anchors);
+    let (_dir, anchors) = anchored(&lab);
     let host = format!("nas.{ZONE}");
     let token = lab.host("a@example.com", &host);
     let update = |ip: &str| assert_eq!(lab.get(&format!("/nic/update?myip={ip}"), &[("Authorization", &basic(&host, &token))]).body, format!("good {ip}"));
@@ -350,9 +352,7 @@ fn both_views_of_a_split_horizon_validate() {
         c.zone[0].dnssec = true;
         c.lan_subnets = vec!["127.0.0.2/32".parse().unwrap()];
     });
-    let dir = tempfile::tempdir().unwrap();
-    let anchors = dir.path().join("anchors.conf");
-    trust_anchor(&lab, &anchors);
+    let (_dir, anchors) = anchored(&lab);
     let host = format!("nas.{ZONE}");
     let token = lab.host("a@example.com", &host);
     assert_eq!(lab.get("/nic/update?myip=203.0.113.20", &[("Authorization", &basic(&host, &token))]).body, "good 203.0.113.20");
