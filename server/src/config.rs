@@ -116,6 +116,11 @@ pub struct Config {
     /// may transfer it and every zone it lists, and hear of their changes; unset, none.
     #[serde(default)]
     pub catalog_zone: Option<String>,
+    /// DNSSEC key rollovers: how long the parent must have named the new key before the old
+    /// one is removed — at least the parent's DS TTL (often a day), so that no resolver still
+    /// holds a DS for the old key alone. Default: two days.
+    #[serde(default = "defaults::dnssec_rollover_hold_seconds")]
+    pub dnssec_rollover_hold_seconds: u32,
     /// Plans by name: what an account on each may have. Administrators have no limits.
     #[serde(default = "defaults::plans")]
     pub plans: std::collections::BTreeMap<String, Plan>,
@@ -389,14 +394,19 @@ mod defaults {
     pub fn partner_per_hour() -> u32 {
         1000
     }
+    pub fn dnssec_rollover_hold_seconds() -> u32 {
+        2 * 86_400
+    }
+
     pub fn partner_burst() -> u32 {
         100
     }
 }
 
 /// Top-level keys that `PORCHLIGHT_<KEY>` may set; lists are comma-separated.
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 27] = [
     "public_url",
+    "dnssec_rollover_hold_seconds",
     "catalog_zone",
     "durability",
     "dns_rate_limit",
@@ -552,6 +562,9 @@ impl Config {
         }
         if self.backup.keep == 0 {
             return Err(Error::Config("backup.keep must be at least 1 (turn backups off with backup.every_seconds = 0)".into()));
+        }
+        if self.dnssec_rollover_hold_seconds == 0 {
+            return Err(Error::Config("dnssec_rollover_hold_seconds must be at least 1".into()));
         }
         if self.max_connections_per_address == 0 {
             return Err(Error::Config("max_connections_per_address must be at least 1".into()));

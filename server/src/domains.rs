@@ -130,7 +130,7 @@ pub fn configure(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate::tr
             let (allow, notify) = policy.to_lines();
             store::zones::set_transfers(tx, &domain.id, &allow, &notify)?;
             store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", domain.name.as_str(), &allow.replace('\n', ", "), "api")?;
-            let signed = store::dnssec_keys::active(tx, &domain.id)?.is_some();
+            let signed = !store::dnssec_keys::for_zone(tx, &domain.id)?.is_empty();
             match dnssec {
                 Some(true) if !signed => {
                     crate::zone_keys::make_key(tx, &domain.id, crate::dnssec::Algorithm::EcdsaP256Sha256)?;
@@ -182,7 +182,7 @@ pub fn contents(ctx: &Context, conn: &Conn, domain: &CustomDomain) -> Result<Zon
             tracing::warn!(domain = %domain.name, %error, "ignoring unreadable transfer settings");
             crate::transfers::Policy::default()
         }),
-        key: crate::zone_keys::signing_key(conn, &domain.id)?,
+        keys: crate::zone_keys::signing_keys(conn, &domain.id)?,
         name,
     })
 }

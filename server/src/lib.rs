@@ -281,6 +281,7 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
         let mut last_backup = None;
         let mut last_forget = Instant::now();
         let mut last_retention: Option<Instant> = None;
+        let mut last_rollover_check: Option<Instant> = None;
         while !stopping.load(Ordering::Acquire) {
             std::thread::park_timeout(RELOAD_INTERVAL);
             // A panic in one round is logged and counted; the next round runs as usual.
@@ -305,6 +306,21 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                     match zones::load_catalog(&ctx) {
                         Ok(()) => tracing::info!("rebuilt DNS from the database after a failed commit"),
                         Err(error) => tracing::error!(%error, "rebuilding DNS after a failed commit failed"),
+                    }
+                }
+                // DNSSEC: key rollovers go on when the parent names the new key (asked at
+                // most every half hold time, and every ten minutes at least).
+                let rollover_every = Duration::from_secs(u64::from(ctx.config.dnssec_rollover_hold_seconds / 2).clamp(1, 600));
+                if last_rollover_check.is_none_or(|t: Instant| t.elapsed() >= rollover_every) {
+                    last_rollover_check = Some(Instant::now());
+                    match zone_keys::advance_rollovers(&ctx) {
+                        Ok(true) => {
+                            if let Err(error) = zones::load_catalog(&ctx) {
+                                tracing::error!(%error, "rebuilding DNS after a key rollover failed");
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(error) => tracing::warn!(%error, "carrying DNSSEC key rollovers on failed"),
                     }
                 }
                 // DNSSEC: signatures are made anew a week before they would end.

@@ -148,6 +148,25 @@ enum ZoneCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// A signed zone's keys, with their state (and a rollover's stage).
+    Keys {
+        /// The zone's name.
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Start a DNSSEC key rollover: a new key is published and signs beside the old one;
+    /// once the parent's DS names it (and dnssec_rollover_hold_seconds have passed) the
+    /// appliance removes the old key. --finish ends it now, whatever the parent holds.
+    Rollover {
+        /// The zone's name.
+        name: String,
+        /// Remove the old key now.
+        #[arg(long)]
+        finish: bool,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -384,6 +403,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let zone = porchlight::names::DomainName::parse(&name)?;
             for line in porchlight::zone_keys::ds_records(&ctx, &zone)? {
                 println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Zone(ZoneCommand::Keys { name, common }) => {
+            let ctx = common.open_existing()?;
+            let zone = porchlight::names::DomainName::parse(&name)?;
+            let keys = porchlight::zone_keys::describe(&ctx, &zone)?;
+            if keys.is_empty() {
+                println!("{zone} is not signed");
+            }
+            for line in keys {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Zone(ZoneCommand::Rollover { name, finish, common }) => {
+            let ctx = common.open_existing()?;
+            let zone = porchlight::names::DomainName::parse(&name)?;
+            if finish {
+                porchlight::zone_keys::finish_rollover(&ctx, &zone)?;
+                println!("the old key of {zone} is gone; the new one signs alone");
+            } else {
+                let tag = porchlight::zone_keys::start_rollover(&ctx, &zone)?;
+                println!("new key {tag} published for {zone}, signing beside the old one. Give the parent its DS:");
+                for line in porchlight::zone_keys::ds_records(&ctx, &zone)? {
+                    println!("{line}");
+                }
+                println!("The old key goes once the parent names the new one (`porchlight zone keys {zone}` shows where it stands).");
             }
             Ok(())
         }

@@ -16,7 +16,7 @@ pub fn sync_builtin(store: &Store, zones: &[ZoneSettings]) -> Result<()> {
         for zone in zones {
             let row = store::zones::ensure_builtin(tx, &zone.name)?;
             if let Some(algorithm) = zone.dnssec
-                && store::dnssec_keys::active(tx, &row.id)?.is_none()
+                && store::dnssec_keys::for_zone(tx, &row.id)?.is_empty()
             {
                 crate::zone_keys::make_key(tx, &row.id, algorithm)?;
                 tracing::info!(zone = %zone.name, algorithm = algorithm.number(), "made the zone's DNSSEC key");
@@ -80,7 +80,7 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
                 hostmaster: settings.hostmaster.clone(),
                 records,
                 transfers: settings.transfers.clone(),
-                key: if settings.dnssec.is_some() { crate::zone_keys::signing_key(conn, &row.id)? } else { None },
+                keys: if settings.dnssec.is_some() { crate::zone_keys::signing_keys(conn, &row.id)? } else { Vec::new() },
             });
         }
         for custom in store::zones::custom_verified(conn)? {

@@ -163,4 +163,7 @@ pub struct DnssecStatus {
     pub dnskey: Option<String>,
     /// What to do at the registrar, step by step.
     pub steps: Vec<String>,
+    /// While a key rollover runs: each key and its stage (empty otherwise).
+    #[serde(default)]
+    pub rollover: Vec<String>,
 }

@@ -42,7 +42,7 @@ impl CatalogZone {
             hostmaster: invalid,
             records,
             transfers: self.transfers.clone(),
-            key: None,
+            keys: Vec::new(),
         }
     }
 }

@@ -83,7 +83,7 @@ fn random_zone(rng: &mut StdRng) -> Catalog {
         hostmaster: dn("hostmaster.z.test"),
         records,
         transfers: Policy::default(),
-        key: None,
+        keys: Vec::new(),
     }]);
     catalog
 }

@@ -56,7 +56,7 @@ impl Default for Target {
             hostmaster: name("hostmaster.z.test"),
             records,
             transfers: Policy::default(),
-            key: None,
+            keys: Vec::new(),
         }]);
         Self { catalog }
     }

@@ -230,7 +230,7 @@ mod tests {
                 record("alias.dyn.example.com", RecordData::Cname(name("a.b.dyn.example.com")?))?,
             ],
             transfers: Policy::default(),
-            key: None,
+            keys: Vec::new(),
         }]);
         Ok(catalog)
     }

@@ -30,9 +30,11 @@ pub fn now() -> u32 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as u32)
 }
 
-/// Signs one zone's record sets: its key, its apex and the validity window.
+/// Signs one zone's record sets: its keys, its apex and the validity window. Every key signs
+/// every set (during a key rollover there are two: RFC 7583's double signature).
 pub struct Signer {
-    pub key: Arc<ZoneKey>,
+    /// The zone's keys, oldest first; the newest is the one the parent should hold.
+    pub keys: Vec<Arc<ZoneKey>>,
     /// Lower-case wire name of the apex (the signer's name in every RRSIG).
     origin: Box<[u8]>,
     pub inception: u32,
@@ -41,49 +43,62 @@ pub struct Signer {
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Signer").field("key", &self.key).field("expiration", &self.expiration).finish_non_exhaustive()
+        f.debug_struct("Signer").field("keys", &self.keys).field("expiration", &self.expiration).finish_non_exhaustive()
     }
 }
 
 impl Signer {
-    pub fn new(key: Arc<ZoneKey>, origin: &[u8], now: u32) -> Self {
-        Self { key, origin: origin.into(), inception: now.saturating_sub(BACKDATE), expiration: now.saturating_add(VALIDITY) }
+    /// None without keys.
+    pub fn new(keys: Vec<Arc<ZoneKey>>, origin: &[u8], now: u32) -> Option<Self> {
+        (!keys.is_empty()).then(|| Self { keys, origin: origin.into(), inception: now.saturating_sub(BACKDATE), expiration: now.saturating_add(VALIDITY) })
     }
 
-    /// The RRSIG record (TYPE CLASS TTL RDLENGTH RDATA, no owner) over the records in `set`
-    /// (each TYPE CLASS TTL RDLENGTH RDATA, as the zone view keeps them) of type `code` and
-    /// TTL `ttl` at `owner` (lower-case wire name; a wildcard's `*` is not counted).
+    /// The key the parent's DS should name (CDS and CDNSKEY publish it): the newest.
+    pub fn newest(&self) -> &ZoneKey {
+        self.keys.last().unwrap_or_else(|| unreachable!("a signer has a key"))
+    }
+
+    /// The RRSIG records (TYPE CLASS TTL RDLENGTH RDATA, no owner), one a key, over the
+    /// records in `set` (each TYPE CLASS TTL RDLENGTH RDATA, as the zone view keeps them) of
+    /// type `code` and TTL `ttl` at `owner` (lower-case wire name; a wildcard's `*` is not
+    /// counted).
     pub fn rrsig(&self, owner: &[u8], code: u16, ttl: u32, set: &[u8]) -> Vec<u8> {
-        let mut rdata = Vec::with_capacity(18 + self.origin.len() + 64);
-        rdata.extend_from_slice(&code.to_be_bytes());
-        rdata.push(self.key.algorithm.number());
-        rdata.push(signed_labels(owner));
-        rdata.extend_from_slice(&ttl.to_be_bytes());
-        rdata.extend_from_slice(&self.expiration.to_be_bytes());
-        rdata.extend_from_slice(&self.inception.to_be_bytes());
-        rdata.extend_from_slice(&self.key.tag().to_be_bytes());
-        rdata.extend_from_slice(&self.origin);
-        // RFC 4034 §3.1.8.1: the RRSIG's data without the signature, then each record in
-        // canonical form, ordered by its data, duplicates once.
+        // RFC 4034 §3.1.8.1: each record in canonical form, ordered by its data, once.
         let mut rdatas: Vec<&[u8]> = rdatas(set).collect();
         rdatas.sort_unstable();
         rdatas.dedup();
-        let mut signed = rdata.clone();
+        let mut records = Vec::new();
         for data in rdatas {
-            signed.extend_from_slice(owner);
-            signed.extend_from_slice(&code.to_be_bytes());
-            signed.extend_from_slice(&CLASS_IN.to_be_bytes());
-            signed.extend_from_slice(&ttl.to_be_bytes());
-            signed.extend_from_slice(&(data.len() as u16).to_be_bytes());
-            signed.extend_from_slice(data);
+            records.extend_from_slice(owner);
+            records.extend_from_slice(&code.to_be_bytes());
+            records.extend_from_slice(&CLASS_IN.to_be_bytes());
+            records.extend_from_slice(&ttl.to_be_bytes());
+            records.extend_from_slice(&(data.len() as u16).to_be_bytes());
+            records.extend_from_slice(data);
         }
-        rdata.extend_from_slice(&self.key.sign(&signed));
-        record(RRSIG, ttl, &rdata)
+        let mut out = Vec::new();
+        for key in &self.keys {
+            let mut rdata = Vec::with_capacity(18 + self.origin.len() + 64);
+            rdata.extend_from_slice(&code.to_be_bytes());
+            rdata.push(key.algorithm.number());
+            rdata.push(signed_labels(owner));
+            rdata.extend_from_slice(&ttl.to_be_bytes());
+            rdata.extend_from_slice(&self.expiration.to_be_bytes());
+            rdata.extend_from_slice(&self.inception.to_be_bytes());
+            rdata.extend_from_slice(&key.tag().to_be_bytes());
+            rdata.extend_from_slice(&self.origin);
+            // Signed: the RRSIG's data without the signature, then the records.
+            let mut signed = rdata.clone();
+            signed.extend_from_slice(&records);
+            rdata.extend_from_slice(&key.sign(&signed));
+            out.extend_from_slice(&record(RRSIG, ttl, &rdata));
+        }
+        out
     }
 
-    /// The zone's DNSKEY set: the one key.
+    /// The zone's DNSKEY set: every key.
     pub fn dnskey(&self) -> Vec<u8> {
-        record(DNSKEY, DNSKEY_TTL, &self.key.dnskey_rdata())
+        self.keys.iter().flat_map(|key| record(DNSKEY, DNSKEY_TTL, &key.dnskey_rdata())).collect()
     }
 }
 
@@ -321,7 +336,7 @@ mod tests {
     fn the_chain_stays_linked_as_names_come_and_go() -> crate::error::Result<()> {
         let key = Arc::new(ZoneKey::from_pkcs8(crate::dnssec::Algorithm::Ed25519, &crate::dnssec::generate(crate::dnssec::Algorithm::Ed25519)?)?);
         let origin = b"\x01z\x00";
-        let signer = Signer::new(key, origin, 1_800_000_000);
+        let signer = Signer::new(vec![key], origin, 1_800_000_000).unwrap_or_else(|| unreachable!("a key"));
         let names: Vec<([u8; 20], Vec<u16>)> = (0..20u8).map(|i| (hash(&[1, b'a' + i, 1, b'z', 0]), vec![1])).collect();
         let mut chain = Chain::build(&signer, origin, names.clone());
         let linked = |chain: &Chain| {

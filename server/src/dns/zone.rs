@@ -29,8 +29,8 @@ pub struct ZoneContents {
     pub records: Vec<DomainRecord>,
     /// Who may transfer the zone, and whom to NOTIFY.
     pub transfers: Policy,
-    /// The key the zone is signed with (DNSSEC), if it is signed.
-    pub key: Option<Arc<ZoneKey>>,
+    /// The keys the zone is signed with (DNSSEC), oldest first; none: not signed.
+    pub keys: Vec<Arc<ZoneKey>>,
 }
 
 /// The records of one type at one name, in wire form. A signed zone keeps each set's RRSIG
@@ -268,8 +268,8 @@ impl ZoneIndex {
             }
             index.set_rrset(&wire::name(&name), kind, ttl, &data);
         }
-        if let Some(key) = contents.key {
-            index.sign_all(&Arc::new(Signer::new(key, &origin, signing::now())));
+        if let Some(signer) = Signer::new(contents.keys, &origin, signing::now()) {
+            index.sign_all(&Arc::new(signer));
         }
         index
     }
@@ -293,17 +293,16 @@ impl ZoneIndex {
             }
             self.nodes.insert(Arc::new(signed));
         }
-        let dnskey = signer.dnskey();
-        let key_data: Vec<u8> = signing::rdatas(&dnskey).next().unwrap_or_default().to_vec();
+        // Every key in DNSKEY; CDS and CDNSKEY name the newest, the one the parent should hold.
+        let newest = signer.newest();
         let apex: Vec<ApexSet> = [
-            (signing::DNSKEY, key_data.clone()),
-            (signing::CDNSKEY, key_data),
-            (signing::CDS, signer.key.ds_rdata(&self.origin)),
-            (signing::NSEC3PARAM, signing::NSEC3PARAM_RDATA.to_vec()),
+            (signing::DNSKEY, signer.dnskey()),
+            (signing::CDNSKEY, signing::record(signing::CDNSKEY, signing::DNSKEY_TTL, &newest.dnskey_rdata())),
+            (signing::CDS, signing::record(signing::CDS, signing::DNSKEY_TTL, &newest.ds_rdata(&self.origin))),
+            (signing::NSEC3PARAM, signing::record(signing::NSEC3PARAM, signing::DNSKEY_TTL, &signing::NSEC3PARAM_RDATA)),
         ]
         .into_iter()
-        .map(|(code, data)| {
-            let wire = signing::record(code, signing::DNSKEY_TTL, &data);
+        .map(|(code, wire)| {
             let rrsig = signer.rrsig(&self.origin, code, signing::DNSKEY_TTL, &wire).into();
             ApexSet { code, wire: wire.into(), rrsig }
         })
@@ -589,7 +588,7 @@ mod tests {
             hostmaster: dn("hostmaster.z.test"),
             records: records.into_iter().map(|(n, data)| DomainRecord { name: dn(n), ttl: 60, data }).collect(),
             transfers: Policy::default(),
-            key: None,
+            keys: Vec::new(),
         })
     }
 

@@ -609,3 +609,87 @@ fn the_delegation_check_says_whether_the_parents_ds_matches() {
     assert!(dnssec.contains("not signed here") && problems.contains(&dnssec), "{dnssec}");
     drop(parent);
 }
+
+/// A key rollover, end to end, with the parent played by Knot: started from the command line,
+/// the new key signs beside the old one (both DS validate); once the parent names the new
+/// key, the appliance removes the old one by itself. `delv` validates at every step with the
+/// DS the parent holds.
+#[test]
+fn a_key_rollover_keeps_validating_at_every_step() {
+    if !have_program("knotd") || !have_program("delv") {
+        return;
+    }
+    let port = porchlight_tests::knot::free_port();
+    let lab = Lab::start_with(|c| {
+        c.delegation_resolver = Some(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+        c.dnssec_rollover_hold_seconds = 1;
+    });
+    let session = lab.login("a@example.com");
+    let r = lab.api("POST", "/api/domains", Some(&session), Some(serde_json::json!({"name": "mine.parent.test"})));
+    let id = r.json()["domain"]["id"].as_str().unwrap().to_string();
+    let data = lab.data_dir();
+    let cli = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--data-dir", data.to_str().unwrap()]);
+        let out = run_porchlight(None, &all, "");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let old_ds = cli(&["zone", "ds", "mine.parent.test"]).trim().to_string();
+    let rdata = |ds: &str| ds.split_whitespace().skip(3).collect::<Vec<_>>().join(" ");
+    let parent = ParentZone::start(port, Some(&rdata(&old_ds)));
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).json()["domain"]["verified"], true);
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/records"), Some(&session), Some(serde_json::json!({"type": "A", "name": "www", "content": "198.51.100.90"}))).status, 201);
+
+    let dir = tempfile::tempdir().unwrap();
+    let validates = |ds: &str| {
+        let anchors = dir.path().join("anchors.conf");
+        let f: Vec<&str> = ds.split_whitespace().collect();
+        std::fs::write(&anchors, format!("trust-anchors {{ {} static-ds {} {} {} \"{}\"; }};\n", f[0], f[3], f[4], f[5], f[6])).unwrap();
+        let out = Command::new("delv")
+            .args(["-a", anchors.to_str().unwrap(), "+root=mine.parent.test", "-p", &lab.dns().port().to_string(), "@127.0.0.1", "www.mine.parent.test", "A"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.contains("fully validated") && text.contains("198.51.100.90")
+    };
+    let dnskeys = || porchlight_tests::query_udp(lab.dns(), "mine.parent.test", RecordType::DNSKEY).answers.len();
+    let wait_for_keys = |n: usize| {
+        let start = std::time::Instant::now();
+        while dnskeys() != n {
+            assert!(start.elapsed() < std::time::Duration::from_secs(20), "DNSKEY never had {n} keys; keys: {}", cli(&["zone", "keys", "mine.parent.test"]));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        start.elapsed()
+    };
+    let mut timeline = vec![format!("0. one key, the parent's DS names it: validates {}", validates(&old_ds))];
+    assert!(validates(&old_ds));
+
+    // 1. Started: a second key is published and signs too; CDS names it.
+    let started = cli(&["zone", "rollover", "mine.parent.test"]);
+    let new_ds = started.lines().find(|l| l.contains(" IN DS ")).unwrap().to_string();
+    assert_ne!(new_ds, old_ds);
+    wait_for_keys(2);
+    assert!(validates(&old_ds) && validates(&new_ds), "both DS validate while both keys sign");
+    assert!(cli(&["zone", "keys", "mine.parent.test"]).contains("incoming (published and signing; waiting for the parent"));
+    let status = lab.api("GET", &format!("/api/domains/{id}/dnssec"), Some(&session), None).json();
+    assert_eq!((status["ds"][0].as_str(), status["rollover"].as_array().map(Vec::len)), (Some(new_ds.as_str()), Some(2)), "{status}");
+    let cds = Command::new("dig").args(["+short", "-p", &lab.dns().port().to_string(), "@127.0.0.1", "mine.parent.test", "CDS"]).output().unwrap();
+    assert_eq!(rdata(&new_ds).to_ascii_uppercase().replace(' ', ""), String::from_utf8_lossy(&cds.stdout).to_ascii_uppercase().replace([' ', '\n'], ""), "CDS names the new key");
+    timeline.push(format!("1. rollover started: 2 keys; old DS validates {}, new DS validates {}", validates(&old_ds), validates(&new_ds)));
+    // A second rollover while one runs is refused.
+    let again = run_porchlight(None, &["zone", "rollover", "mine.parent.test", "--data-dir", data.to_str().unwrap()], "");
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("under way already"));
+
+    // 2. The parent takes the new DS: the appliance sees it, waits the hold time, and drops the old key.
+    drop(parent);
+    let _parent = ParentZone::start(port, Some(&rdata(&new_ds)));
+    assert!(validates(&new_ds), "the new DS validates as soon as the parent has it");
+    let took = wait_for_keys(1);
+    timeline.push(format!("2. the parent names the new key: the old key removed {took:.1?} later (hold 1 s)"));
+    assert!(validates(&new_ds), "the new key alone");
+    assert!(!validates(&old_ds), "the old DS no longer leads anywhere");
+    assert!(cli(&["zone", "keys", "mine.parent.test"]).lines().count() == 1);
+    timeline.push(format!("3. done: new DS validates {}, old DS validates {}", validates(&new_ds), validates(&old_ds)));
+    println!("{}", timeline.join("\n"));
+}

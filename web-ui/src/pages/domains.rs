@@ -99,6 +99,10 @@ fn Dnssec(id: String) -> impl IntoView {
                         <p>"DS record for the parent:"</p>
                         <pre class="ds">{s.ds.join("\n")}</pre>
                     })}
+                    {(!s.rollover.is_empty()).then(|| view! {
+                        <p>"A key rollover is under way:"</p>
+                        <ul class="rollover">{s.rollover.iter().map(|k| view! { <li>{k.clone()}</li> }).collect_view()}</ul>
+                    })}
                     {s.dnskey.clone().map(|key| view! { <details><summary>"The key (DNSKEY)"</summary><pre class="dnskey">{key}</pre></details> })}
                     <ol class="registrar-steps">{s.steps.iter().map(|step| view! { <li>{step.clone()}</li> }).collect_view()}</ol>
                 }

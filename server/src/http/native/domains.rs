@@ -103,6 +103,7 @@ pub fn dnssec(ctx: &Context, call: &Call<'_>) -> Result<Response> {
             ds: state.ds().into_iter().collect(),
             dnskey: state.dnskey(),
             steps: state.steps(),
+            rollover: state.rollover.clone(),
         },
     ))
 }
