@@ -193,7 +193,7 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
         if let Some(p) = proofs.as_mut() {
             p.matching(w, cut);
         }
-        additional(zone, lan, w, &targets);
+        additional(zone, lan, dnssec.is_some(), w, &targets);
         return Some(NOERROR);
     }
     let mut name: &[u8] = query.name();
@@ -266,7 +266,7 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
         if let Some(p) = proofs.as_mut() {
             p.flush(w);
         }
-        additional(zone, lan, w, &targets);
+        additional(zone, lan, dnssec.is_some(), w, &targets);
         return Some(AA | NOERROR);
     }
     // A chain longer than the resolver follows: the full path answers SERVFAIL.
@@ -379,7 +379,7 @@ fn soa_record(zone: &ZoneIndex, owner: Owner, section: usize, w: &mut Writer<'_>
 
 /// Additional-section addresses (RFC 1034 §3.7) of the in-zone names that NS, MX and SRV
 /// records in the response point to. What does not fit is left out, without TC.
-fn additional(zone: &ZoneIndex, lan: bool, w: &mut Writer<'_>, targets: &Targets) {
+fn additional(zone: &ZoneIndex, lan: bool, dnssec: bool, w: &mut Writer<'_>, targets: &Targets) {
     let mut seen: [&[u8]; 16] = [&[]; 16];
     let mut seen_len = 0;
     for (at, code) in targets.iter() {
@@ -408,7 +408,13 @@ fn additional(zone: &ZoneIndex, lan: bool, w: &mut Writer<'_>, targets: &Targets
         }
         for kind in [RecordKind::A, RecordKind::Aaaa] {
             if let Some(set) = node.answer_set(kind, lan) {
-                let _ = w.rrset(2, set, Owner::At(name_at), &node.name, &mut Targets::new());
+                // A signed set comes with its RRSIG (RFC 4035 §3.1.1), or not at all.
+                let start = (w.len, w.counts[2]);
+                let fitted = w.rrset(2, set, Owner::At(name_at), &node.name, &mut Targets::new())
+                    && (!dnssec || w.records(2, &set.rrsig, signing::RRSIG, Owner::At(name_at), &node.name, &mut Targets::new()));
+                if !fitted {
+                    (w.len, w.counts[2]) = start;
+                }
             }
         }
     }

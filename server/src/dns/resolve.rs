@@ -52,7 +52,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
         if let Some(signed) = proofs {
             nsec3_matching(zone, signed, cut, &mut resolution.authority);
         }
-        add_target_addresses(zone, &mut resolution, lan);
+        add_target_addresses(zone, &mut resolution, lan, proofs.is_some());
         return resolution;
     }
     let mut name = qwire;
@@ -89,7 +89,16 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
             match first {
                 Some(set) if !(apex && set.code() > u16::from(RecordType::SOA)) => signed_set(set, &owner, &mut resolution.answers),
                 _ if apex => soa_answer(zone, proofs, &owner, &mut resolution.answers),
-                _ => negative(zone, proofs, &mut resolution),
+                _ => {
+                    // Nothing at the name (an empty non-terminal): NODATA, proven like any.
+                    negative(zone, proofs, &mut resolution);
+                    if let Some(signed) = proofs {
+                        if wildcard {
+                            nsec3_matching(zone, signed, wire::parent(&node.name), &mut resolution.authority);
+                        }
+                        nsec3_matching(zone, signed, &node.name, &mut resolution.authority);
+                    }
+                }
             }
         } else if apex && qtype == RecordType::SOA {
             soa_answer(zone, proofs, &owner, &mut resolution.answers);
@@ -121,7 +130,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
                 nsec3_matching(zone, signed, &node.name, &mut resolution.authority);
             }
         }
-        add_target_addresses(zone, &mut resolution, lan);
+        add_target_addresses(zone, &mut resolution, lan, proofs.is_some());
         return resolution;
     }
     resolution.rcode = ResponseCode::ServFail;
@@ -173,7 +182,9 @@ fn named(mut record: Record, owner: &Name) -> Record {
 
 /// Additional-section addresses (RFC 1034 §3.7) of the in-zone names that NS, MX and SRV
 /// records in the answer and authority sections point to.
-fn add_target_addresses(zone: &ZoneIndex, resolution: &mut Resolution, lan: bool) {
+/// With `dnssec`, each signed address set comes with its RRSIG (RFC 4035 §3.1.1; glue below
+/// a zone cut is the child's and has none).
+fn add_target_addresses(zone: &ZoneIndex, resolution: &mut Resolution, lan: bool, dnssec: bool) {
     let mut targets: Vec<Name> = Vec::new();
     for record in resolution.answers.iter().chain(resolution.authority.iter()) {
         let target = match &record.data {
@@ -195,6 +206,9 @@ fn add_target_addresses(zone: &ZoneIndex, resolution: &mut Resolution, lan: bool
         for kind in [RecordKind::A, RecordKind::Aaaa] {
             if let Some(set) = node.answer_set(kind, lan) {
                 resolution.additional.extend(records::rrset(set, &target));
+                if dnssec {
+                    resolution.additional.extend(records::raw(&target, &set.rrsig));
+                }
             }
         }
     }

@@ -62,11 +62,13 @@ struct Case {
     rtype: RecordType,
     edns: Option<u16>,
     tcp: bool,
+    /// The DO bit (with EDNS).
+    dnssec: bool,
 }
 
 impl Case {
     fn label(&self) -> String {
-        let edns = self.edns.map_or("no EDNS".to_string(), |s| format!("EDNS {s}"));
+        let edns = self.edns.map_or("no EDNS".to_string(), |s| format!("EDNS {s}{}", if self.dnssec { " DO" } else { "" }));
         format!("{} {} ({edns}, {})", self.name, self.rtype, if self.tcp { "TCP" } else { "UDP" })
     }
 
@@ -78,6 +80,7 @@ impl Case {
         if let Some(size) = self.edns {
             let mut edns = Edns::new();
             edns.set_max_payload(size);
+            edns.set_dnssec_ok(self.dnssec);
             m.edns = Some(edns);
         }
         m.to_vec().unwrap()
@@ -141,7 +144,7 @@ pub(crate) fn populate(lab: &Lab, admin: &str) {
     }
 }
 
-fn cases() -> Vec<Case> {
+fn cases(dnssec: bool) -> Vec<Case> {
     let names = [
         ZONE.to_string(),
         format!("www.{ZONE}"),
@@ -181,15 +184,15 @@ fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for name in &names {
         for rtype in types {
-            cases.push(Case { name: format!("{name}."), rtype, edns: Some(1232), tcp: false });
+            cases.push(Case { name: format!("{name}."), rtype, edns: Some(1232), tcp: false, dnssec });
         }
     }
     // Sizes: the long TXT set without EDNS, with a small and a large buffer, and over TCP.
     for (edns, tcp) in [(None, false), (Some(512), false), (Some(4096), false), (None, true), (Some(1232), true)] {
         for name in [format!("long.{ZONE}."), format!("mail.{ZONE}."), format!("{ZONE}.")] {
-            cases.push(Case { name, rtype: RecordType::TXT, edns, tcp });
+            cases.push(Case { name, rtype: RecordType::TXT, edns, tcp, dnssec: dnssec && edns.is_some() });
         }
-        cases.push(Case { name: format!("www.{ZONE}."), rtype: RecordType::ANY, edns, tcp });
+        cases.push(Case { name: format!("www.{ZONE}."), rtype: RecordType::ANY, edns, tcp, dnssec: dnssec && edns.is_some() });
     }
     cases
 }
@@ -200,13 +203,33 @@ fn answers_match_knot_serving_the_same_zone() {
         return;
     }
     let (lab, port) = primary_lab();
+    compare_with_knot(&lab, port, false);
+}
+
+/// The same with the zone signed and every query with DO: Knot, a secondary without the key,
+/// serves the signed zone it transferred, and picks its own RRSIGs and NSEC3 proofs.
+#[test]
+fn signed_answers_match_knot_serving_the_same_signed_zone() {
+    if !have_program("knotd") {
+        return;
+    }
+    let port = porchlight_tests::knot::free_port();
+    let lab = Lab::start_with(|c| {
+        c.zone[0].dnssec = true;
+        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
+        c.zone[0].notify.push(format!("127.0.0.1:{port}"));
+    });
+    compare_with_knot(&lab, port, true);
+}
+
+fn compare_with_knot(lab: &Lab, port: u16, dnssec: bool) {
     let admin = lab.admin("root@example.com");
-    populate(&lab, &admin);
+    populate(lab, &admin);
     let knot = Knot::start(port, lab.dns());
     knot.wait_for(&format!("mx1.{ZONE}"), "192.0.2.40");
 
-    let cases = cases();
-    let fast_before = fast_answers(&lab);
+    let cases = cases(dnssec);
+    let fast_before = fast_answers(lab);
     let mut matched = 0;
     let mut differences = Vec::new();
     for case in &cases {
@@ -220,8 +243,8 @@ fn answers_match_knot_serving_the_same_zone() {
     }
     // Every plain question (not ANY) came from the pre-encoded answers of the fast path.
     let plain = cases.iter().filter(|c| c.rtype != RecordType::ANY).count() as u64;
-    let fast = fast_answers(&lab) - fast_before;
-    println!("conformance: {} queries, {matched} match Knot, {} differ; {fast} answered by the fast path", cases.len(), differences.len());
+    let fast = fast_answers(lab) - fast_before;
+    println!("conformance{}: {} queries, {matched} match Knot, {} differ; {fast} answered by the fast path", if dnssec { " (signed, DO)" } else { "" }, cases.len(), differences.len());
     assert!(fast >= plain, "only {fast} of {plain} plain questions took the fast path");
     let mut unexplained = Vec::new();
     for (label, ours, theirs) in &differences {
