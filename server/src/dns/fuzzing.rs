@@ -56,7 +56,11 @@ impl Default for Target {
             hostmaster: name("hostmaster.z.test"),
             records,
             transfers: Policy::default(),
-            keys: Vec::new(),
+            // Signed: a query with DO takes the DNSSEC answers, one without the plain ones.
+            keys: crate::dnssec::generate(crate::dnssec::Algorithm::Ed25519)
+                .and_then(|pkcs8| crate::dnssec::ZoneKey::from_pkcs8(crate::dnssec::Algorithm::Ed25519, &pkcs8))
+                .map(|key| vec![std::sync::Arc::new(key)])
+                .unwrap_or_default(),
         }]);
         Self { catalog }
     }

@@ -41,7 +41,8 @@ pub struct Appliance {
 impl Appliance {
     pub fn new() -> Result<Self> {
         let config = Config::from_toml(
-            &format!("[[zone]]\nname = \"{ZONE}\"\nnameserver_addresses = [\"192.0.2.53\"]\nallow_transfer = [\"127.0.0.0/8\", \"key:{KEY_NAME}\"]\n"),
+            // Signed: messages with DO take the DNSSEC paths, the rest the unsigned ones.
+            &format!("[[zone]]\nname = \"{ZONE}\"\nnameserver_addresses = [\"192.0.2.53\"]\nallow_transfer = [\"127.0.0.0/8\", \"key:{KEY_NAME}\"]\ndnssec = true\n"),
             "fuzzing",
         )?;
         let ctx = Arc::new(Context::with_store(config, Store::open_in_memory()?)?);
