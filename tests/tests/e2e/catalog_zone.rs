@@ -118,3 +118,62 @@ fn the_catalog_zone_is_checked_and_shown_by_check_config() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("overlaps the zone dyn.example.test"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// BIND (named) as a secondary configured with nothing but the catalog: it serves a custom
+/// domain added and verified through the API, signed, and its answers validate with the
+/// domain's DS.
+#[test]
+fn a_bind_secondary_provisioned_by_the_catalog_serves_the_signed_domain() {
+    if !have_program("named") || !have_program("delv") {
+        return;
+    }
+    let (parent, registrar) = parent();
+    let bind_port = free_port();
+    let lab = Lab::start_with(|c| {
+        c.delegation_resolver = Some(parent.dns());
+        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
+        c.zone[0].notify.push(format!("127.0.0.1:{bind_port}"));
+        c.catalog_zone = Some(CATALOG.into());
+    });
+    let session = lab.login("b@example.com");
+    let r = lab.api("POST", "/api/domains", Some(&session), Some(json!({"name": "mine.parent.test"})));
+    let id = r.json()["domain"]["id"].as_str().unwrap().to_string();
+    delegate(&parent, &registrar, "ns1.dyn.example.test");
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).json()["domain"]["verified"], true);
+    let r = lab.api("POST", "/api/hostnames", Some(&session), Some(json!({"domainId": id, "name": "cam"})));
+    let cam = r.json()["token"]["tokenValue"].as_str().unwrap().to_string();
+    assert_eq!(lab.get("/nic/update?myip=198.51.100.83", &[("Authorization", &basic("cam.mine.parent.test", &cam))]).body, "good 198.51.100.83");
+    let ds = lab.api("GET", &format!("/api/domains/{id}/dnssec"), Some(&session), None).json()["ds"][0].as_str().unwrap().to_string();
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let primary = format!("127.0.0.1 port {}", lab.dns().port());
+    let conf = format!(
+        "options {{\n  directory \"{d}\";\n  listen-on port {bind_port} {{ 127.0.0.1; }};\n  listen-on-v6 {{ none; }};\n  pid-file \"{d}/named.pid\";\n  recursion no;\n  dnssec-validation no;\n\
+         \x20 catalog-zones {{ zone \"{CATALOG}\" default-primaries {{ {primary}; }} in-memory yes; }};\n}};\ncontrols {{ }};\n\
+         zone \"{CATALOG}\" {{ type secondary; primaries {{ {primary}; }}; file \"{d}/catalog.db\"; }};\n"
+    );
+    std::fs::write(dir.path().join("named.conf"), conf).unwrap();
+    let check = Command::new("named-checkconf").arg(dir.path().join("named.conf")).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let log = std::fs::File::create(dir.path().join("named.log")).unwrap();
+    let mut named = Command::new("named").args(["-g", "-c", dir.path().join("named.conf").to_str().unwrap()]).stdout(log.try_clone().unwrap()).stderr(log).spawn().unwrap();
+    let bind = std::net::SocketAddr::from(([127, 0, 0, 1], bind_port));
+    let started = Instant::now();
+    let answer = loop {
+        if let Some(answer) = porchlight_tests::knot::try_answers(bind, "cam.mine.parent.test").filter(|a| !a.is_empty()) {
+            break answer;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "named never served the domain:\n{}", std::fs::read_to_string(dir.path().join("named.log")).unwrap_or_default());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(answer, ["198.51.100.83"]);
+    let f: Vec<&str> = ds.split_whitespace().collect();
+    let anchors = dir.path().join("anchors.conf");
+    std::fs::write(&anchors, format!("trust-anchors {{ {} static-ds {} {} {} \"{}\"; }};\n", f[0], f[3], f[4], f[5], f[6])).unwrap();
+    let out = Command::new("delv").args(["-a", anchors.to_str().unwrap(), "+root=mine.parent.test", "-p", &bind_port.to_string(), "@127.0.0.1", "cam.mine.parent.test", "A"]).output().unwrap();
+    let out = String::from_utf8_lossy(&out.stdout).to_string();
+    let _ = named.kill();
+    let _ = named.wait();
+    assert!(out.contains("fully validated") && out.contains("198.51.100.83"), "from BIND: {out}");
+}
