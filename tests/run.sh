@@ -2,7 +2,7 @@
 # Runs every test of porchlight. On a fresh Debian machine it first installs what the tests
 # need: the real DDNS clients the end-to-end suite drives (ddclient, inadyn, GNU wget, curl),
 # BIND's zone checker, nsupdate, delv, dnssec-verify and named (a secondary), Knot (a
-# secondary, knsupdate, kdig), unbound (a validating resolver), certbot's RFC 2136
+# secondary, knsupdate, kdig), NSD (a secondary), unbound (a validating resolver), certbot's RFC 2136
 # plugin, Chromium and Node for the browser test, and clippy; web-ui/build.sh
 # installs the UI's toolchain. Then: the UI bundle, lints, unit tests, the end-to-end suite,
 # 20 seconds of each fuzz target, the browser test, schemathesis against /api/openapi.json; then the release artifacts: static binaries for x86_64, aarch64, armv7 and
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 # program:package pairs
 missing=""
 for pair in ddclient:ddclient inadyn:inadyn named-checkzone:bind9-utils nsupdate:bind9-dnsutils dig:bind9-dnsutils \
-    knotd:knot kdig:knot-dnsutils unbound:unbound named:bind9 delv:bind9-dnsutils dnssec-verify:bind9-utils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm \
+    knotd:knot kdig:knot-dnsutils unbound:unbound named:bind9 nsd:nsd delv:bind9-dnsutils dnssec-verify:bind9-utils knsupdate:knot-dnsutils curl:curl wget:wget chromium:chromium node:nodejs npm:npm \
     qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support umoci:umoci skopeo:skopeo ip:iproute2 \
     unshare:util-linux readelf:binutils c++:g++ mkfs.ext4:e2fsprogs dpkg-deb:dpkg xz:xz-utils; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
@@ -38,10 +38,10 @@ if [ -n "$missing" ]; then
     echo "installing:$missing"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
-    # BIND and unbound are started by the tests on ports of their own; their packages' system
+    # BIND, NSD and unbound are started by the tests on ports of their own; their packages' system
     # services are not wanted (where the package started them).
     if command -v systemctl >/dev/null 2>&1; then
-        $sudo systemctl disable --now named unbound >/dev/null 2>&1 || true
+        $sudo systemctl disable --now named unbound nsd >/dev/null 2>&1 || true
     fi
 fi
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy

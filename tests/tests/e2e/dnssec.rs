@@ -693,3 +693,63 @@ fn a_key_rollover_keeps_validating_at_every_step() {
     timeline.push(format!("3. done: new DS validates {}, old DS validates {}", validates(&new_ds), validates(&old_ds)));
     println!("{}", timeline.join("\n"));
 }
+
+/// NSD as a secondary of the signed zone: it holds no key, yet its answers validate.
+#[test]
+fn an_nsd_secondary_serves_the_signed_zone_and_it_validates() {
+    if !have_program("nsd") || !have_program("delv") {
+        return;
+    }
+    let nsd_port = porchlight_tests::knot::free_port();
+    let lab = Lab::start_with(|c| {
+        c.zone[0].dnssec = true;
+        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
+        c.zone[0].notify.push(format!("127.0.0.1:{nsd_port}"));
+    });
+    let (_anchor_dir, anchors) = anchored(&lab);
+    let host = format!("nas.{ZONE}");
+    let token = lab.host("a@example.com", &host);
+    assert_eq!(lab.get("/nic/update?myip=203.0.113.61", &[("Authorization", &basic(&host, &token))]).body, "good 203.0.113.61");
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let conf = format!(
+        "server:\n  ip-address: 127.0.0.1@{nsd_port}\n  port: {nsd_port}\n  zonesdir: \"{d}\"\n  database: \"\"\n  pidfile: \"{d}/nsd.pid\"\n  username: \"\"\n\
+         \x20 xfrdfile: \"{d}/xfrd.state\"\n  zonelistfile: \"{d}/zone.list\"\n  xfrdir: \"{d}\"\n  logfile: \"{d}/nsd.log\"\n  verbosity: 2\n\
+         remote-control:\n  control-enable: no\n\
+         zone:\n  name: \"{ZONE}\"\n  zonefile: \"{d}/{ZONE}.zone\"\n  request-xfr: 127.0.0.1@{} NOKEY\n  allow-notify: 127.0.0.1 NOKEY\n",
+        lab.dns().port()
+    );
+    let path = dir.path().join("nsd.conf");
+    std::fs::write(&path, conf).unwrap();
+    let check = Command::new("nsd-checkconf").arg(&path).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let mut nsd = Command::new("nsd").args(["-d", "-c", path.to_str().unwrap()]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let server = std::net::SocketAddr::from(([127, 0, 0, 1], nsd_port));
+    let wait_for = |address: &str| {
+        let start = std::time::Instant::now();
+        while porchlight_tests::knot::try_answers(server, &host).is_none_or(|a| a != [address]) {
+            assert!(start.elapsed() < std::time::Duration::from_secs(30), "NSD never answered {address}:\n{}", std::fs::read_to_string(dir.path().join("nsd.log")).unwrap_or_default());
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for("203.0.113.61");
+    let checks = [(host.clone(), "A", "203.0.113.61"), (format!("gone.{ZONE}"), "A", "NXDOMAIN"), (host.clone(), "TXT", "NXRRSET")];
+    let mut failed = Vec::new();
+    for (name, rtype, expect) in &checks {
+        let out = delv(server, &anchors, name, rtype);
+        if !(out.contains("fully validated") && out.contains(expect)) {
+            failed.push(format!("{name} {rtype}: {out}"));
+        }
+    }
+    // An update reaches it by NOTIFY (the signed zone travels whole) and still validates.
+    assert_eq!(lab.get("/nic/update?myip=203.0.113.62", &[("Authorization", &basic(&host, &token))]).body, "good 203.0.113.62");
+    wait_for("203.0.113.62");
+    let out = delv(server, &anchors, &host, "A");
+    if !(out.contains("fully validated") && out.contains("203.0.113.62")) {
+        failed.push(format!("after the update: {out}"));
+    }
+    let _ = nsd.kill();
+    let _ = nsd.wait();
+    assert!(failed.is_empty(), "from NSD: {failed:#?}");
+}
