@@ -137,7 +137,7 @@ pub fn configure(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate::tr
                     store::history::event(tx, Some(&domain.owner_id), "DNSSEC turned on", domain.name.as_str(), "a new key: give the parent its DS", "api")?;
                 }
                 Some(false) if signed => {
-                    store::dnssec_keys::delete_for_zone(tx, &domain.id)?;
+                    crate::zone_keys::remove_keys(tx, &domain.id)?;
                     store::history::event(tx, Some(&domain.owner_id), "DNSSEC turned off", domain.name.as_str(), "remove the DS at the parent", "api")?;
                 }
                 _ => {}
@@ -183,6 +183,7 @@ pub fn contents(ctx: &Context, conn: &Conn, domain: &CustomDomain) -> Result<Zon
             crate::transfers::Policy::default()
         }),
         keys: crate::zone_keys::signing_keys(conn, &domain.id)?,
+        signed_at: store::zones::signed_at(conn, &domain.id)?,
         name,
     })
 }

@@ -325,7 +325,7 @@ fn spawn_housekeeping(ctx: Arc<Context>, stopping: Arc<AtomicBool>) -> Result<Jo
                 }
                 // DNSSEC: signatures are made anew a week before they would end.
                 if ctx.catalog.signatures_due() {
-                    match zones::load_catalog(&ctx) {
+                    match zone_keys::resign_due(&ctx).and_then(|_| zones::load_catalog(&ctx)) {
                         Ok(()) => tracing::info!("signed the zones anew before their signatures end"),
                         Err(error) => tracing::error!(%error, "signing the zones anew failed"),
                     }

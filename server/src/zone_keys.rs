@@ -18,7 +18,38 @@ pub fn make_key(conn: &Conn, zone_id: &ZoneId, algorithm: Algorithm) -> Result<(
 
 fn make(conn: &Conn, zone_id: &ZoneId, algorithm: Algorithm, state: &str) -> Result<()> {
     let private_key = crate::dnssec::generate(algorithm)?;
-    store::dnssec_keys::insert(conn, zone_id, &store::dnssec_keys::StoredKey { algorithm: algorithm.number(), private_key }, state)
+    store::dnssec_keys::insert(conn, zone_id, &store::dnssec_keys::StoredKey { algorithm: algorithm.number(), private_key }, state)?;
+    signed_anew(conn, zone_id)
+}
+
+/// Removes a zone's keys: it is served unsigned from its next serial.
+pub fn remove_keys(conn: &Conn, zone_id: &ZoneId) -> Result<()> {
+    store::dnssec_keys::delete_for_zone(conn, zone_id)?;
+    signed_anew(conn, zone_id)
+}
+
+/// The zone's DNSSEC records change without its records changing (a key came or went, or
+/// the signatures are made anew): a new serial, so that secondaries, which transfer only a
+/// newer serial, pick the change up; a new validity window from now; and the IXFR journal
+/// of record changes forgotten, so that a secondary behind gets the zone whole.
+fn signed_anew(conn: &Conn, zone_id: &ZoneId) -> Result<()> {
+    let serial = store::zones::bump_serial(conn, zone_id)?;
+    store::zones::set_signed_at(conn, zone_id, crate::dns::signing_time())?;
+    store::journal::forget(conn, zone_id)?;
+    store::journal::append(conn, zone_id, &crate::model::journal::Step { serial, ..Default::default() })
+}
+
+/// Signs anew every zone whose signatures come within a week of their end (RFC 6781 §4.4.2:
+/// well before; secondaries get them with the new serial). Returns whether any was.
+pub fn resign_due(ctx: &Context) -> Result<bool> {
+    let made_before = crate::dns::signing_time().saturating_sub(crate::dns::SIGNATURES_LAST - crate::dns::SIGN_ANEW_BEFORE);
+    ctx.store.write(|tx| {
+        let due = store::zones::signed_before(tx, made_before)?;
+        for zone_id in &due {
+            signed_anew(tx, zone_id)?;
+        }
+        Ok(!due.is_empty())
+    })
 }
 
 fn load(row: &store::dnssec_keys::KeyRow) -> Result<Arc<ZoneKey>> {
@@ -80,6 +111,7 @@ pub fn finish_rollover(ctx: &Context, name: &DomainName) -> Result<()> {
         let keys = store::dnssec_keys::for_zone(tx, &zone.id)?;
         let incoming = keys.iter().find(|k| k.state == "incoming").ok_or_else(|| Error::Conflict(format!("no key rollover of {name} is under way")))?;
         store::dnssec_keys::promote(tx, &incoming.id, &zone.id)?;
+        signed_anew(tx, &zone.id)?;
         store::history::event(tx, None, "DNSSEC key rollover finished", name.as_str(), "by hand", "cli")
     })
 }
@@ -109,6 +141,7 @@ pub fn advance_rollovers(ctx: &Context) -> Result<bool> {
             (true, Some(seen)) if now - seen >= i64::from(ctx.config.dnssec_rollover_hold_seconds) => {
                 ctx.store.write(|tx| {
                     store::dnssec_keys::promote(tx, &row.id, &zone.id)?;
+                    signed_anew(tx, &zone.id)?;
                     store::history::event(tx, None, "DNSSEC key rollover finished", zone.name.as_str(), "the parent names the new key", "housekeeping")
                 })?;
                 tracing::info!(zone = %zone.name, "DNSSEC key rollover finished: the old key is gone");

@@ -81,6 +81,7 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
                 records,
                 transfers: settings.transfers.clone(),
                 keys: if settings.dnssec.is_some() { crate::zone_keys::signing_keys(conn, &row.id)? } else { Vec::new() },
+                signed_at: store::zones::signed_at(conn, &row.id)?,
             });
         }
         for custom in store::zones::custom_verified(conn)? {

@@ -43,6 +43,7 @@ impl CatalogZone {
             records,
             transfers: self.transfers.clone(),
             keys: Vec::new(),
+            signed_at: 0,
         }
     }
 }

@@ -84,6 +84,7 @@ fn random_zone(rng: &mut StdRng) -> Catalog {
         records,
         transfers: Policy::default(),
         keys: Vec::new(),
+        signed_at: 0,
     }]);
     catalog
 }

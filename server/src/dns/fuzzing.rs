@@ -61,6 +61,7 @@ impl Default for Target {
                 .and_then(|pkcs8| crate::dnssec::ZoneKey::from_pkcs8(crate::dnssec::Algorithm::Ed25519, &pkcs8))
                 .map(|key| vec![std::sync::Arc::new(key)])
                 .unwrap_or_default(),
+            signed_at: 0,
         }]);
         Self { catalog }
     }

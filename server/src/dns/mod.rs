@@ -31,6 +31,7 @@ mod zone;
 
 pub use catalog::{Catalog, RrsetChange, ZoneContents};
 pub use server::DnsServer;
+pub use signing::{REFRESH_BEFORE as SIGN_ANEW_BEFORE, VALIDITY as SIGNATURES_LAST, now as signing_time};
 
 use crate::dynamic_update::{Refusal, Update};
 use crate::names::DomainName;

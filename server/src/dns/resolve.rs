@@ -245,6 +245,7 @@ mod tests {
             ],
             transfers: Policy::default(),
             keys: Vec::new(),
+            signed_at: 0,
         }]);
         Ok(catalog)
     }

@@ -31,6 +31,9 @@ pub struct ZoneContents {
     pub transfers: Policy,
     /// The keys the zone is signed with (DNSSEC), oldest first; none: not signed.
     pub keys: Vec<Arc<ZoneKey>>,
+    /// When the signatures were made (Unix time; 0: now). The validity window runs from an
+    /// hour before it for [`signing::VALIDITY`], and moves only with the serial.
+    pub signed_at: u32,
 }
 
 /// The records of one type at one name, in wire form. A signed zone keeps each set's RRSIG
@@ -268,7 +271,8 @@ impl ZoneIndex {
             }
             index.set_rrset(&wire::name(&name), kind, ttl, &data);
         }
-        if let Some(signer) = Signer::new(contents.keys, &origin, signing::now()) {
+        let signed_at = if contents.signed_at == 0 { signing::now() } else { contents.signed_at };
+        if let Some(signer) = Signer::new(contents.keys, &origin, signed_at) {
             index.sign_all(&Arc::new(signer));
         }
         index
@@ -589,6 +593,7 @@ mod tests {
             records: records.into_iter().map(|(n, data)| DomainRecord { name: dn(n), ttl: 60, data }).collect(),
             transfers: Policy::default(),
             keys: Vec::new(),
+            signed_at: 0,
         })
     }
 

@@ -32,6 +32,12 @@ pub fn append(conn: &Connection, zone_id: &crate::model::ZoneId, step: &Step) ->
     Ok(())
 }
 
+/// Forgets the zone's journal: an IXFR from any earlier serial gets the whole zone.
+pub fn forget(conn: &Connection, zone_id: &crate::model::ZoneId) -> Result<()> {
+    conn.prepare_cached("DELETE FROM zone_journal WHERE zone_id = ?1")?.execute([zone_id])?;
+    Ok(())
+}
+
 /// The steps from serial `from` up to `to`, or None when the journal does not reach back
 /// to `from` or has a hole.
 pub fn between(conn: &Connection, zone_id: &crate::model::ZoneId, from: u32, to: u32) -> Result<Option<Vec<Step>>> {

@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_alerts.sql"),
     include_str!("migrations/0013_totp.sql"),
     include_str!("migrations/0014_dnssec_keys.sql"),
+    include_str!("migrations/0015_signing_time.sql"),
 ];
 
 /// File name of the database inside the data directory.

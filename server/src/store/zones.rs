@@ -50,6 +50,23 @@ pub fn bump_serial(conn: &Connection, zone_id: &ZoneId) -> Result<u32> {
     Ok(next)
 }
 
+/// When the zone's signatures were last made (0: never).
+pub fn signed_at(conn: &Connection, zone_id: &ZoneId) -> Result<u32> {
+    Ok(conn.query_row("SELECT signed_at FROM zones WHERE id = ?1", [zone_id], |r| r.get(0)).optional()?.unwrap_or(0))
+}
+
+pub fn set_signed_at(conn: &Connection, zone_id: &ZoneId, at: u32) -> Result<()> {
+    conn.execute("UPDATE zones SET signed_at = ?1 WHERE id = ?2", params![at, zone_id])?;
+    Ok(())
+}
+
+/// The signed zones whose signatures were made at or before `before`.
+pub fn signed_before(conn: &Connection, before: u32) -> Result<Vec<ZoneId>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM zones WHERE signed_at <= ?1 AND id IN (SELECT zone_id FROM dnssec_keys)")?;
+    let rows = stmt.query_map([before], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn find_by_id(conn: &Connection, id: &ZoneId) -> Result<Option<Zone>> {
     Ok(conn.prepare_cached("SELECT id, name, serial FROM zones WHERE id = ?1")?.query_row([id], zone).optional()?)
 }
