@@ -36,7 +36,17 @@ pub struct Catalog {
     /// Zones changed since the NOTIFY sender last looked.
     changed: Mutex<std::collections::BTreeSet<DomainName>>,
     signal: tokio::sync::Notify,
+    /// Signed zones' versions made by changes since the zone was last built (by origin,
+    /// oldest first), for IXFR: the difference
+    /// between two versions carries the signatures and NSEC3 records a change re-made, which
+    /// the journal of record changes does not hold.
+    versions: Mutex<Versions>,
 }
+
+type Versions = std::collections::HashMap<Box<[u8]>, std::collections::VecDeque<Arc<ZoneIndex>>>;
+
+/// Versions of a signed zone kept for IXFR; a secondary further behind gets the zone whole.
+const KEEP_VERSIONS: usize = 32;
 
 /// What the catalog zone lists now, at which serial.
 #[derive(Default)]
@@ -60,6 +70,7 @@ impl Catalog {
             catalog_zone: catalog_zone.map(|(name, transfers)| CatalogZone { name, transfers }),
             changed: Mutex::default(),
             signal: tokio::sync::Notify::new(),
+            versions: Mutex::default(),
         }
     }
 
@@ -67,6 +78,8 @@ impl Catalog {
     pub fn replace_all(&self, zones: Vec<ZoneContents>) {
         let mut listed = self.lock();
         let built: Vec<Arc<ZoneIndex>> = zones.into_iter().map(|z| Arc::new(self.build(z))).collect();
+        // Rebuilt zones are signed anew: an earlier version differs in every signature.
+        self.versions().clear();
         self.mark_changed(built.iter().map(|z| z.name.clone()));
         self.publish(&mut listed, built);
     }
@@ -76,6 +89,7 @@ impl Catalog {
         let mut listed = self.lock();
         let snapshot = self.current.load_full();
         let index = Arc::new(self.build(contents));
+        self.versions().remove(&index.origin);
         let mut zones: Vec<Arc<ZoneIndex>> = snapshot.zones.iter().filter(|z| z.origin != index.origin).cloned().collect();
         self.mark_changed([index.name.clone()]);
         zones.push(index);
@@ -86,6 +100,7 @@ impl Catalog {
     pub fn remove(&self, zone: &DomainName) {
         let mut listed = self.lock();
         let origin = wire::name(zone);
+        self.versions().remove(origin.as_slice());
         let snapshot = self.current.load_full();
         let zones = snapshot.zones.iter().filter(|z| *z.origin != *origin).cloned().collect();
         self.publish(&mut listed, zones);
@@ -137,8 +152,19 @@ impl Catalog {
             index.set_rrset(&wire::name(&change.name), change.kind, ttl, &data);
         }
         index.set_serial(serial);
+        let index = Arc::new(index);
+        if index.signed.is_some() {
+            // Kept from here on. Not the version a rebuild made: its signatures were made anew
+            // at the same serial, so a secondary holding that serial may hold others.
+            let mut versions = self.versions();
+            let kept = versions.entry(index.origin.clone()).or_default();
+            kept.push_back(index.clone());
+            if kept.len() > KEEP_VERSIONS {
+                kept.pop_front();
+            }
+        }
         let mut zones = snapshot.zones.clone();
-        zones[position] = Arc::new(index);
+        zones[position] = index;
         self.current.store(Arc::new(Snapshot::new(zones)));
         self.mark_changed([zone.clone()]);
         true
@@ -234,6 +260,15 @@ impl Catalog {
     /// The current view for a moment (the query path's cheap borrow of it).
     pub(crate) fn view(&self) -> arc_swap::Guard<Arc<Snapshot>> {
         self.current.load()
+    }
+
+    /// The version of a signed zone that was served at `serial`, if it is still kept.
+    pub(crate) fn version(&self, origin: &[u8], serial: u32) -> Option<Arc<ZoneIndex>> {
+        self.versions().get(origin)?.iter().find(|v| v.serial == serial).cloned()
+    }
+
+    fn versions(&self) -> std::sync::MutexGuard<'_, Versions> {
+        self.versions.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Listed> {

@@ -63,21 +63,85 @@ pub fn transfer(zone: &ZoneIndex) -> Vec<Record> {
         }
     }
     for node in zone.sorted_nodes() {
-        let owner = name_of(&node.name);
-        for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
-            records.extend(rrset(set, &owner));
-            records.extend(raw(&owner, &set.rrsig));
-        }
+        records.extend(node_records(node));
     }
     if let Some(signed) = &zone.signed {
         for (hash, nsec3) in signed.chain.iter() {
-            let owner = name_of(&super::signing::hashed_owner(hash, &zone.origin));
-            records.extend(raw(&owner, &nsec3.record));
-            records.extend(raw(&owner, &nsec3.rrsig));
+            records.extend(nsec3_records(zone, hash, nsec3));
         }
     }
     records.push(soa(zone, zone.serial));
     records
+}
+
+/// A name's records as transferred: its sets (not the LAN view) with their signatures.
+fn node_records(node: &super::zone::Node) -> Vec<Record> {
+    let owner = name_of(&node.name);
+    let mut records = Vec::new();
+    for set in node.rrsets.iter().filter(|s| !s.kind.is_lan()) {
+        records.extend(rrset(set, &owner));
+        records.extend(raw(&owner, &set.rrsig));
+    }
+    records
+}
+
+fn nsec3_records(zone: &ZoneIndex, hash: &[u8; 20], nsec3: &super::signing::Nsec3) -> Vec<Record> {
+    let owner = name_of(&super::signing::hashed_owner(hash, &zone.origin));
+    let mut records = raw(&owner, &nsec3.record);
+    records.extend(raw(&owner, &nsec3.rrsig));
+    records
+}
+
+/// What turns an earlier version of a signed zone into `new`, as an IXFR step's two halves
+/// (records removed, records added; the SOAs that frame them left to the caller): the
+/// records, signatures and NSEC3 records of the names that changed, the SOA's signature and
+/// the apex's key sets. Only what differs between the versions is looked at: the shards of
+/// names and the NSEC3 records both versions share are skipped.
+pub fn difference(old: &ZoneIndex, new: &ZoneIndex) -> (Vec<Record>, Vec<Record>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let (old_nodes, new_nodes) = new.nodes_changed_since(old);
+    before.extend(old_nodes.into_iter().flat_map(node_records));
+    after.extend(new_nodes.into_iter().flat_map(node_records));
+    let apex = name_of(&new.origin);
+    for (zone, out) in [(old, &mut before), (new, &mut after)] {
+        if let Some(signed) = &zone.signed {
+            out.extend(raw(&apex, &signed.soa_rrsig));
+            for set in signed.apex.iter() {
+                out.extend(raw(&apex, &set.wire));
+                out.extend(raw(&apex, &set.rrsig));
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (&old.signed, &new.signed) {
+        let (gone, came) = a.chain.changed_since(&b.chain);
+        before.extend(gone.into_iter().flat_map(|(hash, nsec3)| nsec3_records(old, hash, nsec3)));
+        after.extend(came.into_iter().flat_map(|(hash, nsec3)| nsec3_records(new, hash, nsec3)));
+    }
+    // Whatever both sides list (a name's untouched sets, unchanged keys) is no change.
+    use hickory_proto::serialize::binary::BinEncodable as _;
+    let key = |r: &Record| r.to_bytes().unwrap_or_default();
+    let mut counts: std::collections::HashMap<Vec<u8>, isize> = std::collections::HashMap::new();
+    for r in &before {
+        *counts.entry(key(r)).or_default() += 1;
+    }
+    for r in &after {
+        *counts.entry(key(r)).or_default() -= 1;
+    }
+    let mut removed = Vec::new();
+    for r in before {
+        if let Some(n) = counts.get_mut(&key(&r)).filter(|n| **n > 0) {
+            *n -= 1;
+            removed.push(r);
+        }
+    }
+    let mut added = Vec::new();
+    for r in after {
+        if let Some(n) = counts.get_mut(&key(&r)).filter(|n| **n < 0) {
+            *n += 1;
+            added.push(r);
+        }
+    }
+    (removed, added)
 }
 
 /// A stored record as a hickory record.

@@ -192,6 +192,9 @@ pub struct Nsec3 {
 /// TTL of NSEC3 records: the SOA's negative-caching time (RFC 5155 §3).
 pub const NSEC3_TTL: u32 = wire::SOA_TIMERS.3;
 
+/// One NSEC3 record of a chain: the hashed name and the record.
+pub type Entry<'a> = (&'a [u8; 20], &'a Nsec3);
+
 /// The zone's NSEC3 records by hash, in hash order; copied on change (entries are shared).
 #[derive(Clone, Debug, Default)]
 pub struct Chain {
@@ -274,6 +277,43 @@ impl Chain {
     /// Every record, in hash order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8; 20], &Nsec3)> {
         self.entries.iter().map(|(h, e)| (h, e.as_ref()))
+    }
+
+    /// The entries `self` (an older chain) has and `newer` does not, and the reverse: what
+    /// an IXFR removes and adds. Entries both share (the same `Arc`) are skipped unread.
+    pub fn changed_since<'a>(&'a self, newer: &'a Chain) -> (Vec<Entry<'a>>, Vec<Entry<'a>>) {
+        let (mut gone, mut came) = (Vec::new(), Vec::new());
+        if Arc::ptr_eq(&self.entries, &newer.entries) {
+            return (gone, came);
+        }
+        let mut a = self.entries.iter().peekable();
+        let mut b = newer.entries.iter().peekable();
+        loop {
+            match (a.peek().copied(), b.peek().copied()) {
+                (Some((ha, ea)), Some((hb, eb))) if ha == hb => {
+                    if !Arc::ptr_eq(ea, eb) {
+                        gone.push((ha, ea.as_ref()));
+                        came.push((hb, eb.as_ref()));
+                    }
+                    a.next();
+                    b.next();
+                }
+                (Some((ha, ea)), Some((hb, _))) if ha < hb => {
+                    gone.push((ha, ea.as_ref()));
+                    a.next();
+                }
+                (Some(_), Some((hb, eb))) | (None, Some((hb, eb))) => {
+                    came.push((hb, eb.as_ref()));
+                    b.next();
+                }
+                (Some((ha, ea)), None) => {
+                    gone.push((ha, ea.as_ref()));
+                    a.next();
+                }
+                (None, None) => break,
+            }
+        }
+        (gone, came)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Zone transfers: AXFR (RFC 5936) of the whole zone in as many TCP messages as it takes,
-//! and IXFR (RFC 1995) from the journal, falling back to the whole zone when the journal no
-//! longer reaches the client's serial. Only sources and keys the zone allows get either.
+//! and IXFR (RFC 1995) from the journal (a signed zone: from the versions kept in memory),
+//! falling back to the whole zone when neither reaches back to the client's serial. Only sources and keys the zone allows get either.
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::op::LowerQuery;
@@ -56,8 +56,21 @@ pub(super) async fn answer<R: ResponseHandler>(
             vec![records::soa(&zone, current)]
         } else if zone.signed.is_some() {
             // The journal holds the records, not their signatures or the NSEC3 records a
-            // change re-made: a signed zone goes whole (AXFR-style, RFC 1995 §4).
-            records::transfer(&zone)
+            // change re-made: a signed zone's difference is taken between the version the
+            // client holds and this one (condensed into one step, RFC 1995 §4); when that
+            // version is no longer kept, the zone goes whole.
+            match catalog.version(&zone.origin, theirs) {
+                Some(old) => {
+                    let (removed, added) = records::difference(&old, &zone);
+                    let mut records = vec![records::soa(&zone, current), records::soa(&old, theirs)];
+                    records.extend(removed);
+                    records.push(records::soa(&zone, current));
+                    records.extend(added);
+                    records.push(records::soa(&zone, current));
+                    records
+                }
+                None => records::transfer(&zone),
+            }
         } else {
             match tokio::task::block_in_place(|| backend.journal(&zone.name, theirs, current)) {
                 Some(steps) => {

@@ -405,6 +405,20 @@ impl ZoneIndex {
         self.nodes.len
     }
 
+    /// The nodes that may differ between an older version of this zone and this one: those
+    /// of the shards the two do not share (old side, new side). After the table grew new
+    /// shards, every node.
+    pub fn nodes_changed_since<'a>(&'a self, old: &'a ZoneIndex) -> (Vec<&'a Node>, Vec<&'a Node>) {
+        let (a, b) = (&old.nodes.shards, &self.nodes.shards);
+        if a.len() != b.len() {
+            return (old.nodes.iter().map(Arc::as_ref).collect(), self.nodes.iter().map(Arc::as_ref).collect());
+        }
+        let differ = || a.iter().zip(b.iter()).filter(|(x, y)| !Arc::ptr_eq(x, y));
+        let before = differ().flat_map(|(x, _)| x.iter().map(Arc::as_ref)).collect();
+        let after = differ().flat_map(|(_, y)| y.iter().map(Arc::as_ref)).collect();
+        (before, after)
+    }
+
     /// Every node, in DNSSEC canonical order.
     pub fn sorted_nodes(&self) -> Vec<&Node> {
         let mut nodes: Vec<&Node> = self.nodes.iter().map(Arc::as_ref).collect();

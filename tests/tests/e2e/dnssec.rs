@@ -244,6 +244,9 @@ fn a_knot_secondary_serves_the_signed_zone_and_it_validates() {
     knot.wait_for(&host, "203.0.113.52");
     let out = delv(knot.addr, &anchors, &host, "A");
     assert!(out.contains("fully validated") && out.contains("203.0.113.52"), "after an update, from the secondary: {out}");
+    // The update travelled as an increment, signatures and NSEC3 records included.
+    let log = knot.log();
+    assert!(log.contains("IXFR, incoming") && !log.contains("fallback to AXFR"), "{log}");
 }
 
 /// unbound as a validating resolver with the appliance's zone as a stub zone and its DS as

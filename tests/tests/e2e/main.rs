@@ -43,6 +43,7 @@ mod seed_ipdock;
 mod seed_ipv64;
 mod seed_kyedns;
 mod seed_pocketdns;
+mod signed_transfers;
 mod split_horizon;
 mod totp;
 mod ui;
