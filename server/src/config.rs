@@ -166,9 +166,10 @@ pub struct ZoneConfig {
     /// Secondaries told of each change by NOTIFY, as `ADDRESS:PORT`.
     #[serde(default)]
     pub notify: Vec<String>,
-    /// Sign the zone (DNSSEC): a key is made at first start and kept in the database.
-    #[serde(default)]
-    pub dnssec: bool,
+    /// Sign the zone (DNSSEC): a key is made at first start and kept in the database. Not
+    /// set: a zone new to the database is signed, one it already served keeps what it had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec: Option<bool>,
     /// The signing algorithm of a new key: `ecdsap256sha256` (13, the default) or `ed25519` (15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dnssec_algorithm: Option<String>,
@@ -452,8 +453,8 @@ pub struct Overrides {
     /// `notify` targets for the zones named in `zones`.
     pub notify: Vec<String>,
     pub catalog_zone: Option<String>,
-    /// Sign the zones named in `zones`.
-    pub dnssec: bool,
+    /// Sign the zones named in `zones` (`Some(false)`: do not).
+    pub dnssec: Option<bool>,
 }
 
 impl Default for Config {
@@ -533,7 +534,9 @@ impl Config {
             };
             zone.allow_transfer.extend(o.allow_transfer.iter().cloned());
             zone.notify.extend(o.notify.iter().cloned());
-            zone.dnssec |= o.dnssec;
+            if o.dnssec.is_some() {
+                zone.dnssec = o.dnssec;
+            }
         }
     }
 
@@ -657,10 +660,14 @@ impl Config {
                 .collect();
             let transfers = crate::transfers::Policy::parse(&z.allow_transfer, &z.notify)
                 .map_err(|e| Error::Config(format!("zone {name}: {e}")))?;
-            let dnssec = match (z.dnssec, &z.dnssec_algorithm) {
-                (false, _) => None,
-                (true, None) => Some(crate::dnssec::Algorithm::EcdsaP256Sha256),
-                (true, Some(text)) => Some(crate::dnssec::Algorithm::parse(text).map_err(|e| Error::Config(format!("zone {name}: {e}")))?),
+            let algorithm = match &z.dnssec_algorithm {
+                None => crate::dnssec::Algorithm::EcdsaP256Sha256,
+                Some(text) => crate::dnssec::Algorithm::parse(text).map_err(|e| Error::Config(format!("zone {name}: {e}")))?,
+            };
+            let dnssec = match z.dnssec {
+                Some(true) => Signing::On(algorithm),
+                Some(false) => Signing::Off,
+                None => Signing::NewZones(algorithm),
             };
             zones.push(ZoneSettings { name, nameservers, hostmaster, glue, transfers, dnssec });
         }
@@ -686,8 +693,30 @@ pub struct ZoneSettings {
     pub glue: Vec<(DomainName, std::net::IpAddr)>,
     /// AXFR/IXFR access and NOTIFY targets.
     pub transfers: crate::transfers::Policy,
-    /// Signed with a key of this algorithm (made at first start), or not signed.
-    pub dnssec: Option<crate::dnssec::Algorithm>,
+    /// Whether it is signed (DNSSEC).
+    pub dnssec: Signing,
+}
+
+/// Whether a built-in zone is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signing {
+    /// `dnssec = true`: signed, with a key of this algorithm made at the first start.
+    On(crate::dnssec::Algorithm),
+    /// `dnssec = false`: not signed (a key it had is removed).
+    Off,
+    /// Not set: a zone new to the database is signed (with a key of this algorithm); a zone
+    /// it already served keeps what it had, signed or not.
+    NewZones(crate::dnssec::Algorithm),
+}
+
+impl std::fmt::Display for Signing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::On(a) => write!(f, "DNSSEC, algorithm {}", a.number()),
+            Self::Off => write!(f, "not signed (dnssec = false)"),
+            Self::NewZones(a) => write!(f, "DNSSEC, algorithm {}, when new to the database (dnssec not set)", a.number()),
+        }
+    }
 }
 
 impl ZoneSettings {

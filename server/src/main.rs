@@ -226,9 +226,13 @@ struct Common {
     /// catalog.porchlight.invalid.
     #[arg(long, value_name = "NAME")]
     catalog_zone: Option<String>,
-    /// For the --zone zones: sign them (DNSSEC).
-    #[arg(long)]
+    /// For the --zone zones: sign them (DNSSEC). Without it or --no-dnssec, a zone new to
+    /// the database is signed and one it already served keeps what it had.
+    #[arg(long, conflicts_with = "no_dnssec")]
     dnssec: bool,
+    /// For the --zone zones: do not sign them (a key they had is removed).
+    #[arg(long)]
+    no_dnssec: bool,
 }
 
 impl Common {
@@ -240,7 +244,11 @@ impl Common {
             allow_transfer: self.allow_transfer.clone(),
             notify: self.notify.clone(),
             catalog_zone: self.catalog_zone.clone(),
-            dnssec: self.dnssec,
+            dnssec: match (self.dnssec, self.no_dnssec) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         };
         Ok(Config::load(self.config.as_deref(), std::env::vars(), overrides)?)
     }
@@ -350,8 +358,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("alerts: checked every {} s; e-mail {}", config.alerts.check_seconds, config.alerts.smtp.as_ref().map_or_else(|| "off (no [alerts.smtp])".to_string(), |m| format!("through {} ({})", m.host, m.security)));
             for zone in config.zones()? {
                 let ns: Vec<_> = zone.nameservers.iter().map(ToString::to_string).collect();
-                let signed = zone.dnssec.map_or_else(|| "not signed".to_string(), |a| format!("DNSSEC, algorithm {}", a.number()));
-                println!("zone = {} (nameservers {}; {signed})", zone.name, ns.join(", "));
+                println!("zone = {} (nameservers {}; {})", zone.name, ns.join(", "), zone.dnssec);
             }
             match config.catalog()? {
                 Some(catalog) => {

@@ -148,7 +148,7 @@ mod tests {
 
     fn fixture() -> Result<Fixture> {
         let store = Store::open_in_memory()?;
-        let zone = store.write(|tx| store::zones::ensure_builtin(tx, &DomainName::parse("dyn.example.test")?))?;
+        let zone = store.write(|tx| store::zones::ensure_builtin(tx, &DomainName::parse("dyn.example.test")?).map(|(zone, _)| zone))?;
         let mut accounts = Vec::new();
         for (email, admin) in [("alice@example.com", false), ("bob@example.com", false), ("root@example.com", true)] {
             let id = store.write(|tx| store::users::insert(tx, email, "x", admin))?;

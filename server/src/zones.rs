@@ -10,16 +10,24 @@ use crate::model::journal::Step;
 use crate::store::{self, Conn, Store};
 
 /// Gives every configured zone its row (and stable id) in the database, and a signed zone
-/// its key (made once, kept).
+/// its key (made once, kept): `dnssec = true` signs, `false` does not, and unset signs a
+/// zone new to the database while one it already served keeps what it had.
 pub fn sync_builtin(store: &Store, zones: &[ZoneSettings]) -> Result<()> {
+    use crate::config::Signing;
     store.write(|tx| {
         for zone in zones {
-            let row = store::zones::ensure_builtin(tx, &zone.name)?;
-            if let Some(algorithm) = zone.dnssec
-                && store::dnssec_keys::for_zone(tx, &row.id)?.is_empty()
-            {
-                crate::zone_keys::make_key(tx, &row.id, algorithm)?;
-                tracing::info!(zone = %zone.name, algorithm = algorithm.number(), "made the zone's DNSSEC key");
+            let (row, new) = store::zones::ensure_builtin(tx, &zone.name)?;
+            let signed = !store::dnssec_keys::for_zone(tx, &row.id)?.is_empty();
+            match zone.dnssec {
+                Signing::On(algorithm) | Signing::NewZones(algorithm) if !signed && (new || matches!(zone.dnssec, Signing::On(_))) => {
+                    crate::zone_keys::make_key(tx, &row.id, algorithm)?;
+                    tracing::info!(zone = %zone.name, algorithm = algorithm.number(), "made the zone's DNSSEC key; give the parent its DS (porchlight zone ds)");
+                }
+                Signing::Off if signed => {
+                    crate::zone_keys::remove_keys(tx, &row.id)?;
+                    tracing::warn!(zone = %zone.name, "dnssec = false: the zone is no longer signed and its key is gone; remove its DS at the parent");
+                }
+                _ => {}
             }
         }
         Ok(())
@@ -80,7 +88,7 @@ pub fn load_catalog(ctx: &Context) -> Result<()> {
                 hostmaster: settings.hostmaster.clone(),
                 records,
                 transfers: settings.transfers.clone(),
-                keys: if settings.dnssec.is_some() { crate::zone_keys::signing_keys(conn, &row.id)? } else { Vec::new() },
+                keys: crate::zone_keys::signing_keys(conn, &row.id)?,
                 signed_at: store::zones::signed_at(conn, &row.id)?,
             });
         }

@@ -110,7 +110,7 @@ fn compare(bin: &Path, names: usize, seconds: u64, rounds: u64, base: u64, dnsse
     let records = String::from_utf8_lossy(&export.stdout).lines().filter(|l| !l.starts_with(';') && !l.starts_with('$')).count();
 
     let probe = shape.host(names - 1);
-    let settings = if dnssec { format!("[[zone]]\nname = \"{ZONE}\"\ndnssec = true\n") } else { String::new() };
+    let settings = format!("[[zone]]\nname = \"{ZONE}\"\ndnssec = {dnssec}\n");
     let mut ours = Server::spawn_with(bin, None, &data, &probe, &settings);
     let knot = Knot::start(dir.path(), &zone_file, &probe, dnssec);
     if pinned() {

@@ -24,7 +24,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let shape = ZoneShape::addresses(10_000);
     let tokens = Arc::new(fill(dir.path(), shape));
-    let server = Server::spawn_with(&bin, None, &dir.path().join("data"), &shape.host(0), "max_connections_per_address = 1000");
+    let server = Server::spawn_with(&bin, None, &dir.path().join("data"), &shape.host(0), &format!("max_connections_per_address = 1000\n{}", porchlight_tests::bench::UNSIGNED));
     let stop = Arc::new(AtomicBool::new(false));
     let (updates, queries, failures) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let mut workers = Vec::new();

@@ -38,7 +38,7 @@ fn run(bin: &Path, durability: &str, dnssec: bool, clients: usize, length: Durat
     let dir = tempfile::tempdir().unwrap();
     let shape = ZoneShape::addresses(TOKENS);
     let tokens = fill(dir.path(), shape);
-    let signed = if dnssec { format!("\n[[zone]]\nname = \"{}\"\ndnssec = true", porchlight_tests::ZONE) } else { String::new() };
+    let signed = format!("\n[[zone]]\nname = \"{}\"\ndnssec = {dnssec}", porchlight_tests::ZONE);
     let server = Server::spawn_with(bin, None, &dir.path().join("data"), &shape.host(0), &format!("durability = \"{durability}\"\nmax_connections_per_address = 1000{signed}"));
     let label = if dnssec { format!("{durability}+DNSSEC") } else { durability.to_string() };
     let before = store_counts(server.http);

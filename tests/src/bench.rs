@@ -105,6 +105,9 @@ pub fn fill(dir: &Path, shape: ZoneShape) -> Vec<(String, String)> {
     tokens
 }
 
+/// Settings for the bench zone unsigned (a new zone is signed unless told otherwise).
+pub const UNSIGNED: &str = concat!("[[zone]]\nname = \"", "dyn.example.test", "\"\ndnssec = false\n");
+
 /// The release binary serving a data directory, as its own process.
 pub struct Server {
     child: Child,
@@ -117,8 +120,9 @@ pub struct Server {
 impl Server {
     /// Starts `bin` (through `runner`, e.g. an emulator, when given) on `data`, with the rate
     /// limits lifted, and waits until it answers `probe` over DNS.
+    /// The zone unsigned (the figures recorded before zones were signed by default).
     pub fn spawn(bin: &Path, runner: Option<&str>, data: &Path, probe: &str) -> Self {
-        Self::spawn_with(bin, runner, data, probe, "")
+        Self::spawn_with(bin, runner, data, probe, UNSIGNED)
     }
 
     /// As [`Server::spawn`], with `settings` (top-level TOML lines) added to its configuration.

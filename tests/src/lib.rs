@@ -47,9 +47,20 @@ impl Lab {
         Self { appliance, dir, config }
     }
 
+    /// The configuration the appliance runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Stops the appliance and starts it again on the same data (new ports).
     pub fn restart(self) -> Self {
-        let Self { appliance, dir, config } = self;
+        self.restart_with(|_| {})
+    }
+
+    /// As [`Lab::restart`], with the configuration changed by `tweak`.
+    pub fn restart_with(self, tweak: impl FnOnce(&mut Config)) -> Self {
+        let Self { appliance, dir, mut config } = self;
+        tweak(&mut config);
         appliance.shutdown();
         let appliance = Appliance::start(config.clone()).unwrap();
         Self { appliance, dir, config }

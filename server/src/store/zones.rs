@@ -17,9 +17,10 @@ fn builtin_id(n: i64) -> ZoneId {
 }
 
 /// Makes sure every configured zone has a row; existing rows keep their id and serial.
-pub fn ensure_builtin(conn: &Connection, name: &DomainName) -> Result<Zone> {
+/// Returns the row, and whether it was made now.
+pub fn ensure_builtin(conn: &Connection, name: &DomainName) -> Result<(Zone, bool)> {
     if let Some(row) = find_by_name(conn, name)? {
-        return Ok(row);
+        return Ok((row, false));
     }
     let n: i64 = conn.query_row("SELECT count(*) FROM zones WHERE origin = 'config'", [], |r| r.get(0))?;
     let id = builtin_id(n + 1);
@@ -29,7 +30,7 @@ pub fn ensure_builtin(conn: &Connection, name: &DomainName) -> Result<Zone> {
         "INSERT INTO zones (id, name, origin, serial, created_at) VALUES (?1, ?2, 'config', ?3, ?4)",
         params![id, name, serial, now()],
     )?;
-    Ok(Zone { id, name: name.clone(), serial })
+    Ok((Zone { id, name: name.clone(), serial }, true))
 }
 
 pub fn find_by_name(conn: &Connection, name: &DomainName) -> Result<Option<Zone>> {

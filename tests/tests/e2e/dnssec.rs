@@ -17,7 +17,7 @@ const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
 
 fn signed_lab() -> (Lab, String) {
     let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = true;
+        c.zone[0].dnssec = Some(true);
         c.zone[0].allow_transfer.push("127.0.0.1/32".into());
     });
     let admin = lab.admin("root@example.com");
@@ -225,7 +225,7 @@ fn a_knot_secondary_serves_the_signed_zone_and_it_validates() {
     }
     let knot_port = porchlight_tests::knot::free_port();
     let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = true;
+        c.zone[0].dnssec = Some(true);
         c.zone[0].allow_transfer.push("127.0.0.1/32".into());
         c.zone[0].notify.push(format!("127.0.0.1:{knot_port}"));
     });
@@ -352,7 +352,7 @@ fn both_views_of_a_split_horizon_validate() {
         return;
     }
     let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = true;
+        c.zone[0].dnssec = Some(true);
         c.lan_subnets = vec!["127.0.0.2/32".parse().unwrap()];
     });
     let (_dir, anchors) = anchored(&lab);
@@ -465,7 +465,7 @@ fn the_api_shows_the_ds_and_the_key_and_never_the_private_half() {
     assert!(!r.body.to_ascii_lowercase().contains("private"), "{}", r.body);
 
     // An unsigned zone says so, and how to sign it.
-    let plain = Lab::start();
+    let plain = Lab::start_with(|c| c.zone[0].dnssec = Some(false));
     let session = plain.login("a@example.com");
     let status = plain.api("GET", &format!("/api/domains/{ZONE_ID}/dnssec"), Some(&session), None).json();
     assert_eq!((status["signed"].as_bool(), status["ds"].as_array().map(Vec::len)), (Some(false), Some(0)));
@@ -705,7 +705,7 @@ fn an_nsd_secondary_serves_the_signed_zone_and_it_validates() {
     }
     let nsd_port = porchlight_tests::knot::free_port();
     let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = true;
+        c.zone[0].dnssec = Some(true);
         c.zone[0].allow_transfer.push("127.0.0.1/32".into());
         c.zone[0].notify.push(format!("127.0.0.1:{nsd_port}"));
     });

@@ -27,6 +27,8 @@ fn the_first_release_database_migrates_and_serves() {
     assert_eq!(answers(&query_udp(dns, &host, RecordType::A), RecordType::A), vec!["198.51.100.7"]);
     assert_eq!(answers(&query_udp(dns, &host, RecordType::AAAA), RecordType::AAAA), vec!["2001:db8::7"]);
     assert_eq!(answers(&query_udp(dns, &format!("nas.{ZONE}"), RecordType::A), RecordType::A), vec!["203.0.113.9"]);
+    // A zone served unsigned before is not signed behind its operator's back.
+    assert!(answers(&query_udp(dns, ZONE, RecordType::DNSKEY), RecordType::DNSKEY).is_empty(), "the upgraded zone stays unsigned");
 
     let update = std::process::Command::new("curl")
         .args(["-s", "--max-time", "10", "-H", &format!("Authorization: {}", basic(&host, HOME_TOKEN)), &format!("http://{http}/nic/update?hostname={host}&myip=198.51.100.8")])

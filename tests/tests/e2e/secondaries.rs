@@ -72,7 +72,10 @@ fn transfers_are_refused_unless_allowed_by_address_or_key() {
     drop(lab);
 
     // Allowed by key only: unsigned is refused, signed gets the zone with a signed answer.
-    let lab = Lab::start_with(|c| c.zone[0].allow_transfer.push("key:xfr.example".into()));
+    let lab = Lab::start_with(|c| {
+        c.zone[0].allow_transfer.push("key:xfr.example".into());
+        c.zone[0].dnssec = Some(false);
+    });
     lab.host("a@example.com", HOST);
     let session = lab.admin("root@example.com");
     let r = lab.api("POST", "/api/tsig-keys", Some(&session), Some(serde_json::json!({"name": "xfr.example", "algorithm": "hmac-sha256"})));
