@@ -117,21 +117,38 @@ pub fn verify(ctx: &Context, caller: &Caller, id: &ZoneId) -> Result<(CustomDoma
     Ok((domain.0, status))
 }
 
-/// Sets who may transfer the domain and which secondaries to NOTIFY; a served domain takes
-/// the new settings at once.
-/// A custom domain's settings: who may transfer it and whom to notify, and (`dnssec`, when
-/// given) whether it is signed — `true` on a signed domain keeps its key, on an unsigned one
-/// makes a new key; `false` removes the key.
-pub fn configure(ctx: &Context, caller: &Caller, id: &ZoneId, policy: &crate::transfers::Policy, dnssec: Option<bool>) -> Result<CustomDomain> {
+/// Changes to a custom domain's settings; `None`: unchanged.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// Who may transfer the domain.
+    pub allow: Option<Vec<crate::transfers::Allow>>,
+    /// Which secondaries to NOTIFY.
+    pub notify: Option<Vec<std::net::SocketAddr>>,
+    /// Whether it is signed: `true` on a signed domain keeps its key, on an unsigned one makes
+    /// a new key; `false` removes the key.
+    pub dnssec: Option<bool>,
+}
+
+/// Changes a custom domain's settings; a served domain takes them at once.
+pub fn configure(ctx: &Context, caller: &Caller, id: &ZoneId, settings: &Settings) -> Result<CustomDomain> {
     let user = caller.may(Permission::WriteDomains)?;
     let (domain, _) = ctx.store.write_then(
         |tx| {
             let domain = owned(tx, user, id)?;
-            let (allow, notify) = policy.to_lines();
-            store::zones::set_transfers(tx, &domain.id, &allow, &notify)?;
-            store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", domain.name.as_str(), &allow.replace('\n', ", "), "api")?;
+            if settings.allow.is_some() || settings.notify.is_some() {
+                let mut policy = crate::transfers::Policy::from_lines(&domain.allow_transfer, &domain.notify).unwrap_or_default();
+                if let Some(allow) = &settings.allow {
+                    policy.allow.clone_from(allow);
+                }
+                if let Some(notify) = &settings.notify {
+                    policy.notify.clone_from(notify);
+                }
+                let (allow, notify) = policy.to_lines();
+                store::zones::set_transfers(tx, &domain.id, &allow, &notify)?;
+                store::history::event(tx, Some(&domain.owner_id), "transfer settings changed", domain.name.as_str(), &allow.replace('\n', ", "), "api")?;
+            }
             let signed = !store::dnssec_keys::for_zone(tx, &domain.id)?.is_empty();
-            match dnssec {
+            match settings.dnssec {
                 Some(true) if !signed => {
                     crate::zone_keys::make_key(tx, &domain.id, crate::dnssec::Algorithm::EcdsaP256Sha256)?;
                     store::history::event(tx, Some(&domain.owner_id), "DNSSEC turned on", domain.name.as_str(), "a new key: give the parent its DS", "api")?;

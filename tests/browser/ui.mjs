@@ -375,6 +375,23 @@ try {
       const ds = await page.locator(".dnssec pre.ds").textContent();
       assert.match(ds, new RegExp(`^${ZONE.replaceAll(".", "\\.")}\\. IN DS \\d+ 13 2 [0-9A-F]{64}$`));
       assert.ok((await page.locator(".dnssec .registrar-steps li").count()) >= 3);
+      // A custom domain is signed from the start; its owner switches signing off (after a
+      // warning about the DS) and on again (a new key, so a new DS) from its card.
+      await page.fill("input[name=domain]", "mine.example.org");
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      const mine = page.locator('section[data-domain="mine.example.org"]');
+      await mine.locator('.dnssec [data-signed="true"]').waitFor();
+      const firstDs = await mine.locator(".dnssec pre.ds").textContent();
+      const before = asked.length;
+      await mine.getByRole("button", { name: "Stop signing" }).click();
+      await mine.locator('.dnssec [data-signed="false"]').waitFor();
+      assert.match(asked[before] ?? "", /Remove its DS record at your registrar first/);
+      assert.equal(await mine.locator(".dnssec pre.ds").count(), 0);
+      await mine.getByRole("button", { name: "Sign this domain" }).click();
+      await mine.locator('.dnssec [data-signed="true"]').waitFor();
+      const secondDs = await mine.locator(".dnssec pre.ds").textContent();
+      assert.match(secondDs, /^mine\.example\.org\. IN DS \d+ 13 2 [0-9A-F]{64}$/);
+      assert.notEqual(secondDs, firstDs, "a new key");
     }
     await shot(name);
   }

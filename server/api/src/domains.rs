@@ -64,16 +64,18 @@ pub struct NewDomain {
     pub name: String,
 }
 
-/// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings (each list replaces
-/// the old one; an absent list empties it).
+/// `PATCH /api/domains/{id}`: a custom domain's settings. Each field given replaces what
+/// was there (a list replaces the whole list; `[]` empties it); an absent field is unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DomainPatch {
-    #[serde(default)]
-    pub allow_transfer: Vec<String>,
-    #[serde(default)]
-    pub notify: Vec<String>,
+    /// Who may transfer the zone: networks and `key:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_transfer: Option<Vec<String>>,
+    /// Secondaries told of changes, `ADDRESS:PORT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Vec<String>>,
     /// Sign the domain (DNSSEC; new domains are signed): `false` removes its key, `true`
     /// makes a new one (the parent then needs the new DS). Absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]

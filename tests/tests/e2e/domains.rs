@@ -90,3 +90,44 @@ fn custom_domain_rules_and_isolation() {
     assert_eq!(r.status, 404, "{}", r.body);
     assert_eq!(rcode(&lab.query("evil.mine.parent.test", RecordType::A)), ResponseCode::NXDomain);
 }
+
+/// `PATCH /api/domains/{id}`: each field given replaces what was there, an absent one stays
+/// as it is, and a wrong entry is refused with nothing changed. The settings take effect on
+/// the served zone at once.
+#[test]
+fn a_custom_domains_settings_change_one_field_at_a_time() {
+    let (parent, registrar) = parent();
+    let lab = Lab::start_with(|c| c.delegation_resolver = Some(parent.dns()));
+    let session = lab.login("a@example.com");
+    let r = lab.api("POST", "/api/domains", Some(&session), Some(json!({"name": "mine.parent.test"})));
+    let id = r.json()["domain"]["id"].as_str().unwrap().to_string();
+    delegate(&parent, &registrar, "ns1.dyn.example.test");
+    assert_eq!(lab.api("POST", &format!("/api/domains/{id}/verify"), Some(&session), None).json()["domain"]["verified"], true);
+    let patch = |body: serde_json::Value| lab.api("PATCH", &format!("/api/domains/{id}"), Some(&session), Some(body));
+    let axfr = || rcode(&porchlight_tests::query_tcp(lab.dns(), "mine.parent.test", RecordType::AXFR));
+    assert_eq!(axfr(), ResponseCode::Refused, "nobody may transfer it by default");
+
+    let r = patch(json!({"allowTransfer": ["127.0.0.1/32"], "notify": ["127.0.0.1:5399"]}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let settings = |r: &porchlight_tests::HttpResponse| (r.json()["domain"]["allowTransfer"].clone(), r.json()["domain"]["notify"].clone());
+    assert_eq!(settings(&r), (json!(["127.0.0.1/32"]), json!(["127.0.0.1:5399"])));
+    assert_eq!(axfr(), ResponseCode::NoError, "allowed at once");
+
+    // Only DNSSEC: the transfer settings stay.
+    let r = patch(json!({"dnssec": false}));
+    assert_eq!((r.status, settings(&r)), (200, (json!(["127.0.0.1/32"]), json!(["127.0.0.1:5399"]))), "{}", r.body);
+    // Only notify: allowTransfer stays.
+    let r = patch(json!({"notify": []}));
+    assert_eq!(settings(&r), (json!(["127.0.0.1/32"]), json!([])));
+    // A wrong entry: refused in the API's words, nothing changed.
+    let r = patch(json!({"allowTransfer": ["everyone"], "dnssec": true}));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("allow-transfer \\\"everyone\\\""), "{}", r.body);
+    let listed = lab.api("GET", "/api/domains", Some(&session), None).json();
+    let mine = listed["domains"].as_array().unwrap().iter().find(|d| d["id"] == id.as_str()).unwrap().clone();
+    assert_eq!((mine["allowTransfer"].clone(), mine["notify"].clone()), (json!(["127.0.0.1/32"]), json!([])));
+    assert_eq!(lab.api("GET", &format!("/api/domains/{id}/dnssec"), Some(&session), None).json()["signed"], false, "the refused request switched nothing");
+    // Emptied: transfers are refused again.
+    assert_eq!(patch(json!({"allowTransfer": []})).status, 200);
+    assert_eq!(axfr(), ResponseCode::Refused);
+}

@@ -3,7 +3,7 @@
 //! to this appliance now, and what is wrong, checked again on demand.
 
 use leptos::prelude::*;
-use porchlight_api::{DelegationGuide, DelegationStatus, DnssecStatus, Domain, DomainEnvelope, DomainList, DomainType, NewDomain};
+use porchlight_api::{DelegationGuide, DelegationStatus, DnssecStatus, Domain, DomainEnvelope, DomainList, DomainPatch, DomainType, NewDomain};
 
 use super::{Submit, confirmed};
 use crate::api;
@@ -73,18 +73,36 @@ fn DomainCard(domain: Domain, on_deleted: impl Fn() + Copy + Send + Sync + 'stat
             })}
             <p class="error" role="alert">{move || error.get()}</p>
             <Delegation id=guide_id/>
-            <Dnssec id=dnssec_id/>
+            <Dnssec id=dnssec_id name=name.clone() custom=custom/>
         </section>
     }
 }
 
 /// The zone's DNSSEC state (`GET /api/domains/{id}/dnssec`): signed or not, and for a signed
-/// zone the DS record and key to give the parent, with the registrar's steps.
+/// zone the DS record and key to give the parent, with the registrar's steps. A custom
+/// domain's owner switches signing here (`PATCH /api/domains/{id}` with `dnssec`).
 #[component]
-fn Dnssec(id: String) -> impl IntoView {
+fn Dnssec(id: String, name: String, custom: bool) -> impl IntoView {
     let status = RwSignal::new(None::<DnssecStatus>);
     let error = RwSignal::new(None::<String>);
-    api::run("GET", format!("/api/domains/{id}/dnssec"), api::NO_BODY, error, move |s: DnssecStatus| status.set(Some(s)));
+    let busy = RwSignal::new(false);
+    let load = {
+        let id = id.clone();
+        move || api::run("GET", format!("/api/domains/{id}/dnssec"), api::NO_BODY, error, move |s: DnssecStatus| status.set(Some(s)))
+    };
+    load();
+    let switch = {
+        let load = load.clone();
+        move |_| {
+            let on = !status.get().is_some_and(|s| s.signed);
+            let question = format!("Stop signing {name}? Remove its DS record at your registrar first: while the parent holds it, validating resolvers reject the domain's answers.");
+            if on || confirmed(&question) {
+                let load = load.clone();
+                let body = DomainPatch { dnssec: Some(on), ..DomainPatch::default() };
+                api::act(busy, "PATCH", format!("/api/domains/{id}"), Some(body), error, move |_: DomainEnvelope| load());
+            }
+        }
+    };
     view! {
         <div class="dnssec">
             <h3>"DNSSEC"</h3>
@@ -106,6 +124,11 @@ fn Dnssec(id: String) -> impl IntoView {
                     {s.dnskey.clone().map(|key| view! { <details><summary>"The key (DNSKEY)"</summary><pre class="dnskey">{key}</pre></details> })}
                     <ol class="registrar-steps">{s.steps.iter().map(|step| view! { <li>{step.clone()}</li> }).collect_view()}</ol>
                 }
+            })}
+            {custom.then(|| view! {
+                <button type="button" class="plain dnssec-switch" disabled=move || busy.get() || status.get().is_none() on:click=switch.clone()>
+                    {move || if status.get().is_some_and(|s| s.signed) { "Stop signing" } else { "Sign this domain" }}
+                </button>
             })}
             <p class="error" role="alert">{move || error.get()}</p>
         </div>

@@ -80,8 +80,10 @@ pub(crate) fn guide_wire(guide: &crate::delegation::Guide) -> api::DelegationGui
 /// `PATCH /api/domains/{id}`: a custom domain's zone-transfer settings, and whether it is signed.
 pub fn configure(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let input: api::DomainPatch = call.json()?;
-    let policy = crate::transfers::Policy::parse(&input.allow_transfer, &input.notify)?;
-    let domain = domains::configure(ctx, call.caller()?, &call.id::<ZoneId>("id"), &policy, input.dnssec)?;
+    let allow = input.allow_transfer.as_deref().map(|a| crate::transfers::Policy::parse(a, &[])).transpose()?.map(|p| p.allow);
+    let notify = input.notify.as_deref().map(|n| crate::transfers::Policy::parse(&[], n)).transpose()?.map(|p| p.notify);
+    let settings = domains::Settings { allow, notify, dnssec: input.dnssec };
+    let domain = domains::configure(ctx, call.caller()?, &call.id::<ZoneId>("id"), &settings)?;
     Ok(reply(200, &api::DomainEnvelope { domain: custom(&domain, &domains::expected_nameservers(ctx)?) }))
 }
 
