@@ -130,7 +130,7 @@ pub fn answer(snapshot: &Snapshot, query: &Query<'_>, lan: bool, out: &mut [u8],
         None => REFUSED,
         // A signed zone's keys, and its proofs of what does not exist, are the full path's.
         Some(zone) if zone.signed.is_some() && super::signing::is_dnssec_type(query.qtype) => return None,
-        Some(zone) => body(zone, query, lan, dnssec_ok.then_some(()).and(zone.signed.as_ref()), &mut w)?,
+        Some(zone) => body(zone, query, lan, zone.signed.as_ref().filter(|_| dnssec_ok), &mut w)?,
     };
     let flags = flags | if w.overflow { TC } else { 0 };
     // Truncated: the header, the question and the OPT record, and the client asks again
@@ -314,13 +314,13 @@ impl Proofs<'_> {
     }
 
     fn matching(&mut self, w: &mut Writer<'_>, name: &[u8]) {
-        if let Some((hash, nsec3)) = self.signed.chain.matching(&signing::hash(name)) {
+        if let Some((hash, nsec3)) = self.signed.chain.matching(&self.signed.hash_of(name)) {
             self.put(w, hash, nsec3);
         }
     }
 
     fn covering(&mut self, w: &mut Writer<'_>, name: &[u8]) {
-        if let Some((hash, nsec3)) = self.signed.chain.covering(&signing::hash(name)) {
+        if let Some((hash, nsec3)) = self.signed.chain.covering(&self.signed.hash_of(name)) {
             self.put(w, hash, nsec3);
         }
     }
@@ -331,13 +331,9 @@ impl Proofs<'_> {
         }
         self.written[self.count] = *hash;
         self.count += 1;
-        let mut label = [0u8; 33];
-        label[0] = 32;
-        data_encoding::BASE32HEX_NOPAD.encode_mut(hash, &mut label[1..]);
-        label[1..].make_ascii_lowercase();
         let start = w.len;
         let mut owner = [0u8; 35];
-        owner[..33].copy_from_slice(&label);
+        owner[..33].copy_from_slice(&nsec3.label);
         owner[33..].copy_from_slice(&(0xc000 | self.apex_at as u16).to_be_bytes());
         if !(w.put(&owner) && w.put(&nsec3.record)) {
             w.len = start;

@@ -184,6 +184,8 @@ pub fn type_bitmap(codes: &[u16]) -> Vec<u8> {
 pub struct Nsec3 {
     /// The types at the name.
     pub types: Box<[u16]>,
+    /// The owner's first label, encoded once: length 32, then the hash in base32hex.
+    pub label: [u8; 33],
     /// The record without its owner.
     pub record: Box<[u8]>,
     pub rrsig: Box<[u8]>,
@@ -332,8 +334,11 @@ fn make(signer: &Signer, origin: &[u8], hash: &[u8; 20], next: &[u8; 20], types:
     rdata.extend_from_slice(next);
     rdata.extend_from_slice(&type_bitmap(types));
     let record = record(NSEC3, NSEC3_TTL, &rdata);
-    let rrsig = signer.rrsig(&hashed_owner(hash, origin), NSEC3, NSEC3_TTL, &record);
-    Nsec3 { types: types.into(), record: record.into(), rrsig: rrsig.into() }
+    let owner = hashed_owner(hash, origin);
+    let rrsig = signer.rrsig(&owner, NSEC3, NSEC3_TTL, &record);
+    let mut label = [0u8; 33];
+    label.copy_from_slice(&owner[..33]);
+    Nsec3 { types: types.into(), label, record: record.into(), rrsig: rrsig.into() }
 }
 
 /// The wire type a DNSSEC query type asks about, when the zone apex holds it.

@@ -222,6 +222,9 @@ pub struct Signed {
     pub soa_rrsig: Box<[u8]>,
     /// DNSKEY, CDS, CDNSKEY and NSEC3PARAM at the apex, each with its RRSIG.
     pub apex: Arc<[ApexSet]>,
+    /// The apex's and its wildcard's names with their NSEC3 hashes, which most negative
+    /// answers need (the closest encloser of most names that do not exist is the apex).
+    pub hashed: Arc<[(Box<[u8]>, [u8; 20]); 2]>,
 }
 
 /// A set of DNSSEC records at the apex.
@@ -235,6 +238,11 @@ pub struct ApexSet {
 impl Signed {
     pub fn apex_set(&self, code: u16) -> Option<&ApexSet> {
         self.apex.iter().find(|s| s.code == code)
+    }
+
+    /// `name`'s NSEC3 hash (the apex's and its wildcard's made once).
+    pub fn hash_of(&self, name: &[u8]) -> [u8; 20] {
+        self.hashed.iter().find(|(n, _)| **n == *name).map_or_else(|| signing::hash(name), |(_, h)| *h)
     }
 }
 
@@ -313,7 +321,9 @@ impl ZoneIndex {
         .collect();
         let chain = Chain::build(signer, &self.origin, names);
         let soa_rrsig = signer.rrsig(&self.origin, types::SOA, self.soa_ttl(), &self.soa_wire()).into();
-        self.signed = Some(Signed { signer: signer.clone(), chain, soa_rrsig, apex: apex.into() });
+        let wildcard: Box<[u8]> = wildcard_of(&self.origin).to_vec().into();
+        let hashed = Arc::new([(self.origin.clone(), signing::hash(&self.origin)), (wildcard.clone(), signing::hash(&wildcard))]);
+        self.signed = Some(Signed { signer: signer.clone(), chain, soa_rrsig, apex: apex.into(), hashed });
     }
 
     /// Whether the zone holds `name` with authority: None below a zone cut (occluded),
@@ -452,11 +462,7 @@ impl ZoneIndex {
         let mut ancestor = wire::parent(name);
         while ancestor.len() >= self.origin.len() && wire::is_within(ancestor, &self.origin) {
             if self.node(ancestor).is_some() {
-                let mut wildcard = [0u8; wire::MAX_NAME + 2];
-                wildcard[..2].copy_from_slice(b"\x01*");
-                let len = 2 + ancestor.len();
-                wildcard.get_mut(2..len)?.copy_from_slice(ancestor);
-                return self.node(&wildcard[..len]);
+                return self.node(&wildcard_of(ancestor));
             }
             ancestor = wire::parent(ancestor);
         }
