@@ -224,8 +224,11 @@ pub struct Signed {
     pub apex: Arc<[ApexSet]>,
     /// The apex's and its wildcard's names with their NSEC3 hashes, which most negative
     /// answers need (the closest encloser of most names that do not exist is the apex).
-    pub hashed: Arc<[(Box<[u8]>, [u8; 20]); 2]>,
+    pub hashed: Arc<[HashedName; 2]>,
 }
+
+/// A wire name and its NSEC3 hash.
+pub type HashedName = (Box<[u8]>, [u8; 20]);
 
 /// A set of DNSSEC records at the apex.
 #[derive(Debug)]
