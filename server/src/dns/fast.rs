@@ -4,6 +4,7 @@
 //! full resolver decides (`resolve`); what it does not handle it leaves to it by answering
 //! `None`.
 
+use super::denial;
 use super::catalog::Snapshot;
 use super::query::Query;
 use super::resolve::MAX_CNAME_CHAIN;
@@ -175,13 +176,13 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
     let labels_below_apex = query.label_count() - wire::label_count(&zone.origin);
     let apex_at = query.suffix_offset(query.label_count() - labels_below_apex)?;
     // Below a zone cut the answer is a referral (RFC 1034 §4.3.2): not authoritative.
-    let mut proofs = dnssec.map(|signed| Proofs { signed, apex_at, written: [[0; 20]; 4], count: 0, deferred: [[0; 20]; MAX_CNAME_CHAIN], deferred_count: 0 });
+    let mut proofs = dnssec.map(|signed| Proofs { signed, apex_at, written: [[0; 20]; 4], count: 0, deferred: [None; MAX_CNAME_CHAIN], deferred_count: 0 });
     if let Some((cut, ns)) = zone.delegation(query.name()) {
         // DS at the cut is the parent's (this zone's) to answer: there is none.
         if query.qtype == types::DS && *cut == *query.name() {
             negative(zone, apex_at, dnssec, w);
             if let Some(p) = proofs.as_mut() {
-                p.matching(w, cut);
+                p.prove(w, [denial::no_ds(p.signed, cut)]);
             }
             return Some(AA | NOERROR);
         }
@@ -191,7 +192,7 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
         }
         // No DS: the cut's NSEC3 record says so.
         if let Some(p) = proofs.as_mut() {
-            p.matching(w, cut);
+            p.prove(w, [denial::no_ds(p.signed, cut)]);
         }
         additional(zone, lan, dnssec.is_some(), w, &targets);
         return Some(NOERROR);
@@ -205,11 +206,7 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
             }
             negative(zone, apex_at, dnssec, w);
             if let Some(p) = proofs.as_mut() {
-                // RFC 5155 §7.2.2: the closest encloser, the next closer name, the wildcard.
-                let encloser = zone.closest_encloser(name);
-                p.matching(w, encloser);
-                p.covering(w, super::zone::next_closer(name, encloser));
-                p.covering(w, &super::zone::wildcard_of(encloser));
+                p.prove(w, denial::name_error(zone, p.signed, name));
             }
             return Some(AA | NXDOMAIN);
         };
@@ -217,7 +214,7 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
         if wildcard && let Some(p) = proofs.as_mut() {
             // No closer name matched (RFC 5155 §7.2.6): proven in the authority section,
             // once the answers are written.
-            p.defer(super::zone::next_closer(name, wire::parent(&node.name)));
+            p.defer(denial::wildcard_answer(p.signed, name, &node.name));
         }
         let apex = *name == *zone.origin;
         if apex && query.qtype == types::SOA {
@@ -257,10 +254,7 @@ fn body(zone: &ZoneIndex, query: &Query<'_>, lan: bool, dnssec: Option<&Signed>,
             }
             negative(zone, apex_at, dnssec, w);
             if let Some(p) = proofs.as_mut() {
-                if wildcard {
-                    p.matching(w, wire::parent(&node.name));
-                }
-                p.matching(w, &node.name);
+                p.prove(w, denial::no_data(p.signed, &node.name, wildcard));
             }
         }
         if let Some(p) = proofs.as_mut() {
@@ -290,37 +284,30 @@ struct Proofs<'z> {
     apex_at: usize,
     written: [[u8; 20]; 4],
     count: usize,
-    /// Names whose covering record waits for the answer section to end (wildcards met on
-    /// the way, at most one a CNAME step).
-    deferred: [[u8; 20]; MAX_CNAME_CHAIN],
+    /// Proofs that wait for the answer section to end (wildcards met on the way, at most
+    /// one a CNAME step).
+    deferred: [Option<denial::Proof>; MAX_CNAME_CHAIN],
     deferred_count: usize,
 }
 
 impl Proofs<'_> {
-    fn defer(&mut self, name: &[u8]) {
+    fn defer(&mut self, proof: denial::Proof) {
         if self.deferred_count < self.deferred.len() {
-            self.deferred[self.deferred_count] = signing::hash(name);
+            self.deferred[self.deferred_count] = Some(proof);
             self.deferred_count += 1;
         }
     }
 
-    /// Writes the deferred covering records.
+    /// Writes the deferred records.
     fn flush(&mut self, w: &mut Writer<'_>) {
-        for i in 0..std::mem::take(&mut self.deferred_count) {
-            if let Some((hash, nsec3)) = self.signed.chain.covering(&self.deferred[i]) {
-                self.put(w, hash, nsec3);
-            }
-        }
+        let (deferred, count) = (self.deferred, std::mem::take(&mut self.deferred_count));
+        self.prove(w, deferred[..count].iter().flatten().copied());
     }
 
-    fn matching(&mut self, w: &mut Writer<'_>, name: &[u8]) {
-        if let Some((hash, nsec3)) = self.signed.chain.matching(&self.signed.hash_of(name)) {
-            self.put(w, hash, nsec3);
-        }
-    }
-
-    fn covering(&mut self, w: &mut Writer<'_>, name: &[u8]) {
-        if let Some((hash, nsec3)) = self.signed.chain.covering(&self.signed.hash_of(name)) {
+    /// Writes the records of `proofs`.
+    fn prove(&mut self, w: &mut Writer<'_>, proofs: impl IntoIterator<Item = denial::Proof>) {
+        let signed = self.signed;
+        for (hash, nsec3) in proofs.into_iter().filter_map(|p| p.find(signed)) {
             self.put(w, hash, nsec3);
         }
     }

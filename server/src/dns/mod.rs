@@ -4,6 +4,7 @@
 
 mod catalog;
 mod catalog_zone;
+mod denial;
 mod engine;
 #[cfg(feature = "fault-injection")]
 mod fault;

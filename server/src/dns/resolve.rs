@@ -5,6 +5,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
 
 use super::catalog::Snapshot;
+use super::denial;
 use super::records;
 use super::signing;
 use super::wire;
@@ -41,7 +42,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
     if ds_at_cut {
         negative(zone, proofs, &mut resolution);
         if let Some(signed) = proofs {
-            nsec3_matching(zone, signed, &qwire, &mut resolution.authority);
+            prove(zone, signed, [denial::no_ds(signed, &qwire)], &mut resolution.authority);
         }
         return resolution;
     }
@@ -50,7 +51,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
         resolution.authority.extend(records::rrset(ns, &records::name_of(cut)));
         // No DS here: the NSEC3 record of the cut says so (its types have no DS).
         if let Some(signed) = proofs {
-            nsec3_matching(zone, signed, cut, &mut resolution.authority);
+            prove(zone, signed, [denial::no_ds(signed, cut)], &mut resolution.authority);
         }
         add_target_addresses(zone, &mut resolution, lan, proofs.is_some());
         return resolution;
@@ -62,10 +63,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
             resolution.rcode = ResponseCode::NXDomain;
             negative(zone, proofs, &mut resolution);
             if let Some(signed) = proofs {
-                let encloser = zone.closest_encloser(&name);
-                nsec3_matching(zone, signed, encloser, &mut resolution.authority);
-                nsec3_covering(zone, signed, super::zone::next_closer(&name, encloser), &mut resolution.authority);
-                nsec3_covering(zone, signed, &super::zone::wildcard_of(encloser), &mut resolution.authority);
+                prove(zone, signed, denial::name_error(zone, signed, &name), &mut resolution.authority);
             }
             return resolution;
         };
@@ -74,7 +72,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
         // the NSEC3 covering the next closer name proves no closer name matched.
         let wildcard = *node.name != *name;
         if wildcard && let Some(signed) = proofs {
-            nsec3_covering(zone, signed, super::zone::next_closer(&name, wire::parent(&node.name)), &mut resolution.authority);
+            prove(zone, signed, [denial::wildcard_answer(signed, &name, &node.name)], &mut resolution.authority);
         }
         let signed_set = |set: &super::zone::Rrset, owner: &Name, out: &mut Vec<Record>| {
             out.extend(records::rrset(set, owner));
@@ -93,10 +91,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
                     // Nothing at the name (an empty non-terminal): NODATA, proven like any.
                     negative(zone, proofs, &mut resolution);
                     if let Some(signed) = proofs {
-                        if wildcard {
-                            nsec3_matching(zone, signed, wire::parent(&node.name), &mut resolution.authority);
-                        }
-                        nsec3_matching(zone, signed, &node.name, &mut resolution.authority);
+                        prove(zone, signed, denial::no_data(signed, &node.name, wildcard), &mut resolution.authority);
                     }
                 }
             }
@@ -124,10 +119,7 @@ pub(crate) fn resolve(snapshot: &Snapshot, qname: &LowerName, asked: &Name, qtyp
             // the name (or of the wildcard that made it) lists the types there are.
             negative(zone, proofs, &mut resolution);
             if let Some(signed) = proofs {
-                if wildcard {
-                    nsec3_matching(zone, signed, wire::parent(&node.name), &mut resolution.authority);
-                }
-                nsec3_matching(zone, signed, &node.name, &mut resolution.authority);
+                prove(zone, signed, denial::no_data(signed, &node.name, wildcard), &mut resolution.authority);
             }
         }
         add_target_addresses(zone, &mut resolution, lan, proofs.is_some());
@@ -152,27 +144,16 @@ fn soa_answer(zone: &ZoneIndex, proofs: Option<&Signed>, owner: &Name, out: &mut
     }
 }
 
-/// The NSEC3 record (and its signature) whose owner is `name`'s hash, once per answer.
-fn nsec3_matching(zone: &ZoneIndex, signed: &Signed, name: &[u8], out: &mut Vec<Record>) {
-    if let Some((hash, nsec3)) = signed.chain.matching(&signing::hash(name)) {
-        push_nsec3(zone, hash, nsec3, out);
+/// The NSEC3 records (each with its signature) of `proofs`, each once per answer.
+fn prove(zone: &ZoneIndex, signed: &Signed, proofs: impl IntoIterator<Item = denial::Proof>, out: &mut Vec<Record>) {
+    for (hash, nsec3) in proofs.into_iter().filter_map(|p| p.find(signed)) {
+        let owner = records::name_of(&signing::hashed_owner(hash, &zone.origin));
+        if out.iter().any(|r| r.name == owner) {
+            continue;
+        }
+        out.extend(records::raw(&owner, &nsec3.record));
+        out.extend(records::raw(&owner, &nsec3.rrsig));
     }
-}
-
-/// The NSEC3 record (and its signature) whose span covers `name`'s hash, once per answer.
-fn nsec3_covering(zone: &ZoneIndex, signed: &Signed, name: &[u8], out: &mut Vec<Record>) {
-    if let Some((hash, nsec3)) = signed.chain.covering(&signing::hash(name)) {
-        push_nsec3(zone, hash, nsec3, out);
-    }
-}
-
-fn push_nsec3(zone: &ZoneIndex, hash: &[u8; 20], nsec3: &signing::Nsec3, out: &mut Vec<Record>) {
-    let owner = records::name_of(&signing::hashed_owner(hash, &zone.origin));
-    if out.iter().any(|r| r.name == owner) {
-        return;
-    }
-    out.extend(records::raw(&owner, &nsec3.record));
-    out.extend(records::raw(&owner, &nsec3.rrsig));
 }
 
 fn named(mut record: Record, owner: &Name) -> Record {
