@@ -197,10 +197,27 @@ pub const NSEC3_TTL: u32 = wire::SOA_TIMERS.3;
 /// One NSEC3 record of a chain: the hashed name and the record.
 pub type Entry<'a> = (&'a [u8; 20], &'a Nsec3);
 
-/// The zone's NSEC3 records by hash, in hash order; copied on change (entries are shared).
-#[derive(Clone, Debug, Default)]
+/// The zone's NSEC3 records by hash, in hash order, split by the hash's first byte into
+/// shards: a change copies one shard (at 100,000 names, about 400 entries), never the chain,
+/// and readers of an older snapshot keep theirs. Entries are shared between copies.
+#[derive(Clone, Debug)]
 pub struct Chain {
-    entries: Arc<BTreeMap<[u8; 20], Arc<Nsec3>>>,
+    shards: Arc<Vec<Arc<Shard>>>,
+}
+
+type Shard = BTreeMap<[u8; 20], Arc<Nsec3>>;
+
+/// Shards of a chain: one per value of the hash's first byte.
+const SHARDS: usize = 256;
+
+impl Default for Chain {
+    fn default() -> Self {
+        Self { shards: Arc::new(vec![Arc::default(); SHARDS]) }
+    }
+}
+
+fn shard_of(hash: &[u8; 20]) -> usize {
+    usize::from(hash[0])
 }
 
 impl Chain {
@@ -208,35 +225,43 @@ impl Chain {
     pub fn build(signer: &Signer, origin: &[u8], mut names: Vec<([u8; 20], Vec<u16>)>) -> Self {
         names.sort_unstable_by_key(|(h, _)| *h);
         names.dedup_by_key(|(h, _)| *h);
-        let mut entries = BTreeMap::new();
+        let mut shards: Vec<Shard> = vec![BTreeMap::new(); SHARDS];
         for (i, (hash, types)) in names.iter().enumerate() {
             let next = names[(i + 1) % names.len()].0;
-            entries.insert(*hash, Arc::new(make(signer, origin, hash, &next, types)));
+            shards[shard_of(hash)].insert(*hash, Arc::new(make(signer, origin, hash, &next, types)));
         }
-        Self { entries: Arc::new(entries) }
+        Self { shards: Arc::new(shards.into_iter().map(Arc::new).collect()) }
+    }
+
+    fn get(&self, hash: &[u8; 20]) -> Option<&Arc<Nsec3>> {
+        self.shards[shard_of(hash)].get(hash)
+    }
+
+    /// The shard holding `hash`, to change (copied if a snapshot shares it).
+    fn shard_mut(&mut self, hash: &[u8; 20]) -> &mut Shard {
+        Arc::make_mut(&mut Arc::make_mut(&mut self.shards)[shard_of(hash)])
     }
 
     /// Sets the types at `hash` (None: the name is gone), re-signing the records whose
     /// next-hash changed.
     pub fn set(&mut self, signer: &Signer, origin: &[u8], hash: [u8; 20], types: Option<Vec<u16>>) {
-        let existing = self.entries.get(&hash).map(|e| e.types.clone());
+        let existing = self.get(&hash).map(|e| e.types.clone());
         match (existing, types) {
             (None, None) => {}
             (Some(old), Some(new)) if *old == *new => {}
             (Some(_), Some(new)) => {
                 let next = self.successor(&hash);
-                Arc::make_mut(&mut self.entries).insert(hash, Arc::new(make(signer, origin, &hash, &next, &new)));
+                self.shard_mut(&hash).insert(hash, Arc::new(make(signer, origin, &hash, &next, &new)));
             }
             (None, Some(new)) => {
-                let entries = Arc::make_mut(&mut self.entries);
-                entries.insert(hash, Arc::new(make(signer, origin, &hash, &hash, &new)));
+                self.shard_mut(&hash).insert(hash, Arc::new(make(signer, origin, &hash, &hash, &new)));
                 self.relink(signer, origin, hash);
                 if let Some(predecessor) = self.predecessor(&hash) {
                     self.relink(signer, origin, predecessor);
                 }
             }
             (Some(_), None) => {
-                Arc::make_mut(&mut self.entries).remove(&hash);
+                self.shard_mut(&hash).remove(&hash);
                 if let Some(predecessor) = self.predecessor(&hash) {
                     self.relink(signer, origin, predecessor);
                 }
@@ -246,73 +271,88 @@ impl Chain {
 
     /// Re-makes the record at `hash` so that it points to its successor now.
     fn relink(&mut self, signer: &Signer, origin: &[u8], hash: [u8; 20]) {
-        let Some(entry) = self.entries.get(&hash).cloned() else { return };
+        let Some(entry) = self.get(&hash).cloned() else { return };
         let next = self.successor(&hash);
         if next_of(&entry.record) == Some(&next[..]) {
             return;
         }
-        Arc::make_mut(&mut self.entries).insert(hash, Arc::new(make(signer, origin, &hash, &next, &entry.types)));
+        self.shard_mut(&hash).insert(hash, Arc::new(make(signer, origin, &hash, &next, &entry.types)));
     }
 
     /// The next hash after `hash` in the chain (the first after the last; itself when alone).
     fn successor(&self, hash: &[u8; 20]) -> [u8; 20] {
         use std::ops::Bound::{Excluded, Unbounded};
-        self.entries.range((Excluded(*hash), Unbounded)).next().or_else(|| self.entries.iter().next()).map_or(*hash, |(h, _)| *h)
+        let at = shard_of(hash);
+        let after = self.shards[at].range((Excluded(*hash), Unbounded)).next();
+        let later = || self.shards[at + 1..].iter().find_map(|s| s.iter().next());
+        let first = || self.shards[..=at].iter().find_map(|s| s.iter().next());
+        after.or_else(later).or_else(first).map_or(*hash, |(h, _)| *h)
+    }
+
+    /// The entry before `hash` (wrapping from the first to the last).
+    fn before(&self, hash: &[u8; 20]) -> Option<(&[u8; 20], &Arc<Nsec3>)> {
+        let at = shard_of(hash);
+        let earlier = || self.shards[..at].iter().rev().find_map(|s| s.iter().next_back());
+        let last = || self.shards[at..].iter().rev().find_map(|s| s.iter().next_back());
+        self.shards[at].range(..*hash).next_back().or_else(earlier).or_else(last)
     }
 
     /// The hash before `hash` (wrapping), other than `hash` itself.
     fn predecessor(&self, hash: &[u8; 20]) -> Option<[u8; 20]> {
-        let before = self.entries.range(..*hash).next_back().or_else(|| self.entries.iter().next_back()).map(|(h, _)| *h)?;
-        (before != *hash).then_some(before)
+        let (before, _) = self.before(hash)?;
+        (before != hash).then_some(*before)
     }
 
     /// The record whose owner is `hash`'s.
-    pub fn matching(&self, hash: &[u8; 20]) -> Option<(&[u8; 20], &Nsec3)> {
-        self.entries.get_key_value(hash).map(|(h, e)| (h, e.as_ref()))
+    pub fn matching(&self, hash: &[u8; 20]) -> Option<Entry<'_>> {
+        self.shards[shard_of(hash)].get_key_value(hash).map(|(h, e)| (h, e.as_ref()))
     }
 
     /// The record that covers `hash` (its owner before it, its next after it, wrapping).
-    pub fn covering(&self, hash: &[u8; 20]) -> Option<(&[u8; 20], &Nsec3)> {
-        self.entries.range(..*hash).next_back().or_else(|| self.entries.iter().next_back()).map(|(h, e)| (h, e.as_ref()))
+    pub fn covering(&self, hash: &[u8; 20]) -> Option<Entry<'_>> {
+        self.before(hash).map(|(h, e)| (h, e.as_ref()))
     }
 
     /// Every record, in hash order.
-    pub fn iter(&self) -> impl Iterator<Item = (&[u8; 20], &Nsec3)> {
-        self.entries.iter().map(|(h, e)| (h, e.as_ref()))
+    pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.shards.iter().flat_map(|s| s.iter()).map(|(h, e)| (h, e.as_ref()))
     }
 
     /// The entries `self` (an older chain) has and `newer` does not, and the reverse: what
-    /// an IXFR removes and adds. Entries both share (the same `Arc`) are skipped unread.
+    /// an IXFR removes and adds. Shards and entries both share (the same `Arc`) are skipped
+    /// unread.
     pub fn changed_since<'a>(&'a self, newer: &'a Chain) -> (Vec<Entry<'a>>, Vec<Entry<'a>>) {
         let (mut gone, mut came) = (Vec::new(), Vec::new());
-        if Arc::ptr_eq(&self.entries, &newer.entries) {
+        if Arc::ptr_eq(&self.shards, &newer.shards) {
             return (gone, came);
         }
-        let mut a = self.entries.iter().peekable();
-        let mut b = newer.entries.iter().peekable();
-        loop {
-            match (a.peek().copied(), b.peek().copied()) {
-                (Some((ha, ea)), Some((hb, eb))) if ha == hb => {
-                    if !Arc::ptr_eq(ea, eb) {
-                        gone.push((ha, ea.as_ref()));
-                        came.push((hb, eb.as_ref()));
+        for (old, new) in self.shards.iter().zip(newer.shards.iter()).filter(|(a, b)| !Arc::ptr_eq(a, b)) {
+            let mut a = old.iter().peekable();
+            let mut b = new.iter().peekable();
+            loop {
+                match (a.peek().copied(), b.peek().copied()) {
+                    (Some((ha, ea)), Some((hb, eb))) if ha == hb => {
+                        if !Arc::ptr_eq(ea, eb) {
+                            gone.push((ha, ea.as_ref()));
+                            came.push((hb, eb.as_ref()));
+                        }
+                        a.next();
+                        b.next();
                     }
-                    a.next();
-                    b.next();
+                    (Some((ha, ea)), Some((hb, _))) if ha < hb => {
+                        gone.push((ha, ea.as_ref()));
+                        a.next();
+                    }
+                    (Some(_), Some((hb, eb))) | (None, Some((hb, eb))) => {
+                        came.push((hb, eb.as_ref()));
+                        b.next();
+                    }
+                    (Some((ha, ea)), None) => {
+                        gone.push((ha, ea.as_ref()));
+                        a.next();
+                    }
+                    (None, None) => break,
                 }
-                (Some((ha, ea)), Some((hb, _))) if ha < hb => {
-                    gone.push((ha, ea.as_ref()));
-                    a.next();
-                }
-                (Some(_), Some((hb, eb))) | (None, Some((hb, eb))) => {
-                    came.push((hb, eb.as_ref()));
-                    b.next();
-                }
-                (Some((ha, ea)), None) => {
-                    gone.push((ha, ea.as_ref()));
-                    a.next();
-                }
-                (None, None) => break,
             }
         }
         (gone, came)
@@ -375,6 +415,50 @@ mod tests {
         let owner = hashed_owner(&h, b"\x07example\x00");
         assert_eq!(owner[0], 32);
         assert!(owner[1..33].iter().all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(b)));
+    }
+
+    #[test]
+    fn the_sharded_chain_covers_and_links_across_shards_and_copies_one_shard() -> crate::error::Result<()> {
+        let key = Arc::new(ZoneKey::from_pkcs8(crate::dnssec::Algorithm::Ed25519, &crate::dnssec::generate(crate::dnssec::Algorithm::Ed25519)?)?);
+        let origin = b"\x01z\x00";
+        let signer = Signer::new(vec![key], origin, 1_800_000_000).unwrap_or_else(|| unreachable!("a key"));
+        // Hashes in the first and last shards, several in one shard, most shards empty.
+        let at = |first: u8, second: u8| {
+            let mut h = [0u8; 20];
+            (h[0], h[1]) = (first, second);
+            h
+        };
+        let hashes = [at(0, 5), at(3, 1), at(3, 9), at(3, 200), at(128, 0), at(255, 7), at(255, 250)];
+        let mut chain = Chain::build(&signer, origin, hashes.iter().map(|h| (*h, vec![1])).collect());
+        let linked = |chain: &Chain| {
+            let all: Vec<[u8; 20]> = chain.iter().map(|(h, _)| *h).collect();
+            assert!(all.windows(2).all(|w| w[0] < w[1]), "in hash order");
+            for (i, (_, e)) in chain.iter().enumerate() {
+                assert_eq!(next_of(&e.record), Some(&all[(i + 1) % all.len()][..]), "entry {i} links to the next");
+            }
+            all
+        };
+        // What covers a hash: the greatest owner below it, or (below them all) the last.
+        let reference = |all: &[[u8; 20]], h: &[u8; 20]| all.iter().rev().find(|o| *o < h).or(all.last()).copied();
+        let all = linked(&chain);
+        for probe in [at(0, 0), at(0, 6), at(3, 0), at(3, 5), at(3, 255), at(100, 0), at(200, 0), at(255, 8), at(255, 255)] {
+            assert_eq!(chain.covering(&probe).map(|(h, _)| *h), reference(&all, &probe), "covering {:?}", &probe[..2]);
+        }
+        let before = chain.clone();
+        chain.set(&signer, origin, at(200, 1), Some(vec![1]));
+        let all = linked(&chain);
+        assert_eq!(all.len(), 8);
+        let copied = before.shards.iter().zip(chain.shards.iter()).filter(|(a, b)| !Arc::ptr_eq(a, b)).count();
+        assert_eq!(copied, 2, "the new name's shard and its predecessor's (relinked)");
+        let (gone, came) = before.changed_since(&chain);
+        assert_eq!((gone.len(), came.len()), (1, 2), "the predecessor re-made; the new name");
+        // The first and the last names go: the chain wraps from its new last to its new first.
+        chain.set(&signer, origin, at(255, 250), None);
+        chain.set(&signer, origin, at(0, 5), None);
+        let all = linked(&chain);
+        assert_eq!((all.first(), all.last()), (Some(&at(3, 1)), Some(&at(255, 7))));
+        assert_eq!(chain.covering(&at(0, 0)).map(|(h, _)| *h), Some(at(255, 7)), "below the first: the last covers");
+        Ok(())
     }
 
     #[test]
