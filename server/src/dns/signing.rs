@@ -197,27 +197,32 @@ pub const NSEC3_TTL: u32 = wire::SOA_TIMERS.3;
 /// One NSEC3 record of a chain: the hashed name and the record.
 pub type Entry<'a> = (&'a [u8; 20], &'a Nsec3);
 
-/// The zone's NSEC3 records by hash, in hash order, split by the hash's first byte into
-/// shards: a change copies one shard (at 100,000 names, about 400 entries), never the chain,
-/// and readers of an older snapshot keep theirs. Entries are shared between copies.
+/// The zone's NSEC3 records by hash, in hash order, split into shards by the hash's leading
+/// bits (one shard for a small zone, up to 256 for a large one): a change copies one shard
+/// (at 100,000 names, about 400 entries), never the chain, and readers of an older snapshot
+/// keep theirs. Entries are shared between copies.
 #[derive(Clone, Debug)]
 pub struct Chain {
     shards: Arc<Vec<Arc<Shard>>>,
+    /// How many leading bits of a hash pick its shard (0 to 8).
+    bits: u32,
+    len: usize,
 }
 
 type Shard = BTreeMap<[u8; 20], Arc<Nsec3>>;
 
-/// Shards of a chain: one per value of the hash's first byte.
-const SHARDS: usize = 256;
+/// Entries per shard aimed at.
+const PER_SHARD: usize = 64;
 
 impl Default for Chain {
     fn default() -> Self {
-        Self { shards: Arc::new(vec![Arc::default(); SHARDS]) }
+        Self { shards: Arc::new(vec![Arc::default()]), bits: 0, len: 0 }
     }
 }
 
-fn shard_of(hash: &[u8; 20]) -> usize {
-    usize::from(hash[0])
+/// The shard bits for a chain of `len` entries.
+fn bits_for(len: usize) -> u32 {
+    (len / PER_SHARD).next_power_of_two().clamp(1, 256).trailing_zeros()
 }
 
 impl Chain {
@@ -225,21 +230,57 @@ impl Chain {
     pub fn build(signer: &Signer, origin: &[u8], mut names: Vec<([u8; 20], Vec<u16>)>) -> Self {
         names.sort_unstable_by_key(|(h, _)| *h);
         names.dedup_by_key(|(h, _)| *h);
-        let mut shards: Vec<Shard> = vec![BTreeMap::new(); SHARDS];
-        for (i, (hash, types)) in names.iter().enumerate() {
+        let entries = names.iter().enumerate().map(|(i, (hash, types))| {
             let next = names[(i + 1) % names.len()].0;
-            shards[shard_of(hash)].insert(*hash, Arc::new(make(signer, origin, hash, &next, types)));
+            (*hash, Arc::new(make(signer, origin, hash, &next, types)))
+        });
+        Self::from_entries(bits_for(names.len()), entries)
+    }
+
+    fn from_entries(bits: u32, entries: impl Iterator<Item = ([u8; 20], Arc<Nsec3>)>) -> Self {
+        let mut chain = Self { shards: Arc::new(Vec::new()), bits, len: 0 };
+        let mut shards: Vec<Shard> = vec![BTreeMap::new(); 1 << bits];
+        for (hash, entry) in entries {
+            shards[chain.shard_of(&hash)].insert(hash, entry);
+            chain.len += 1;
         }
-        Self { shards: Arc::new(shards.into_iter().map(Arc::new).collect()) }
+        chain.shards = Arc::new(shards.into_iter().map(Arc::new).collect());
+        chain
+    }
+
+    fn shard_of(&self, hash: &[u8; 20]) -> usize {
+        usize::from(hash[0]).checked_shr(8 - self.bits).unwrap_or(0)
     }
 
     fn get(&self, hash: &[u8; 20]) -> Option<&Arc<Nsec3>> {
-        self.shards[shard_of(hash)].get(hash)
+        self.shards[self.shard_of(hash)].get(hash)
     }
 
     /// The shard holding `hash`, to change (copied if a snapshot shares it).
     fn shard_mut(&mut self, hash: &[u8; 20]) -> &mut Shard {
-        Arc::make_mut(&mut Arc::make_mut(&mut self.shards)[shard_of(hash)])
+        let at = self.shard_of(hash);
+        Arc::make_mut(&mut Arc::make_mut(&mut self.shards)[at])
+    }
+
+    fn insert(&mut self, hash: [u8; 20], entry: Nsec3) {
+        if self.shard_mut(&hash).insert(hash, Arc::new(entry)).is_none() {
+            self.len += 1;
+            // Grown far past its shards: split anew (rare; amortised over the growth).
+            if self.len > self.shards.len() * PER_SHARD * 8 && self.bits < 8 {
+                *self = self.split(bits_for(self.len));
+            }
+        }
+    }
+
+    /// The same chain in `1 << bits` shards.
+    fn split(&self, bits: u32) -> Self {
+        Self::from_entries(bits, self.shards.iter().flat_map(|s| s.iter().map(|(h, e)| (*h, e.clone()))))
+    }
+
+    fn remove(&mut self, hash: &[u8; 20]) {
+        if self.shard_mut(hash).remove(hash).is_some() {
+            self.len -= 1;
+        }
     }
 
     /// Sets the types at `hash` (None: the name is gone), re-signing the records whose
@@ -251,17 +292,17 @@ impl Chain {
             (Some(old), Some(new)) if *old == *new => {}
             (Some(_), Some(new)) => {
                 let next = self.successor(&hash);
-                self.shard_mut(&hash).insert(hash, Arc::new(make(signer, origin, &hash, &next, &new)));
+                self.insert(hash, make(signer, origin, &hash, &next, &new));
             }
             (None, Some(new)) => {
-                self.shard_mut(&hash).insert(hash, Arc::new(make(signer, origin, &hash, &hash, &new)));
+                self.insert(hash, make(signer, origin, &hash, &hash, &new));
                 self.relink(signer, origin, hash);
                 if let Some(predecessor) = self.predecessor(&hash) {
                     self.relink(signer, origin, predecessor);
                 }
             }
             (Some(_), None) => {
-                self.shard_mut(&hash).remove(&hash);
+                self.remove(&hash);
                 if let Some(predecessor) = self.predecessor(&hash) {
                     self.relink(signer, origin, predecessor);
                 }
@@ -276,13 +317,13 @@ impl Chain {
         if next_of(&entry.record) == Some(&next[..]) {
             return;
         }
-        self.shard_mut(&hash).insert(hash, Arc::new(make(signer, origin, &hash, &next, &entry.types)));
+        self.insert(hash, make(signer, origin, &hash, &next, &entry.types));
     }
 
     /// The next hash after `hash` in the chain (the first after the last; itself when alone).
     fn successor(&self, hash: &[u8; 20]) -> [u8; 20] {
         use std::ops::Bound::{Excluded, Unbounded};
-        let at = shard_of(hash);
+        let at = self.shard_of(hash);
         let after = self.shards[at].range((Excluded(*hash), Unbounded)).next();
         let later = || self.shards[at + 1..].iter().find_map(|s| s.iter().next());
         let first = || self.shards[..=at].iter().find_map(|s| s.iter().next());
@@ -291,7 +332,7 @@ impl Chain {
 
     /// The entry before `hash` (wrapping from the first to the last).
     fn before(&self, hash: &[u8; 20]) -> Option<(&[u8; 20], &Arc<Nsec3>)> {
-        let at = shard_of(hash);
+        let at = self.shard_of(hash);
         let earlier = || self.shards[..at].iter().rev().find_map(|s| s.iter().next_back());
         let last = || self.shards[at..].iter().rev().find_map(|s| s.iter().next_back());
         self.shards[at].range(..*hash).next_back().or_else(earlier).or_else(last)
@@ -305,7 +346,7 @@ impl Chain {
 
     /// The record whose owner is `hash`'s.
     pub fn matching(&self, hash: &[u8; 20]) -> Option<Entry<'_>> {
-        self.shards[shard_of(hash)].get_key_value(hash).map(|(h, e)| (h, e.as_ref()))
+        self.shards[self.shard_of(hash)].get_key_value(hash).map(|(h, e)| (h, e.as_ref()))
     }
 
     /// The record that covers `hash` (its owner before it, its next after it, wrapping).
@@ -326,36 +367,47 @@ impl Chain {
         if Arc::ptr_eq(&self.shards, &newer.shards) {
             return (gone, came);
         }
-        for (old, new) in self.shards.iter().zip(newer.shards.iter()).filter(|(a, b)| !Arc::ptr_eq(a, b)) {
-            let mut a = old.iter().peekable();
-            let mut b = new.iter().peekable();
-            loop {
-                match (a.peek().copied(), b.peek().copied()) {
-                    (Some((ha, ea)), Some((hb, eb))) if ha == hb => {
-                        if !Arc::ptr_eq(ea, eb) {
-                            gone.push((ha, ea.as_ref()));
-                            came.push((hb, eb.as_ref()));
-                        }
-                        a.next();
-                        b.next();
-                    }
-                    (Some((ha, ea)), Some((hb, _))) if ha < hb => {
-                        gone.push((ha, ea.as_ref()));
-                        a.next();
-                    }
-                    (Some(_), Some((hb, eb))) | (None, Some((hb, eb))) => {
-                        came.push((hb, eb.as_ref()));
-                        b.next();
-                    }
-                    (Some((ha, ea)), None) => {
-                        gone.push((ha, ea.as_ref()));
-                        a.next();
-                    }
-                    (None, None) => break,
-                }
+        let entries = |s: &'a Arc<Shard>| s.iter().map(|(h, e)| (h, e.as_ref()));
+        if self.bits == newer.bits {
+            for (old, new) in self.shards.iter().zip(newer.shards.iter()).filter(|(a, b)| !Arc::ptr_eq(a, b)) {
+                differ(entries(old), entries(new), &mut gone, &mut came);
             }
+        } else {
+            differ(self.iter(), newer.iter(), &mut gone, &mut came);
         }
         (gone, came)
+    }
+}
+
+/// Merges two runs of entries in hash order: what only `old` has (or has otherwise) goes to
+/// `gone`, what only `new` has (or has otherwise) to `came`.
+fn differ<'a>(old: impl Iterator<Item = Entry<'a>>, new: impl Iterator<Item = Entry<'a>>, gone: &mut Vec<Entry<'a>>, came: &mut Vec<Entry<'a>>) {
+    let mut a = old.peekable();
+    let mut b = new.peekable();
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (Some((ha, ea)), Some((hb, eb))) if ha == hb => {
+                if !std::ptr::eq(ea, eb) {
+                    gone.push((ha, ea));
+                    came.push((hb, eb));
+                }
+                a.next();
+                b.next();
+            }
+            (Some(entry), Some((hb, _))) if entry.0 < hb => {
+                gone.push(entry);
+                a.next();
+            }
+            (_, Some(entry)) => {
+                came.push(entry);
+                b.next();
+            }
+            (Some(entry), None) => {
+                gone.push(entry);
+                a.next();
+            }
+            (None, None) => break,
+        }
     }
 }
 
@@ -429,7 +481,7 @@ mod tests {
             h
         };
         let hashes = [at(0, 5), at(3, 1), at(3, 9), at(3, 200), at(128, 0), at(255, 7), at(255, 250)];
-        let mut chain = Chain::build(&signer, origin, hashes.iter().map(|h| (*h, vec![1])).collect());
+        let mut chain = Chain::build(&signer, origin, hashes.iter().map(|h| (*h, vec![1])).collect()).split(8);
         let linked = |chain: &Chain| {
             let all: Vec<[u8; 20]> = chain.iter().map(|(h, _)| *h).collect();
             assert!(all.windows(2).all(|w| w[0] < w[1]), "in hash order");
@@ -452,12 +504,24 @@ mod tests {
         assert_eq!(copied, 2, "the new name's shard and its predecessor's (relinked)");
         let (gone, came) = before.changed_since(&chain);
         assert_eq!((gone.len(), came.len()), (1, 2), "the predecessor re-made; the new name");
+        // Split otherwise (a small zone's single shard), the difference is the same.
+        let (one, eight) = (before.split(0), chain.split(3));
+        let (gone, came) = one.changed_since(&eight);
+        assert_eq!((gone.len(), came.len()), (1, 2));
         // The first and the last names go: the chain wraps from its new last to its new first.
         chain.set(&signer, origin, at(255, 250), None);
         chain.set(&signer, origin, at(0, 5), None);
         let all = linked(&chain);
         assert_eq!((all.first(), all.last()), (Some(&at(3, 1)), Some(&at(255, 7))));
         assert_eq!(chain.covering(&at(0, 0)).map(|(h, _)| *h), Some(at(255, 7)), "below the first: the last covers");
+        // A growing chain splits itself: one shard for a handful of names, more for many.
+        assert_eq!(Chain::build(&signer, origin, hashes.iter().map(|h| (*h, vec![1])).collect()).shards.len(), 1);
+        let mut growing = Chain::build(&signer, origin, vec![(at(1, 1), vec![1])]);
+        for i in 0..600u32 {
+            growing.set(&signer, origin, hash(&i.to_be_bytes()), Some(vec![1]));
+        }
+        assert!(growing.shards.len() > 1, "{} shards for 601 names", growing.shards.len());
+        assert_eq!(linked(&growing).len(), 601);
         Ok(())
     }
 
