@@ -24,6 +24,20 @@ pub fn visible_zone(conn: &Conn, caller: &crate::auth::Caller, id: &crate::model
     }
 }
 
+/// A zone `caller` may manage (its keys): its own custom domain, or, for an administrator's
+/// session, a built-in zone. Anyone else's domain is not found; a built-in zone is the
+/// administrators'.
+pub fn manageable_zone(conn: &Conn, caller: &crate::auth::Caller, id: &crate::model::ZoneId) -> Result<Zone> {
+    let user = caller.may(crate::auth::Permission::WriteDomains)?;
+    let zone = store::zones::find_by_id(conn, id)?.ok_or(Error::NotFound("Domain"))?;
+    match store::zones::find_custom(conn, id)? {
+        Some(domain) if domain.owner_id == user.id => Ok(zone),
+        Some(_) => Err(Error::NotFound("Domain")),
+        None if caller.is_admin_session() => Ok(zone),
+        None => Err(Error::Forbidden("only an administrator manages a built-in zone's keys".into())),
+    }
+}
+
 /// Whom a name belongs to.
 #[derive(Debug, Clone)]
 pub enum Owner {

@@ -66,31 +66,61 @@ pub fn remembered(store: &Store) -> Result<Vec<crate::config::ZoneConfig>> {
     serde_json::from_str(&text).map_err(|e| crate::Error::Config(format!("the database's record of served zones is unreadable: {e}")))
 }
 
+/// Everything needed to serve a built-in zone (None: it has no row yet).
+fn builtin_contents(conn: &Conn, settings: &ZoneSettings) -> Result<Option<ZoneContents>> {
+    let Some(row) = store::zones::find_by_name(conn, &settings.name)? else { return Ok(None) };
+    let mut records = store::records::for_zone(conn, &row.id)?;
+    records.extend(settings.glue.iter().map(|(name, ip)| crate::records::Record {
+        name: name.clone(),
+        ttl: 3600,
+        data: match ip {
+            std::net::IpAddr::V4(v4) => crate::records::RecordData::A(*v4),
+            std::net::IpAddr::V6(v6) => crate::records::RecordData::Aaaa(*v6),
+        },
+    }));
+    Ok(Some(ZoneContents {
+        name: settings.name.clone(),
+        serial: row.serial,
+        nameservers: settings.nameservers.clone(),
+        hostmaster: settings.hostmaster.clone(),
+        records,
+        transfers: settings.transfers.clone(),
+        keys: crate::zone_keys::signing_keys(conn, &row.id)?,
+        signed_at: store::zones::signed_at(conn, &row.id)?,
+    }))
+}
+
+/// Rebuilds one served zone (built-in, or a verified custom domain) from the database.
+fn reload_zone(ctx: &Context, name: &DomainName) -> Result<()> {
+    let contents = ctx.store.read(|conn| match zone_of(&ctx.zones, name).filter(|z| z.name == *name) {
+        Some(settings) => builtin_contents(conn, settings),
+        None => match store::zones::find_by_name(conn, name)?.map(|z| z.id) {
+            Some(id) => store::zones::find_custom(conn, &id)?.filter(|d| d.verified_at.is_some()).map(|d| crate::domains::contents(ctx, conn, &d)).transpose(),
+            None => Ok(None),
+        },
+    })?;
+    if let Some(contents) = contents {
+        ctx.catalog.upsert(contents);
+    }
+    Ok(())
+}
+
+/// Starts a DNSSEC key rollover of zone `id` for `caller` — a custom domain's owner, or an
+/// administrator for a built-in zone — and serves the new key beside the old one at once.
+/// The appliance carries it on ([`crate::zone_keys::advance_rollovers`]).
+pub fn roll_key(ctx: &Context, caller: &crate::auth::Caller, id: &crate::model::ZoneId) -> Result<crate::zone_keys::DnssecState> {
+    let zone = ctx.store.read(|c| crate::ownership::manageable_zone(c, caller, id))?;
+    crate::zone_keys::start_rollover(ctx, &zone.name)?;
+    reload_zone(ctx, &zone.name)?;
+    crate::zone_keys::dnssec_state(ctx, caller, id)
+}
+
 /// Rebuilds the whole DNS view from the database.
 pub fn load_catalog(ctx: &Context) -> Result<()> {
     let contents = ctx.store.read(|conn| {
         let mut all = Vec::new();
         for settings in &ctx.zones {
-            let Some(row) = store::zones::find_by_name(conn, &settings.name)? else { continue };
-            let mut records = store::records::for_zone(conn, &row.id)?;
-            records.extend(settings.glue.iter().map(|(name, ip)| crate::records::Record {
-                name: name.clone(),
-                ttl: 3600,
-                data: match ip {
-                    std::net::IpAddr::V4(v4) => crate::records::RecordData::A(*v4),
-                    std::net::IpAddr::V6(v6) => crate::records::RecordData::Aaaa(*v6),
-                },
-            }));
-            all.push(ZoneContents {
-                name: settings.name.clone(),
-                serial: row.serial,
-                nameservers: settings.nameservers.clone(),
-                hostmaster: settings.hostmaster.clone(),
-                records,
-                transfers: settings.transfers.clone(),
-                keys: crate::zone_keys::signing_keys(conn, &row.id)?,
-                signed_at: store::zones::signed_at(conn, &row.id)?,
-            });
+            all.extend(builtin_contents(conn, settings)?);
         }
         for custom in store::zones::custom_verified(conn)? {
             all.push(crate::domains::contents(ctx, conn, &custom)?);

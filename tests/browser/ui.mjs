@@ -392,6 +392,12 @@ try {
       const secondDs = await mine.locator(".dnssec pre.ds").textContent();
       assert.match(secondDs, /^mine\.example\.org\. IN DS \d+ 13 2 [0-9A-F]{64}$/);
       assert.notEqual(secondDs, firstDs, "a new key");
+      // A key rollover from the card: both keys listed with their stage, the DS names the new one.
+      await mine.getByRole("button", { name: "Start a key rollover" }).click();
+      await mine.locator(".dnssec ul.rollover li").nth(1).waitFor();
+      assert.equal(await mine.locator(".dnssec ul.rollover li").count(), 2);
+      assert.notEqual(await mine.locator(".dnssec pre.ds").textContent(), secondDs, "the DS names the incoming key");
+      assert.equal(await mine.getByRole("button", { name: "Start a key rollover" }).count(), 0, "one rollover at a time");
     }
     await shot(name);
   }

@@ -283,6 +283,7 @@ fn cases() -> Vec<Case> {
         c("GET", "/api/domains/{id}/delegation-status", Session, OWNER),
         c("GET", "/api/domains/{id}/delegation", Session, &[Caller::Owner, Caller::Admin]),
         c("GET", "/api/domains/{id}/dnssec", Session, &[Caller::Owner, Caller::Admin]),
+        c("POST", "/api/domains/{id}/dnssec/rollover", Session, OWNER),
         c("GET", "/api/domains/{id}/export", Session, &[Caller::Owner, Caller::Admin]),
         c("GET", "/api/domains/{domainId}/records", Session, SESSIONS),
         c("POST", "/api/domains/{domainId}/records", Session, OWNER),
@@ -359,7 +360,7 @@ fn request(w: &World, case: &Case, caller: Caller) -> (String, Vec<(String, Stri
         .replace("{zone}", ZONE_ID)
         .replace("{name}", asset);
     let target = match case.route {
-        "/api/v1/domains/{id}" | "/api/domains/{id}" | "/api/domains/{id}/verify" | "/api/domains/{id}/delegation-status" | "/api/domains/{id}/delegation" | "/api/domains/{id}/dnssec" | "/api/domains/{id}/export" => target.replace("{id}", &w.domain_id),
+        "/api/v1/domains/{id}" | "/api/domains/{id}" | "/api/domains/{id}/verify" | "/api/domains/{id}/delegation-status" | "/api/domains/{id}/delegation" | "/api/domains/{id}/dnssec" | "/api/domains/{id}/dnssec/rollover" | "/api/domains/{id}/export" => target.replace("{id}", &w.domain_id),
         "/api/v1/dns_records/{id}" => target.replace("{id}", &w.domain_record),
         "/api/v2/domains/{zone}/dyndns/{id}" => target.replace("{id}", &w.owner_updater),
         "/api/hostnames/{id}" | "/api/hostnames/{id}/history" => target.replace("{id}", &w.owner_host),

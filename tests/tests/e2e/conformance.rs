@@ -214,11 +214,7 @@ fn signed_answers_match_knot_serving_the_same_signed_zone() {
         return;
     }
     let port = porchlight_tests::knot::free_port();
-    let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = Some(true);
-        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-        c.zone[0].notify.push(format!("127.0.0.1:{port}"));
-    });
+    let lab = crate::dnssec::signed_primary(Some(port));
     compare_with_knot(&lab, port, true);
 }
 

@@ -13,13 +13,21 @@ use porchlight_tests::{Lab, ZONE, basic, have_program, run_porchlight};
 
 use crate::conformance::populate;
 
-const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
+pub(crate) const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
 
-fn signed_lab() -> (Lab, String) {
-    let lab = Lab::start_with(|c| {
+/// A lab whose zone is signed, transferable from loopback, and NOTIFYs a secondary on
+/// loopback's `secondary_port` (if any).
+pub(crate) fn signed_primary(secondary_port: Option<u16>) -> Lab {
+    Lab::start_with(|c| {
         c.zone[0].dnssec = Some(true);
         c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-    });
+        c.zone[0].notify.extend(secondary_port.map(|port| format!("127.0.0.1:{port}")));
+    })
+}
+
+/// [`signed_primary`] with the conformance test's records, and an administrator's session.
+pub(crate) fn signed_lab() -> (Lab, String) {
+    let lab = signed_primary(None);
     let admin = lab.admin("root@example.com");
     populate(&lab, &admin);
     (lab, admin)
@@ -224,11 +232,7 @@ fn a_knot_secondary_serves_the_signed_zone_and_it_validates() {
         return;
     }
     let knot_port = porchlight_tests::knot::free_port();
-    let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = Some(true);
-        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-        c.zone[0].notify.push(format!("127.0.0.1:{knot_port}"));
-    });
+    let lab = signed_primary(Some(knot_port));
     let (_dir, anchors) = anchored(&lab);
     let host = format!("nas.{ZONE}");
     let token = lab.host("a@example.com", &host);

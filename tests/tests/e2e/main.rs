@@ -19,6 +19,7 @@ mod dialects;
 mod disk_trouble;
 mod dns;
 mod dnssec;
+mod dnssec_api;
 mod dnssec_default;
 mod domains;
 mod durability;

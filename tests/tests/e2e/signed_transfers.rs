@@ -9,19 +9,7 @@ use std::time::{Duration, Instant};
 
 use porchlight_tests::{Lab, ZONE, basic, have_program, run_porchlight};
 
-use crate::conformance::populate;
-
-const ZONE_ID: &str = "00000000-0000-0000-0000-000000000001";
-
-fn signed_lab() -> (Lab, String) {
-    let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = Some(true);
-        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-    });
-    let admin = lab.admin("root@example.com");
-    populate(&lab, &admin);
-    (lab, admin)
-}
+use crate::dnssec::{ZONE_ID, signed_lab, signed_primary};
 
 /// The records `dig` prints for a transfer (`AXFR` or `IXFR=N`), one normalised line each.
 fn transfer(lab: &Lab, kind: &str) -> Vec<String> {
@@ -194,11 +182,7 @@ fn a_knot_secondary_follows_a_key_rollover() {
         return;
     }
     let knot_port = porchlight_tests::knot::free_port();
-    let lab = Lab::start_with(|c| {
-        c.zone[0].dnssec = Some(true);
-        c.zone[0].allow_transfer.push("127.0.0.1/32".into());
-        c.zone[0].notify.push(format!("127.0.0.1:{knot_port}"));
-    });
+    let lab = signed_primary(Some(knot_port));
     let knot = porchlight_tests::knot::Knot::start(knot_port, lab.dns());
     wait_until("the secondary serves the zone", || dnskeys(knot.addr) == 1);
     let serial = lab.serial();

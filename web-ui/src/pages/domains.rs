@@ -91,6 +91,17 @@ fn Dnssec(id: String, name: String, custom: bool) -> impl IntoView {
         move || api::run("GET", format!("/api/domains/{id}/dnssec"), api::NO_BODY, error, move |s: DnssecStatus| status.set(Some(s)))
     };
     load();
+    // Who may roll the key: a custom domain's owner (whose card this is), an administrator
+    // for a built-in zone.
+    let may_roll = custom || expect_context::<crate::app::Session>().is_admin();
+    let roll = {
+        let id = id.clone();
+        move |_| {
+            if confirmed("Start a key rollover? A new key signs beside the old one; give your registrar the new DS record shown here, and the old key retires once the parent names the new one.") {
+                api::act(busy, "POST", format!("/api/domains/{id}/dnssec/rollover"), api::NO_BODY, error, move |s: DnssecStatus| status.set(Some(s)));
+            }
+        }
+    };
     let switch = {
         let load = load.clone();
         move |_| {
@@ -124,6 +135,11 @@ fn Dnssec(id: String, name: String, custom: bool) -> impl IntoView {
                     {s.dnskey.clone().map(|key| view! { <details><summary>"The key (DNSKEY)"</summary><pre class="dnskey">{key}</pre></details> })}
                     <ol class="registrar-steps">{s.steps.iter().map(|step| view! { <li>{step.clone()}</li> }).collect_view()}</ol>
                 }
+            })}
+            {may_roll.then(|| view! {
+                <Show when=move || status.get().is_some_and(|s| s.signed && s.rollover.is_empty())>
+                    <button type="button" class="plain dnssec-roll" disabled=move || busy.get() on:click=roll.clone()>"Start a key rollover"</button>
+                </Show>
             })}
             {custom.then(|| view! {
                 <button type="button" class="plain dnssec-switch" disabled=move || busy.get() || status.get().is_none() on:click=switch.clone()>

@@ -95,19 +95,26 @@ pub fn delete(ctx: &Context, call: &Call<'_>) -> Result<Response> {
 /// `GET /api/domains/{id}/dnssec`: the zone's signing state and what the parent needs.
 pub fn dnssec(ctx: &Context, call: &Call<'_>) -> Result<Response> {
     let state = crate::zone_keys::dnssec_state(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
-    Ok(reply(
-        200,
-        &api::DnssecStatus {
-            zone: state.zone.to_string(),
-            signed: state.key.is_some(),
-            algorithm: state.key.as_ref().map(|k| k.algorithm.number()),
-            key_tag: state.key.as_ref().map(|k| k.tag()),
-            ds: state.ds().into_iter().collect(),
-            dnskey: state.dnskey(),
-            steps: state.steps(),
-            rollover: state.rollover.clone(),
-        },
-    ))
+    Ok(reply(200, &dnssec_wire(&state)))
+}
+
+/// `POST /api/domains/{id}/dnssec/rollover`: starts a key rollover; the new state.
+pub fn rollover(ctx: &Context, call: &Call<'_>) -> Result<Response> {
+    let state = crate::zones::roll_key(ctx, call.caller()?, &call.id::<ZoneId>("id"))?;
+    Ok(reply(200, &dnssec_wire(&state)))
+}
+
+fn dnssec_wire(state: &crate::zone_keys::DnssecState) -> api::DnssecStatus {
+    api::DnssecStatus {
+        zone: state.zone.to_string(),
+        signed: state.key.is_some(),
+        algorithm: state.key.as_ref().map(|k| k.algorithm.number()),
+        key_tag: state.key.as_ref().map(|k| k.tag()),
+        ds: state.ds().into_iter().collect(),
+        dnskey: state.dnskey(),
+        steps: state.steps(),
+        rollover: state.rollover.clone(),
+    }
 }
 
 /// The zone as a zone file (administrators: a built-in zone holds every account's names).
