@@ -1,5 +1,6 @@
-//! What the unit tests of the domain modules share: a context on an in-memory database
-//! serving `dyn.example.test`, and callers made directly (no HTTP, no passwords to hash).
+//! What the unit tests of the domain modules and the fuzz harnesses share: a context on an
+//! in-memory database serving `dyn.example.test`, and callers and keys made directly (no
+//! HTTP, no passwords to hash, a TSIG secret known to the test).
 
 use crate::auth::Caller;
 use crate::error::{Error, Result};
@@ -25,18 +26,12 @@ impl TestContext {
     pub fn with_config(tweak: impl FnOnce(&mut Config)) -> Result<Self> {
         let mut config = Config::from_toml(&format!("[[zone]]\nname = \"{ZONE}\"\nnameserver_addresses = [\"192.0.2.53\"]\n"), "test")?;
         tweak(&mut config);
-        let ctx = Context::with_store(config, Store::open_in_memory()?)?;
-        Ok(Self { ctx })
+        Ok(Self { ctx: context(config)? })
     }
 
     /// The account with `email`, made on first use.
     pub fn account(&self, email: &str, admin: bool) -> Result<Account> {
-        let existing = self.ctx.store.read(|c| store::users::find_by_email(c, email))?;
-        if let Some(account) = existing {
-            return Ok(account);
-        }
-        let id = self.ctx.store.write(|tx| store::users::insert(tx, email, "not a usable hash", admin))?;
-        self.ctx.store.read(|c| store::users::find_by_id(c, &id))?.ok_or(Error::NotFound("User"))
+        account(&self.ctx, email, admin)
     }
 
     /// A signed-in session of `email`.
@@ -56,4 +51,34 @@ impl TestContext {
     pub fn zone_name(&self) -> DomainName {
         DomainName::parse(ZONE).unwrap_or_else(|_| unreachable!("a valid name"))
     }
+}
+
+/// The account with `email` in `ctx`, made on first use (with no usable password).
+pub fn account(ctx: &Context, email: &str, admin: bool) -> Result<Account> {
+    let existing = ctx.store.read(|c| store::users::find_by_email(c, email))?;
+    if let Some(account) = existing {
+        return Ok(account);
+    }
+    let id = ctx.store.write(|tx| store::users::insert(tx, email, "not a usable hash", admin))?;
+    ctx.store.read(|c| store::users::find_by_id(c, &id))?.ok_or(Error::NotFound("User"))
+}
+
+/// A TSIG key of `owner` whose secret the caller chose (the product makes random ones).
+pub fn tsig_key(ctx: &Context, owner: &Account, name: &str, algorithm: &str, secret: &[u8]) -> Result<()> {
+    let row = crate::model::TsigKey {
+        id: crate::model::TsigKeyId::random(),
+        user_id: owner.id.clone(),
+        name: name.into(),
+        algorithm: algorithm.into(),
+        secret: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, secret),
+        allow: String::new(),
+        created_at: crate::clock::now(),
+        last_used_at: None,
+    };
+    ctx.store.write(|tx| store::tsig_keys::insert(tx, &row))
+}
+
+/// A context for `config` on a database in memory.
+pub fn context(config: Config) -> Result<Context> {
+    Context::with_store(config, Store::open_in_memory()?)
 }

@@ -19,10 +19,8 @@ use super::super::full::Handler;
 use super::super::tsig::{Algorithm, FUDGE, Key};
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::model::{TsigKey, TsigKeyId};
 use crate::names::DomainName;
 use crate::records::edit::Input;
-use crate::store::{self, Store};
 use crate::{Config, Context};
 
 /// The zone served.
@@ -45,21 +43,10 @@ impl Appliance {
             &format!("[[zone]]\nname = \"{ZONE}\"\nnameserver_addresses = [\"192.0.2.53\"]\nallow_transfer = [\"127.0.0.0/8\", \"key:{KEY_NAME}\"]\ndnssec = true\n"),
             "fuzzing",
         )?;
-        let ctx = Arc::new(Context::with_store(config, Store::open_in_memory()?)?);
-        let owner = ctx.store.write(|tx| store::users::insert(tx, "owner@example.test", "not a usable hash", true))?;
-        let account = ctx.store.read(|c| store::users::find_by_id(c, &owner))?.ok_or(crate::Error::NotFound("User"))?;
+        let ctx = Arc::new(crate::testing::context(config)?);
+        let account = crate::testing::account(&ctx, "owner@example.test", true)?;
         let key = Key { name: KEY_NAME.into(), algorithm: Algorithm::HmacSha256, secret: KEY_SECRET.to_vec() };
-        let row = TsigKey {
-            id: TsigKeyId::random(),
-            user_id: owner,
-            name: KEY_NAME.into(),
-            algorithm: key.algorithm.as_str().into(),
-            secret: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, KEY_SECRET),
-            allow: String::new(),
-            created_at: crate::clock::now(),
-            last_used_at: None,
-        };
-        ctx.store.write(|tx| store::tsig_keys::insert(tx, &row))?;
+        crate::testing::tsig_key(&ctx, &account, KEY_NAME, key.algorithm.as_str(), KEY_SECRET)?;
         let session = Caller::Session(account);
         let records: [(&str, &str, &str, Option<u16>); 10] = [
             ("A", "www", "192.0.2.1", None),
