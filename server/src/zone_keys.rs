@@ -164,7 +164,7 @@ pub fn describe(ctx: &Context, name: &DomainName) -> Result<Vec<String>> {
 
 fn stage(row: &store::dnssec_keys::KeyRow) -> String {
     match (row.state.as_str(), row.ds_seen_at) {
-        ("active", _) => "active (signing; the parent's DS names it)".to_string(),
+        ("active", _) => "active (signing; the key the parent's DS should name)".to_string(),
         (_, None) => "incoming (published and signing; waiting for the parent to name it: give it the new DS)".to_string(),
         (_, Some(_)) => "incoming (the parent names it; the old key goes after the hold time)".to_string(),
     }

@@ -78,8 +78,8 @@ impl Catalog {
     pub fn replace_all(&self, zones: Vec<ZoneContents>) {
         let mut listed = self.lock();
         let built: Vec<Arc<ZoneIndex>> = zones.into_iter().map(|z| Arc::new(self.build(z))).collect();
-        // Rebuilt zones are signed anew: an earlier version differs in every signature.
         self.versions().clear();
+        self.keep_rebuilt(&built);
         self.mark_changed(built.iter().map(|z| z.name.clone()));
         self.publish(&mut listed, built);
     }
@@ -90,10 +90,27 @@ impl Catalog {
         let snapshot = self.current.load_full();
         let index = Arc::new(self.build(contents));
         self.versions().remove(&index.origin);
+        self.keep_rebuilt(std::slice::from_ref(&index));
         let mut zones: Vec<Arc<ZoneIndex>> = snapshot.zones.iter().filter(|z| z.origin != index.origin).cloned().collect();
         self.mark_changed([index.name.clone()]);
         zones.push(index);
         self.publish(&mut listed, zones);
+    }
+
+    /// After a rebuild, the versions IXFR may start from. A rebuilt zone is signed anew, so
+    /// an earlier version differs in every signature and is forgotten (by the caller); the
+    /// rebuilt one is kept when it has a serial of its own (a key came or went, signatures
+    /// were made anew): a secondary holding that serial holds exactly it. At a serial served
+    /// before — after a restart, or a rebuild that changed no serial — a secondary may hold
+    /// other signatures, so it is not.
+    fn keep_rebuilt(&self, built: &[Arc<ZoneIndex>]) {
+        let served = self.current.load();
+        let mut versions = self.versions();
+        for index in built.iter().filter(|z| z.signed.is_some()) {
+            if served.zones.iter().any(|s| s.origin == index.origin && s.serial != index.serial) {
+                versions.insert(index.origin.clone(), [index.clone()].into());
+            }
+        }
     }
 
     /// Stops serving a zone.

@@ -29,8 +29,6 @@ pub struct Engine {
     pub slow_slots: Arc<tokio::sync::Semaphore>,
     /// Response-rate limiting over UDP.
     pub rrl: super::rrl::Limiter,
-    /// The secret server cookies are made with (RFC 9018), new at every start.
-    pub cookie_secret: [u64; 2],
 }
 
 /// How many UDP requests may be on the full path at once.
@@ -58,34 +56,13 @@ impl Engine {
             super::fault::check(packet, super::fault::FAST);
             let query = Query::parse(packet)?;
             let limit = if udp { query.edns.map_or(512, |e| usize::from(e.payload.clamp(512, super::fast::EDNS_PAYLOAD))) } else { usize::from(u16::MAX) };
-            let cookie = query.edns.and_then(|e| e.cookie).map(|c| self.server_cookie(&c, client));
+            let cookie = query.edns.and_then(|e| e.cookie).map(|c| self.handler.server_cookie(&c, client));
             super::fast::answer(view, &query, self.is_lan(client), out, limit, cookie.as_ref())
         }))
         .map_err(|_| {
             self.metrics.panicked("dns");
             Panicked
         })
-    }
-
-    /// This server's cookie for `client_cookie` from `client` (RFC 9018): version 1, three
-    /// reserved bytes, the time, and a SipHash-2-4 of all that with the client's address
-    /// under a secret made at start.
-    pub fn server_cookie(&self, client_cookie: &[u8; 8], client: IpAddr) -> [u8; 16] {
-        use std::hash::Hasher as _;
-        let now = u32::try_from(crate::clock::now()).unwrap_or(u32::MAX).to_be_bytes();
-        let mut cookie = [0u8; 16];
-        cookie[0] = 1;
-        cookie[4..8].copy_from_slice(&now);
-        #[allow(deprecated)] // SipHash-2-4 is what RFC 9018 names; std's is that one.
-        let mut hash = std::hash::SipHasher::new_with_keys(self.cookie_secret[0], self.cookie_secret[1]);
-        hash.write(client_cookie);
-        hash.write(&cookie[..8]);
-        match client {
-            IpAddr::V4(v4) => hash.write(&v4.octets()),
-            IpAddr::V6(v6) => hash.write(&v6.octets()),
-        }
-        cookie[8..].copy_from_slice(&hash.finish().to_le_bytes());
-        cookie
     }
 
     /// Applies response-rate limiting to a UDP response of `len` bytes in `message` towards

@@ -2,9 +2,11 @@
 //! Signed requests are checked here (TSIG) and their answers signed; zone transfers and
 //! RFC 2136 updates go to `transfer` and `update`; other queries to the resolver.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use hickory_proto::op::{Edns, Metadata, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::rdata::opt::{EdnsCode, EdnsOption};
 use hickory_proto::rr::{DNSClass, RecordType};
 use hickory_server::net::NetError;
 use hickory_server::net::runtime::Time;
@@ -35,6 +37,8 @@ pub struct Handler {
     /// Clients in these subnets get hosts' LAN addresses (split horizon).
     pub lan: Vec<ipnet::IpNet>,
     pub backend: Arc<dyn Backend>,
+    /// The secret server cookies are made with (RFC 9018), new at every start.
+    pub cookie_secret: [u64; 2],
 }
 
 /// The position of a response code in the metrics' list.
@@ -51,6 +55,27 @@ fn rcode_index(code: ResponseCode) -> usize {
 }
 
 impl Handler {
+    /// This server's cookie for `client_cookie` from `client` (RFC 9018): version 1, three
+    /// reserved bytes, the time, and a SipHash-2-4 of all that with the client's address
+    /// under a secret made at start.
+    pub fn server_cookie(&self, client_cookie: &[u8; 8], client: IpAddr) -> [u8; 16] {
+        use std::hash::Hasher as _;
+        let now = u32::try_from(crate::clock::now()).unwrap_or(u32::MAX).to_be_bytes();
+        let mut cookie = [0u8; 16];
+        cookie[0] = 1;
+        cookie[4..8].copy_from_slice(&now);
+        #[allow(deprecated)] // SipHash-2-4 is what RFC 9018 names; std's is that one.
+        let mut hash = std::hash::SipHasher::new_with_keys(self.cookie_secret[0], self.cookie_secret[1]);
+        hash.write(client_cookie);
+        hash.write(&cookie[..8]);
+        match client {
+            IpAddr::V4(v4) => hash.write(&v4.octets()),
+            IpAddr::V6(v6) => hash.write(&v6.octets()),
+        }
+        cookie[8..].copy_from_slice(&hash.finish().to_le_bytes());
+        cookie
+    }
+
     /// Whether `client` is in a LAN subnet (so a host's LAN address wins).
     pub fn is_lan(&self, client: std::net::IpAddr) -> bool {
         if self.lan.is_empty() {
@@ -78,10 +103,19 @@ impl RequestHandler for Handler {
         let limit = size_limit(request);
         // DO is echoed (RFC 3225 §3): the answer then carries DNSSEC records.
         let dnssec_ok = request.edns.as_ref().is_some_and(|e| e.flags().dnssec_ok);
-        let edns = request.edns.as_ref().map(|_| {
+        let edns = request.edns.as_ref().map(|asked| {
             let mut edns = Edns::new();
             edns.set_max_payload(EDNS_PAYLOAD);
             edns.set_dnssec_ok(dnssec_ok);
+            // A well-formed COOKIE (RFC 7873: the client's 8 bytes, maybe a server cookie of
+            // 8 to 32) gets the client's back with a fresh server cookie, as on the fast path.
+            if let Some(EdnsOption::Unknown(_, data)) = asked.options().get(EdnsCode::Cookie)
+                && (data.len() == 8 || (16..=40).contains(&data.len()))
+                && let Ok(client) = <[u8; 8]>::try_from(&data[..8])
+            {
+                let server = self.server_cookie(&client, request.src().ip());
+                edns.options_mut().insert(EdnsOption::Unknown(super::query::COOKIE, [&client[..], &server[..]].concat()));
+            }
             edns
         });
         let mut reply = Reply { request, response, edns, signer: None, limit, base };

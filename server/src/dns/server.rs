@@ -38,7 +38,7 @@ impl DnsServer {
         tcp_per_address: usize,
         backend: Arc<dyn Backend>,
     ) -> Result<Self> {
-        let handler = Arc::new(Handler { catalog: catalog.clone(), metrics: metrics.clone(), lan: lan.to_vec(), backend });
+        let handler = Arc::new(Handler { catalog: catalog.clone(), metrics: metrics.clone(), lan: lan.to_vec(), backend, cookie_secret: [rand::random(), rand::random()] });
         let engine = Arc::new(Engine {
             catalog: catalog.clone(),
             metrics,
@@ -46,7 +46,6 @@ impl DnsServer {
             runtime: tokio::runtime::Handle::current(),
             slow_slots: Arc::new(tokio::sync::Semaphore::new(super::engine::SLOW_SLOTS)),
             rrl: super::rrl::Limiter::new(limits),
-            cookie_secret: [rand::random(), rand::random()],
         });
         let per_address = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let stop = Arc::new(AtomicBool::new(false));

@@ -111,8 +111,8 @@ fn in_zone_nameservers_have_addresses_and_cannot_be_taken_as_hostnames() {
 }
 
 /// The query `query_message` makes, with a DNS COOKIE option (RFC 7873) holding `client`.
-fn with_cookie(name: &str, client: [u8; 8]) -> Vec<u8> {
-    let mut query = porchlight_tests::query_message(name, RecordType::A, true);
+fn with_cookie(name: &str, rtype: RecordType, client: [u8; 8]) -> Vec<u8> {
+    let mut query = porchlight_tests::query_message(name, rtype, true);
     let rdlen = query.len() - 2;
     query[rdlen..].copy_from_slice(&12u16.to_be_bytes());
     query.extend_from_slice(&[0, 10, 0, 8]);
@@ -126,14 +126,15 @@ fn a_cookie_is_answered_with_a_server_cookie_on_the_fast_path() {
     let token = lab.host("a@example.com", "c.dyn.example.test");
     lab.get("/nic/update?hostname=c.dyn.example.test&myip=192.0.2.44", &[("Authorization", &porchlight_tests::basic("c.dyn.example.test", &token))]);
     let fast_before = fast_answers(&lab);
-    let ask = |client: [u8; 8], source: &str| {
+    let ask_for = |name: &str, rtype: RecordType, client: [u8; 8], source: &str| {
         let socket = std::net::UdpSocket::bind((source, 0)).unwrap();
         socket.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
-        socket.send_to(&with_cookie("c.dyn.example.test", client), lab.dns()).unwrap();
+        socket.send_to(&with_cookie(name, rtype, client), lab.dns()).unwrap();
         let mut buf = [0u8; 4096];
         let n = socket.recv(&mut buf).unwrap();
         buf[..n].to_vec()
     };
+    let ask = |client: [u8; 8], source: &str| ask_for("c.dyn.example.test", RecordType::A, client, source);
     let client = *b"8bytes!!";
     let answer = ask(client, "127.0.0.1");
     let message = porchlight_tests::hickory_proto::op::Message::from_vec(&answer).unwrap();
@@ -155,6 +156,22 @@ fn a_cookie_is_answered_with_a_server_cookie_on_the_fast_path() {
         let out = std::process::Command::new("dig").args(["+cookie", "-p", &lab.dns().port().to_string(), "@127.0.0.1", "c.dyn.example.test"]).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("COOKIE:") && text.contains("(good)") && text.contains("192.0.2.44"), "{text}");
+    }
+
+    // The full path answers a cookie too: ANY, and the signed zone's keys.
+    let full_before = fast_answers(&lab);
+    for (name, rtype) in [("c.dyn.example.test", RecordType::ANY), ("dyn.example.test", RecordType::DNSKEY)] {
+        let answer = ask_for(name, rtype, client, "127.0.0.1");
+        let message = porchlight_tests::hickory_proto::op::Message::from_vec(&answer).unwrap();
+        assert!(!message.answers.is_empty(), "{rtype}: {message:?}");
+        let option = &answer[answer.len() - 28..];
+        assert_eq!((&option[..4], &option[4..12], option[12]), (&[0u8, 10, 0, 24][..], &client[..], 1), "{rtype}");
+    }
+    assert_eq!(fast_answers(&lab), full_before, "those came from the full path");
+    if porchlight_tests::have_program("dig") {
+        let out = std::process::Command::new("dig").args(["+cookie", "-p", &lab.dns().port().to_string(), "@127.0.0.1", "dyn.example.test", "DNSKEY"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("COOKIE:") && text.contains("(good)") && !text.contains("missing expected cookie"), "{text}");
     }
 }
 

@@ -112,6 +112,18 @@ fn an_ixfr_of_a_signed_zone_carries_exactly_what_changed() {
     assert_eq!(soa_serial(&ixfr[1]), middle, "{ixfr:#?}");
     assert!(ixfr.join("\n").contains("sip."), "the last step deleted sip: {ixfr:#?}");
     assert!(!ixfr.join("\n").contains("198.51.100.98"), "earlier steps stay out: {ixfr:#?}");
+
+    // A key rollover is a version of its own (a new serial): from it, the next change is an
+    // increment again.
+    let r = lab.api("POST", &format!("/api/domains/{ZONE_ID}/dnssec/rollover"), Some(&admin), None);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (rolled, mut zone) = zone_set(&transfer(&lab, "AXFR"));
+    assert!(rolled > new_serial);
+    assert_eq!(lab.get("/nic/update?myip=198.51.100.100", &[("Authorization", &basic(&host, &token))]).body, "good 198.51.100.100");
+    let ixfr = transfer(&lab, &format!("IXFR={rolled}"));
+    assert_eq!(soa_serial(&ixfr[1]), rolled, "incremental from the rollover's serial: {ixfr:#?}");
+    apply_ixfr(&mut zone, &ixfr);
+    assert_eq!(zone, zone_set(&transfer(&lab, "AXFR")).1);
 }
 
 /// The `RRSIG SOA` line's expiration field.

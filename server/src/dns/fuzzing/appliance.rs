@@ -67,7 +67,7 @@ impl Appliance {
         let srv = Input { kind: "SRV".into(), name: format!("_sip._tcp.{ZONE}"), content: format!("www.{ZONE}"), priority: Some(0), weight: Some(5), port: Some(5060), ttl: None };
         crate::records::edit::create_at(&ctx, &session, &srv)?;
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
-        let handler = Arc::new(Handler { catalog: ctx.catalog.clone(), metrics: ctx.metrics.clone(), lan: vec!["10.0.0.0/8".parse().map_err(|_| crate::Error::Invalid("lan".into()))?], backend: ctx.clone() });
+        let handler = Arc::new(Handler { catalog: ctx.catalog.clone(), metrics: ctx.metrics.clone(), lan: vec!["10.0.0.0/8".parse().map_err(|_| crate::Error::Invalid("lan".into()))?], backend: ctx.clone(), cookie_secret: [1, 2] });
         let engine = Engine {
             catalog: ctx.catalog.clone(),
             metrics: ctx.metrics.clone(),
@@ -75,7 +75,6 @@ impl Appliance {
             runtime: runtime.handle().clone(),
             slow_slots: Arc::new(tokio::sync::Semaphore::new(1)),
             rrl: super::super::rrl::Limiter::new(super::super::rrl::Settings { rate: 0, slip: 0, exempt: Vec::new() }),
-            cookie_secret: [1, 2],
         };
         Ok(Self { ctx, engine, runtime, key })
     }
