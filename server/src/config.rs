@@ -484,6 +484,9 @@ impl Config {
         // Errors name where the value came from: the file, and the variables that override it.
         let source = if from_env.is_empty() { source } else { format!("{source} with {} from the environment", from_env.join(", ")) };
         let mut config = Self::from_table(table, &source)?;
+        if overrides.zones.is_empty() && (overrides.dnssec.is_some() || !overrides.allow_transfer.is_empty() || !overrides.notify.is_empty()) {
+            return Err(Error::Config("--dnssec, --no-dnssec, --allow-transfer and --notify apply to the --zone zones: name them with --zone (or set these in the zone's [[zone]] block)".into()));
+        }
         config.apply(overrides);
         config.validate().map_err(|e| match e {
             Error::Config(message) => Error::Config(format!("{source}: {message}")),
@@ -875,6 +878,21 @@ mod tests {
         assert_eq!(zones.len(), 2);
         assert_eq!(zones[0].nameservers[0].as_str(), "ns1.dyn.example.com");
         Ok(())
+    }
+
+    #[test]
+    fn zone_flags_without_a_zone_are_an_error() {
+        for overrides in [
+            Overrides { dnssec: Some(true), ..Default::default() },
+            Overrides { dnssec: Some(false), ..Default::default() },
+            Overrides { allow_transfer: vec!["127.0.0.1".into()], ..Default::default() },
+            Overrides { notify: vec!["127.0.0.1:53".into()], ..Default::default() },
+        ] {
+            let err = Config::load(None, Vec::new(), overrides).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("apply to the --zone zones"), "{err}");
+        }
+        let with_zone = Overrides { dnssec: Some(true), zones: vec!["dyn.example.com".into()], ..Default::default() };
+        assert!(Config::load(None, Vec::new(), with_zone).is_ok());
     }
 
     #[test]
