@@ -92,7 +92,7 @@ fn builtin_contents(conn: &Conn, settings: &ZoneSettings) -> Result<Option<ZoneC
 
 /// Rebuilds one served zone (built-in, or a verified custom domain) from the database.
 fn reload_zone(ctx: &Context, name: &DomainName) -> Result<()> {
-    let contents = ctx.store.read(|conn| match zone_of(&ctx.zones, name).filter(|z| z.name == *name) {
+    let contents = ctx.store.read(|conn| match ctx.zones.iter().find(|z| z.name == *name) {
         Some(settings) => builtin_contents(conn, settings),
         None => match store::zones::find_by_name(conn, name)?.map(|z| z.id) {
             Some(id) => store::zones::find_custom(conn, &id)?.filter(|d| d.verified_at.is_some()).map(|d| crate::domains::contents(ctx, conn, &d)).transpose(),

@@ -1,6 +1,7 @@
 //! Zone transfers: AXFR (RFC 5936) of the whole zone in as many TCP messages as it takes,
 //! and IXFR (RFC 1995) from the journal (a signed zone: from the versions kept in memory),
-//! falling back to the whole zone when neither reaches back to the client's serial. Only sources and keys the zone allows get either.
+//! falling back to the whole zone when neither reaches back to the client's serial. Only
+//! sources and keys the zone allows get either.
 
 use hickory_proto::op::ResponseCode;
 use hickory_proto::op::LowerQuery;
@@ -12,6 +13,7 @@ use hickory_server::server::{ResponseHandler, ResponseInfo};
 
 use super::Backend;
 use super::catalog::Catalog;
+use super::zone::ZoneIndex;
 use super::records;
 use super::reply::Reply;
 
@@ -62,34 +64,37 @@ pub(super) async fn answer<R: ResponseHandler>(
             match catalog.version(&zone.origin, theirs) {
                 Some(old) => {
                     let (removed, added) = records::difference(&old, &zone);
-                    let mut records = vec![records::soa(&zone, current), records::soa(&old, theirs)];
-                    records.extend(removed);
-                    records.push(records::soa(&zone, current));
-                    records.extend(added);
-                    records.push(records::soa(&zone, current));
-                    records
+                    increments(&zone, [(theirs, current, removed, added)])
                 }
                 None => records::transfer(&zone),
             }
         } else {
             match tokio::task::block_in_place(|| backend.journal(&zone.name, theirs, current)) {
-                Some(steps) => {
-                    let mut records = vec![records::soa(&zone, current)];
-                    for step in steps {
-                        records.push(records::soa(&zone, step.serial.wrapping_sub(1)));
-                        records.extend(step.removed.iter().map(records::record));
-                        records.push(records::soa(&zone, step.serial));
-                        records.extend(step.added.iter().map(records::record));
-                    }
-                    records.push(records::soa(&zone, current));
-                    records
-                }
+                Some(steps) => increments(
+                    &zone,
+                    steps.iter().map(|s| (s.serial.wrapping_sub(1), s.serial, s.removed.iter().map(records::record).collect(), s.added.iter().map(records::record).collect())),
+                ),
                 None => records::transfer(&zone),
             }
         }
     };
     tracing::info!(zone = %zone.name, %src, key, kind = %query.query_type(), records = records.len(), "zone transfer");
     send_all(reply, metadata, &records).await
+}
+
+/// An incremental transfer (RFC 1995 §4): the current SOA; per step (serial before, serial
+/// after, what went, what came) the SOA before, what went, the SOA after, what came; the
+/// current SOA again.
+fn increments(zone: &ZoneIndex, steps: impl IntoIterator<Item = (u32, u32, Vec<Record>, Vec<Record>)>) -> Vec<Record> {
+    let mut records = vec![records::soa(zone, zone.serial)];
+    for (from, to, removed, added) in steps {
+        records.push(records::soa(zone, from));
+        records.extend(removed);
+        records.push(records::soa(zone, to));
+        records.extend(added);
+    }
+    records.push(records::soa(zone, zone.serial));
+    records
 }
 
 /// Whether serial `a` is older than `b` (RFC 1982 arithmetic).
